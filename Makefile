@@ -1,0 +1,33 @@
+# Atelier: the two commands of the README, plus a few for developers.
+#   make run    install what is missing, build, start the demo shop
+#   make test   install what is missing, build, run every test
+BUILD_DIR ?= build
+PORT ?= 8080
+DATA_DIR ?= data/demo
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps build run test bench clean
+
+all: build
+
+deps:
+	@scripts/setup-deps
+
+$(BUILD_DIR)/build.ninja:
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: deps $(BUILD_DIR)/build.ninja
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	$(BUILD_DIR)/bin/atelier serve --demo --port $(PORT) --data-dir $(DATA_DIR)
+
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900
+
+bench: build
+	scripts/setup-deps --bench
+	bench/run-all
+
+clean:
+	rm -rf $(BUILD_DIR)
