@@ -82,6 +82,12 @@ std::vector<Migration> Build() {
   ts {INT} NOT NULL))",
                          "CREATE INDEX events_user ON events(user_id, ts)",
                          "CREATE INDEX events_item ON events(item_id)",
+                         // One row per kind of read snapshot; bumped by every write that
+                         // changes it, so replicas can tell when theirs is stale.
+                         R"(CREATE TABLE snapshot_versions (
+  name TEXT PRIMARY KEY,
+  version {INT} NOT NULL))",
+                         "INSERT INTO snapshot_versions (name, version) VALUES ('catalog', 0)",
                      }));
   return all;
 }
