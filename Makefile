@@ -6,7 +6,7 @@ PORT ?= 8080
 DATA_DIR ?= data/demo
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build run test bench clean
+.PHONY: all deps build web run test bench clean
 
 all: build
 
@@ -16,8 +16,13 @@ deps:
 $(BUILD_DIR)/build.ninja:
 	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-build: deps $(BUILD_DIR)/build.ninja
+build: deps $(BUILD_DIR)/build.ninja web
 	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# The storefront: npm ci only when the lock file changed since the last install.
+web: deps
+	@cd web && if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund; fi
+	cd web && npm run --silent build
 
 run: build
 	$(BUILD_DIR)/bin/atelier serve --demo --port $(PORT) --data-dir $(DATA_DIR)

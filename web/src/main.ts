@@ -1,0 +1,88 @@
+// The storefront: a small client-side router over Atelier's JSON API.
+import './style.css';
+import { api, CategoryNode } from './api';
+import { h, clear } from './dom';
+import { renderHome } from './pages/home';
+import { renderSearch } from './pages/search';
+import { renderProduct } from './pages/product';
+import { attachSuggest } from './suggest';
+
+export interface PageContext {
+  main: HTMLElement;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  categories: CategoryNode[];
+}
+
+type Page = (ctx: PageContext) => Promise<void>;
+
+const routes: [RegExp, Page, string[]][] = [
+  [/^\/$/, renderHome, []],
+  [/^\/search$/, renderSearch, []],
+  [/^\/c\/([a-z0-9-]+)$/, renderSearch, ['category']],
+  [/^\/p\/(\d+)$/, renderProduct, ['id']],
+];
+
+let categories: CategoryNode[] = [];
+
+export function navigate(url: string): void {
+  history.pushState({}, '', url);
+  void route();
+}
+
+async function route(): Promise<void> {
+  const main = document.getElementById('main')!;
+  const url = new URL(location.href);
+  for (const [re, page, names] of routes) {
+    const m = url.pathname.match(re);
+    if (!m) continue;
+    const params: Record<string, string> = {};
+    names.forEach((n, i) => (params[n] = decodeURIComponent(m[i + 1])));
+    clear(main);
+    main.append(h('p', { class: 'loading', 'aria-live': 'polite' }, 'Loading…'));
+    try {
+      await page({ main, params, query: url.searchParams, categories });
+    } catch (e) {
+      clear(main);
+      main.append(h('div', { class: 'notice error', role: 'alert' }, h('h1', {}, 'Something went wrong'), h('p', {}, (e as Error).message)));
+    }
+    window.scrollTo(0, 0);
+    return;
+  }
+  clear(main);
+  main.append(h('div', { class: 'notice' }, h('h1', {}, 'Page not found'), h('p', {}, 'That page does not exist. '), h('a', { href: '/', 'data-link': true }, 'Back to the shop')));
+}
+
+function renderCategoryBar(): void {
+  const bar = document.getElementById('category-bar')!;
+  clear(bar);
+  for (const c of categories) bar.append(h('a', { href: `/c/${c.slug}`, 'data-link': true }, c.name));
+}
+
+document.addEventListener('click', (e) => {
+  const a = (e.target as Element).closest('a');
+  if (!a || a.target || a.hasAttribute('download') || e.metaKey || e.ctrlKey || e.shiftKey) return;
+  const href = a.getAttribute('href');
+  if (!href || !href.startsWith('/') || href.startsWith('/api/') || href.startsWith('/admin')) return;
+  e.preventDefault();
+  navigate(href);
+});
+window.addEventListener('popstate', () => void route());
+
+document.getElementById('search-form')!.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const q = (document.getElementById('q') as HTMLInputElement).value.trim();
+  navigate(`/search?q=${encodeURIComponent(q)}`);
+});
+attachSuggest(document.getElementById('q') as HTMLInputElement, document.getElementById('suggest') as HTMLUListElement);
+
+(async () => {
+  try {
+    const res = await api<{ categories: CategoryNode[] }>('/api/v1/categories');
+    categories = res.categories;
+    renderCategoryBar();
+  } catch {
+    /* the page itself reports errors */
+  }
+  await route();
+})();

@@ -1,0 +1,41 @@
+import { api, ProductDetail, ProductSummary, formatMoney, attributeList } from '../api';
+import { h, clear } from '../dom';
+import { productImage, strip } from '../components';
+import type { PageContext } from '../main';
+
+const typeLabel: Record<string, string> = {
+  distribution_centre: 'Distribution centre', dealer: 'Dealer', plant: 'Plant', store: 'Store',
+};
+
+export async function renderProduct(ctx: PageContext): Promise<void> {
+  const p = await api<ProductDetail>(`/api/v1/products/${ctx.params.id}`);
+  document.title = `${p.title} · Atelier`;
+  clear(ctx.main);
+  const stock = (p.stock ?? []).filter((s) => s.quantity > 0 && !s.configuration);
+  const total = p.total_stock ?? stock.reduce((n, s) => n + s.quantity, 0);
+  const crumbs = (p.category_path ?? []).map((c) => h('a', { href: `/c/${c.slug}`, 'data-link': true }, c.name));
+  const attrs = attributeList(p.attributes);
+  ctx.main.append(
+    h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, ...crumbs.flatMap((c, i) => (i ? [' › ', c] : [c]))),
+    h('div', { class: 'product' },
+      h('div', { class: 'gallery' }, productImage({ ...p, category: p.category_path?.[p.category_path.length - 1] }, 'hero-img')),
+      h('div', { class: 'buybox' },
+        h('span', { class: 'brand' }, p.brand),
+        h('h1', {}, p.title),
+        h('p', { class: 'price big' }, p.model_id ? `from ${formatMoney(p.price)}` : formatMoney(p.price)),
+        p.model_id
+          ? h('a', { class: 'button primary', href: `/configure/${p.model_id}`, 'data-link': true }, 'Configure yours')
+          : total > 0 ? h('p', { class: 'in-stock' }, `In stock · ${total} available`) : h('p', { class: 'out' }, 'Out of stock everywhere'),
+        h('p', { class: 'description' }, p.description),
+        attrs.length ? h('table', { class: 'attrs' }, h('caption', {}, 'Details'), h('tbody', {}, attrs.map(([k, v]) =>
+          h('tr', {}, h('th', { scope: 'row' }, k.replace(/_/g, ' ')), h('td', {}, v))))) : null,
+        stock.length ? h('details', { class: 'stock' }, h('summary', {}, 'Where it is in stock'), h('ul', {}, stock.map((s) =>
+          h('li', {}, `${s.location.name} (${typeLabel[s.location.type] ?? s.location.type}, ${s.location.region}): ${s.quantity}`)))) : null)),
+  );
+  const recs = await Promise.allSettled([
+    api<{ items: ProductSummary[] }>(`/api/v1/products/${p.id}/recommendations?kind=bought-together&k=8`),
+    api<{ items: ProductSummary[] }>(`/api/v1/products/${p.id}/recommendations?kind=similar&k=8`),
+  ]);
+  if (recs[0].status === 'fulfilled') ctx.main.append(strip('Frequently bought together', recs[0].value.items) ?? '');
+  if (recs[1].status === 'fulfilled') ctx.main.append(strip('Similar items', recs[1].value.items) ?? '');
+}
