@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   atelier::cli::CliContext ctx;
   atelier::cli::RegisterServeCommand(app, ctx);
   atelier::cli::RegisterImportCommand(app, ctx);
+  atelier::cli::RegisterRecommendCommands(app, ctx);
   atelier::cli::RegisterSearchCommand(app, ctx);
   CLI11_PARSE(app, argc, argv);
   return ctx.exit_code;

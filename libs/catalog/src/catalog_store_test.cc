@@ -1,0 +1,253 @@
+#include "atelier/catalog/catalog_store.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+namespace atelier::catalog {
+namespace {
+
+std::unique_ptr<store::Database> MemoryStore() {
+  auto db = store::OpenDatabase("sqlite::memory:");
+  EXPECT_TRUE(db.ok()) << db.error().ToString();
+  return std::move(db).value();
+}
+
+ProductInput MakeProduct(std::string sku, std::string title, std::vector<std::string> path,
+                         int64_t price = 6999) {
+  ProductInput in;
+  in.product.sku = std::move(sku);
+  in.product.title = std::move(title);
+  in.product.brand = "Sony";
+  in.product.price = {price, "USD"};
+  in.category_path = std::move(path);
+  return in;
+}
+
+Location Dc(std::string code) {
+  return {0, std::move(code), "East distribution centre", LocationType::kDistributionCentre, "us-east"};
+}
+
+int64_t CountRows(store::Database& db, const std::string& table) {
+  auto rows = db.Query("SELECT COUNT(*) FROM " + table);
+  EXPECT_TRUE(rows.ok());
+  return rows.ok() ? (*rows)[0].Int(0) : -1;
+}
+
+TEST(CatalogStoreTest, EmptyStoreLoadsEmptySnapshotAtVersionZero) {
+  auto db = MemoryStore();
+  CatalogStore store(*db);
+  auto snap = store.Load();
+  ASSERT_TRUE(snap.ok()) << snap.error().ToString();
+  EXPECT_EQ((*snap)->version(), 0);
+  EXPECT_TRUE((*snap)->products().empty());
+  EXPECT_EQ(store.Version().value(), 0);
+}
+
+TEST(CatalogStoreTest, UpsertsProductsBySku) {
+  auto db = MemoryStore();
+  CatalogStore store(*db);
+  CatalogBatch first;
+  first.products = {MakeProduct("PS-1", "DualSense", {"Video Games", "Controllers"})};
+  ASSERT_TRUE(store.Apply(first).ok());
+  int64_t id = store.Load().value()->FindProductBySku("PS-1")->id;
+
+  CatalogBatch second;
+  second.products = {MakeProduct("PS-1", "DualSense Edge", {"Video Games", "Controllers"}, 19999)};
+  ASSERT_TRUE(store.Apply(second).ok());
+  auto snap = store.Load().value();
+  ASSERT_EQ(snap->products().size(), 1u);
+  const Product* p = snap->FindProductBySku("PS-1");
+  EXPECT_EQ(p->id, id);
+  EXPECT_EQ(p->title, "DualSense Edge");
+  EXPECT_EQ(p->price.amount, 19999);
+}
+
+TEST(CatalogStoreTest, CreatesEachCategoryOfAPathOnce) {
+  auto db = MemoryStore();
+  CatalogStore store(*db);
+  CatalogBatch batch;
+  batch.products = {MakeProduct("A", "A", {"Video Games", "Controllers"}),
+                    MakeProduct("B", "B", {"Video Games", "Controllers"}),
+                    MakeProduct("C", "C", {"Video Games", "Consoles"}),
+                    MakeProduct("D", "D", {"Books"})};
+  ASSERT_TRUE(store.Apply(batch).ok());
+  auto snap = store.Load().value();
+  EXPECT_EQ(snap->categories().size(), 4u);
+  const Category* controllers = snap->FindCategoryBySlug("video-games-controllers");
+  ASSERT_NE(controllers, nullptr);
+  EXPECT_EQ(controllers->name, "Controllers");
+  const Category* games = snap->FindCategoryBySlug("video-games");
+  ASSERT_NE(games, nullptr);
+  EXPECT_EQ(controllers->parent_id, games->id);
+  EXPECT_EQ(snap->FindProductBySku("B")->category_id, controllers->id);
+  EXPECT_EQ(snap->ProductCountInTree(games->id), 3u);
+  EXPECT_EQ(snap->TopCategories().size(), 2u);
+}
+
+TEST(CatalogStoreTest, ExplicitCategoryKeepsItsSlugAndPosition) {
+  auto db = MemoryStore();
+  CatalogStore store(*db);
+  CatalogBatch batch;
+  batch.categories = {{"", {"Books"}, 2}, {"games", {"Video Games"}, 1}};
+  ASSERT_TRUE(store.Apply(batch).ok());
+  auto snap = store.Load().value();
+  ASSERT_EQ(snap->TopCategories().size(), 2u);
+  EXPECT_EQ(snap->TopCategories()[0]->slug, "games");
+  EXPECT_EQ(snap->TopCategories()[1]->slug, "books");
+  EXPECT_EQ(snap->TopCategories()[1]->position, 2);
+}
+
+TEST(CatalogStoreTest, RejectsABatchWithAnInvalidProductWhole) {
+  auto db = MemoryStore();
+  CatalogStore store(*db);
+  CatalogBatch batch;
+  batch.products = {MakeProduct("GOOD", "Good", {"Books"}), MakeProduct("BAD", "Bad", {"Books"}, -5)};
+  Status s = store.Apply(batch);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(s.error().field, "products[1].price");
+  EXPECT_EQ(CountRows(*db, "products"), 0);
+  EXPECT_EQ(CountRows(*db, "categories"), 0);
+  EXPECT_EQ(store.Version().value(), 0);
+}
+
+TEST(CatalogStoreTest, RollsBackWritesWhenStockNamesAnUnknownSku) {
+  auto db = MemoryStore();
+  CatalogStore store(*db);
+  CatalogBatch batch;
+  batch.locations = {Dc("DC-EAST")};
+  batch.products = {MakeProduct("GOOD", "Good", {"Books", "Fiction"})};
+  batch.stock = {{"GOOD", "DC-EAST", "", 3}, {"NOPE", "DC-EAST", "", 1}};
+  Status s = store.Apply(batch);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().field, "stock[1].sku");
+  EXPECT_EQ(CountRows(*db, "products"), 0);
+  EXPECT_EQ(CountRows(*db, "categories"), 0);
+  EXPECT_EQ(CountRows(*db, "locations"), 0);
+  EXPECT_EQ(CountRows(*db, "stock_units"), 0);
+  EXPECT_EQ(store.Version().value(), 0);
+}
+
+TEST(CatalogStoreTest, RejectsProductWithoutSkuTitleOrCategory) {
+  auto db = MemoryStore();
+  CatalogStore store(*db);
+  for (auto [input, field] : {std::pair{MakeProduct("", "T", {"Books"}), "products[0].sku"},
+                              std::pair{MakeProduct("S", "", {"Books"}), "products[0].title"},
+                              std::pair{MakeProduct("S", "T", {}), "products[0].category"}}) {
+    CatalogBatch batch;
+    batch.products = {input};
+    Status s = store.Apply(batch);
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.error().field, field);
+  }
+}
+
+TEST(CatalogStoreTest, BumpsTheVersionOncePerWrite) {
+  auto db = MemoryStore();
+  CatalogStore store(*db);
+  CatalogBatch batch;
+  batch.locations = {Dc("DC-EAST")};
+  batch.products = {MakeProduct("A", "A", {"Books"}), MakeProduct("B", "B", {"Books"})};
+  ASSERT_TRUE(store.Apply(batch).ok());
+  EXPECT_EQ(store.Version().value(), 1);
+  ASSERT_TRUE(store.SetStock({"A", "DC-EAST", "", 4}).ok());
+  EXPECT_EQ(store.Version().value(), 2);
+  EXPECT_EQ(store.Load().value()->version(), 2);
+}
+
+TEST(CatalogStoreTest, SetStockCreatesThenReplacesTheQuantity) {
+  auto db = MemoryStore();
+  CatalogStore store(*db);
+  CatalogBatch batch;
+  batch.locations = {Dc("DC-EAST"), {0, "DEALER-1", "Dealer", LocationType::kDealer, "us-west"}};
+  batch.products = {MakeProduct("SUV", "SUV", {"Automotive"})};
+  ASSERT_TRUE(store.Apply(batch).ok());
+  ASSERT_TRUE(store.SetStock({"SUV", "DC-EAST", "", 4}).ok());
+  ASSERT_TRUE(store.SetStock({"SUV", "DC-EAST", "", 9}).ok());
+  ASSERT_TRUE(store.SetStock({"SUV", "DEALER-1", R"({"colour":"red"})", 1}).ok());
+  auto snap = store.Load().value();
+  int64_t id = snap->FindProductBySku("SUV")->id;
+  EXPECT_EQ(snap->StockOf(id).size(), 2u);
+  EXPECT_EQ(snap->TotalStock(id), 10);
+
+  Status unknown = store.SetStock({"SUV", "NOWHERE", "", 1});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().field, "location_code");
+  Status negative = store.SetStock({"SUV", "DC-EAST", "", -1});
+  ASSERT_FALSE(negative.ok());
+  EXPECT_EQ(negative.error().field, "quantity");
+}
+
+TEST(CatalogStoreTest, RoundTripsTypedAttributesImagesBrandAndModel) {
+  auto db = MemoryStore();
+  CatalogStore store(*db);
+  ProductInput in = MakeProduct("SHOE-1", "Trail Runner \"X\"", {"Shoes", "Running"});
+  in.product.description = "Light, with a grippy sole.";
+  in.product.attributes = {{"shoe_size", 10.5}, {"width", std::string("W")}, {"waterproof", true},
+                           {"colour", std::string("grey \u00e9")}, {"count", 3.0}};
+  in.product.images = {"/static/img/shoes.svg", "/static/img/shoes-2.svg"};
+  in.product.model_id = "custom-shoe";
+  in.product.price = {12950, "EUR"};
+  CatalogBatch batch;
+  batch.products = {in};
+  ASSERT_TRUE(store.Apply(batch).ok());
+  auto snap = store.Load().value();
+  const Product* p = snap->FindProductBySku("SHOE-1");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->title, in.product.title);
+  EXPECT_EQ(p->description, in.product.description);
+  EXPECT_EQ(p->attributes, in.product.attributes);
+  EXPECT_EQ(p->images, in.product.images);
+  EXPECT_EQ(p->model_id, "custom-shoe");
+  EXPECT_EQ(p->brand, "Sony");
+  EXPECT_EQ(p->price, (Money{12950, "EUR"}));
+  EXPECT_GT(p->created_at, 0);
+  EXPECT_EQ(snap->brands(), std::vector<std::string>{"Sony"});
+  auto stored = db->Query("SELECT attributes FROM products");
+  EXPECT_EQ((*stored)[0].Text(0),
+            R"({"shoe_size":10.5,"width":"W","waterproof":true,"colour":"grey )"
+            "\u00e9"
+            R"(","count":3})");
+}
+
+TEST(CatalogStoreTest, LoadsLocationsWithTheirTypes) {
+  auto db = MemoryStore();
+  CatalogStore store(*db);
+  CatalogBatch batch;
+  batch.locations = {Dc("DC-EAST"), {0, "PLANT-1", "Plant", LocationType::kPlant, "us-central"}};
+  ASSERT_TRUE(store.Apply(batch).ok());
+  batch.locations[0].name = "Renamed";
+  ASSERT_TRUE(store.Apply(batch).ok());
+  auto snap = store.Load().value();
+  ASSERT_EQ(snap->locations().size(), 2u);
+  EXPECT_EQ(snap->locations()[0].name, "Renamed");
+  EXPECT_EQ(snap->locations()[1].type, LocationType::kPlant);
+  EXPECT_EQ(snap->locations()[1].region, "us-central");
+}
+
+TEST(CatalogStoreTest, LoadsFromAFileStoreThroughReaderConnections) {
+  char tmpl[] = "/tmp/atelier-catalog-XXXXXX";
+  std::string dir = mkdtemp(tmpl);
+  {
+    auto db = store::OpenDatabase("sqlite://" + dir + "/shop.db");
+    ASSERT_TRUE(db.ok()) << db.error().ToString();
+    CatalogStore store(**db);
+    CatalogBatch batch;
+    for (int i = 0; i < 50; ++i) {
+      batch.products.push_back(MakeProduct("SKU-" + std::to_string(i), "Item", {"Toys", "Blocks"}));
+    }
+    ASSERT_TRUE(store.Apply(batch).ok());
+  }
+  auto db = store::OpenDatabase("sqlite://" + dir + "/shop.db");
+  ASSERT_TRUE(db.ok());
+  auto snap = CatalogStore(**db).Load();
+  ASSERT_TRUE(snap.ok()) << snap.error().ToString();
+  EXPECT_EQ((*snap)->products().size(), 50u);
+  EXPECT_EQ((*snap)->version(), 1);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace atelier::catalog

@@ -1,0 +1,11 @@
+# Writes OUT: a C++ file defining the embedded demo model texts.
+set(body "// Generated from libs/config/models/*.yaml by embed_models.cmake. Do not edit.\n#include <string_view>\n#include <utility>\n#include <vector>\nnamespace atelier::config::internal {\nstd::vector<std::pair<std::string_view, std::string_view>> EmbeddedDemoModels() {\n  return {\n")
+file(GLOB INPUTS ${DIR}/*.yaml)
+list(SORT INPUTS)
+foreach(f ${INPUTS})
+  file(READ ${f} text)
+  get_filename_component(name ${f} NAME)
+  string(APPEND body "    {\"${name}\", R\"atelier_yaml(${text})atelier_yaml\"},\n")
+endforeach()
+string(APPEND body "  };\n}\n}  // namespace atelier::config::internal\n")
+file(WRITE ${OUT} "${body}")

@@ -1,0 +1,103 @@
+#pragma once
+// Engines behind CompiledModel: a finite-domain problem (options plus
+// auxiliary variables for price adjustments) answered by a BDD-derived
+// multi-valued decision diagram or by incremental SAT. Not a public header.
+
+#include <gmpxx.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "atelier/config/model.h"
+#include "atelier/core/result.h"
+
+namespace atelier::config::internal {
+
+// Variables [0, num_options) are the model's options (same indices); the rest
+// are auxiliaries that engines treat like any other variable. Constraints are
+// Rules over variable indices; constraint i < model.rules.size() is rule i.
+struct Problem {
+  std::vector<int> domain;
+  int num_options = 0;
+  std::vector<std::vector<int64_t>> cost;  // cost[var][value], minor units
+  std::vector<Rule> constraints;
+  int num_rule_constraints = 0;  // the first ones; the rest define auxiliaries
+};
+
+// Lowers a model: each price adjustment becomes a 0/1 auxiliary variable
+// a <-> when, with the adjustment's delta as the cost of a = 1. Auxiliaries are
+// functionally determined, so counts over all variables equal counts over options.
+Problem BuildProblem(const ProductModel& model);
+
+// Per variable: the fixed value, or -1.
+using Assignment = std::vector<int>;
+
+struct CostBounds {
+  int64_t min = 0;
+  int64_t max = 0;
+  std::vector<int> cheapest;  // a complete assignment of all variables reaching `min`
+};
+
+// Thread-safety: every method may be called concurrently.
+class Engine {
+ public:
+  virtual ~Engine() = default;
+  virtual const char* Name() const = 0;
+  // Fills (*supported)[var][value] = 1 when `fixed` plus var=value has a
+  // completion (for every variable). Returns false when `fixed` has none.
+  virtual bool Supported(const Assignment& fixed, std::vector<std::vector<char>>* supported) const = 0;
+  virtual bool Feasible(const Assignment& fixed) const = 0;
+  // Exact number of completions of `fixed`; nullopt when this engine cannot count.
+  virtual std::optional<mpz_class> Count(const Assignment& fixed) const = 0;
+  // Min/max cost over completions; nullopt when unknown or infeasible.
+  virtual std::optional<CostBounds> Cost(const Assignment& fixed) const = 0;
+  // Some completion (cheap-leaning where the engine cannot optimize); nullopt when infeasible.
+  virtual std::optional<std::vector<int>> Complete(const Assignment& fixed) const = 0;
+};
+
+struct BddBudget {
+  int64_t max_nodes = 4'000'000;
+  double max_seconds = 10;
+  const std::atomic<bool>* cancel = nullptr;  // checked between operations
+};
+
+struct BddStats {
+  int64_t bdd_nodes = 0;   // nodes of the final BDD
+  int64_t mdd_nodes = 0;
+  int64_t peak_nodes = 0;  // live BuDDy nodes at the largest point
+  double seconds = 0;
+  int bdd_vars = 0;
+};
+
+// Compiles with BuDDy (process-wide lock; BuDDy is a global library) using a
+// constraint-graph variable order. kUnavailable when the budget is exceeded.
+Result<std::unique_ptr<Engine>> CompileBdd(const Problem& problem, const BddBudget& budget, BddStats* stats);
+
+// Incremental CaDiCaL engine; never fails to build.
+std::unique_ptr<Engine> MakeSatEngine(const Problem& problem);
+
+// Finds a minimal set of constraints that together with `assumed` (var, value)
+// pairs is unsatisfiable, by SAT with one selector per rule constraint.
+// Thread-safety: one call at a time per object (the caller serializes).
+class RuleExplainer {
+ public:
+  explicit RuleExplainer(const Problem& problem);
+  ~RuleExplainer();
+  // Empty when satisfiable. Indices into problem.constraints.
+  std::vector<int> MinimalRuleCore(const std::vector<std::pair<int, int>>& assumed);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The constraint-graph variable order used for BDDs (FORCE heuristic over a
+// BFS start). Exposed for tests.
+std::vector<int> ConstraintGraphOrder(const Problem& problem);
+
+}  // namespace atelier::config::internal

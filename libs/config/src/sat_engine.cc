@@ -1,0 +1,376 @@
+// CaDiCaL engine: one-hot (booleans: one literal) encoding, rules as clauses
+// (Tseitin for nested expressions), valid domains by solving under
+// assumptions, reusing every model found and steering the solver's phases
+// toward values not yet seen so each solve covers as many open values as it can.
+
+#include <cadical.hpp>
+
+#include <algorithm>
+#include <mutex>
+
+#include "internal/engine.h"
+
+namespace atelier::config::internal {
+
+namespace {
+
+class Encoder {
+ public:
+  Encoder(CaDiCaL::Solver* solver) : s_(solver) {}
+
+  int NewVar() { return ++vars_; }
+
+  int True() {
+    if (!true_) {
+      true_ = NewVar();
+      s_->add(true_);
+      s_->add(0);
+    }
+    return true_;
+  }
+
+  void Clause(const std::vector<int>& lits) {
+    for (int l : lits) s_->add(l);
+    s_->add(0);
+  }
+
+  void EncodeVars(const std::vector<int>& domain) {
+    lit_.resize(domain.size());
+    for (size_t var = 0; var < domain.size(); ++var) {
+      const int d = domain[var];
+      auto& lits = lit_[var];
+      if (d == 1) {
+        lits = {True()};
+      } else if (d == 2) {
+        int x = NewVar();
+        lits = {-x, x};
+      } else {
+        for (int v = 0; v < d; ++v) lits.push_back(NewVar());
+        Clause(lits);
+        if (d <= 6) {
+          for (int a = 0; a < d; ++a) {
+            for (int b = a + 1; b < d; ++b) Clause({-lits[a], -lits[b]});
+          }
+        } else {
+          // Sequential at-most-one (Sinz 2005).
+          std::vector<int> aux(d - 1);
+          for (auto& a : aux) a = NewVar();
+          Clause({-lits[0], aux[0]});
+          for (int i = 1; i < d - 1; ++i) {
+            Clause({-lits[i], aux[i]});
+            Clause({-aux[i - 1], aux[i]});
+            Clause({-lits[i], -aux[i - 1]});
+          }
+          Clause({-lits[d - 1], -aux[d - 2]});
+        }
+      }
+    }
+  }
+
+  const std::vector<std::vector<int>>& lits() const { return lit_; }
+  int Lit(int var, int value) const { return lit_[var][value]; }
+
+  // Literals whose disjunction means "var in values".
+  void InLits(int var, const std::vector<int>& values, bool negate, std::vector<int>* out) {
+    const int d = static_cast<int>(lit_[var].size());
+    std::vector<char> in(d, 0);
+    for (int v : values) in[v] = 1;
+    if (d == 2) {
+      int count = in[0] + in[1];
+      bool want[2] = {negate ? !in[0] : static_cast<bool>(in[0]), negate ? !in[1] : static_cast<bool>(in[1])};
+      if (count == 0 || count == 2) {
+        if (want[0] && want[1]) out->push_back(True());
+        return;  // false: contributes nothing to the disjunction
+      }
+      out->push_back(want[1] ? lit_[var][1] : lit_[var][0]);
+      return;
+    }
+    for (int v = 0; v < d; ++v) {
+      if (static_cast<bool>(in[v]) != negate) out->push_back(lit_[var][v]);
+    }
+  }
+
+  // A literal equivalent to `e`.
+  int Tseitin(const Expr& e) {
+    switch (e.kind) {
+      case Expr::Kind::kTrue:
+        return True();
+      case Expr::Kind::kFalse:
+        return -True();
+      case Expr::Kind::kNot:
+        return -Tseitin(e.children[0]);
+      case Expr::Kind::kIn: {
+        std::vector<int> lits;
+        InLits(e.option, e.values, false, &lits);
+        if (lits.empty()) return -True();
+        if (lits.size() == 1) return lits[0];
+        return Define(lits, /*is_and=*/false);
+      }
+      case Expr::Kind::kAnd:
+      case Expr::Kind::kOr: {
+        std::vector<int> lits;
+        for (const Expr& c : e.children) lits.push_back(Tseitin(c));
+        return Define(lits, e.kind == Expr::Kind::kAnd);
+      }
+    }
+    return True();
+  }
+
+  // Adds `e` as a hard constraint, guarded by `selector` when non-zero.
+  void AddExpr(const Expr& e, int selector) {
+    if (e.kind == Expr::Kind::kAnd) {
+      for (const Expr& c : e.children) AddExpr(c, selector);
+      return;
+    }
+    if (e.kind == Expr::Kind::kTrue) return;
+    std::vector<int> clause;
+    if (selector) clause.push_back(-selector);
+    auto add_disjunct = [&](const Expr& c) {
+      if (c.kind == Expr::Kind::kIn) {
+        InLits(c.option, c.values, false, &clause);
+      } else if (c.kind == Expr::Kind::kNot && c.children[0].kind == Expr::Kind::kIn) {
+        InLits(c.children[0].option, c.children[0].values, true, &clause);
+      } else if (c.kind != Expr::Kind::kFalse) {
+        clause.push_back(Tseitin(c));
+      }
+    };
+    if (e.kind == Expr::Kind::kOr) {
+      for (const Expr& c : e.children) add_disjunct(c);
+    } else {
+      add_disjunct(e);
+    }
+    Clause(clause);
+  }
+
+  void AddRule(const Rule& r, int selector) {
+    if (r.kind == Rule::Kind::kConstraint) {
+      AddExpr(r.expr, selector);
+      return;
+    }
+    if (r.kind == Rule::Kind::kForbiddenTable) {
+      for (const auto& row : r.rows) {
+        std::vector<int> clause;
+        if (selector) clause.push_back(-selector);
+        for (size_t c = 0; c < row.size(); ++c) {
+          if (row[c] != kAnyValue) clause.push_back(-Lit(r.table_options[c], row[c]));
+        }
+        Clause(clause);
+      }
+      return;
+    }
+    std::vector<int> any;
+    if (selector) any.push_back(-selector);
+    for (const auto& row : r.rows) {
+      int t = NewVar();
+      any.push_back(t);
+      for (size_t c = 0; c < row.size(); ++c) {
+        if (row[c] != kAnyValue) Clause({-t, Lit(r.table_options[c], row[c])});
+      }
+    }
+    Clause(any);
+  }
+
+ private:
+  int Define(const std::vector<int>& lits, bool is_and) {
+    int a = NewVar();
+    // is_and: a <-> AND(lits); else a <-> OR(lits).
+    std::vector<int> big{is_and ? a : -a};
+    for (int l : lits) {
+      if (is_and) {
+        Clause({-a, l});
+        big.push_back(-l);
+      } else {
+        Clause({a, -l});
+        big.push_back(l);
+      }
+    }
+    Clause(big);
+    return a;
+  }
+
+  CaDiCaL::Solver* s_;
+  int vars_ = 0;
+  int true_ = 0;
+  std::vector<std::vector<int>> lit_;
+};
+
+struct Instance {
+  CaDiCaL::Solver solver;
+  Encoder encoder{&solver};
+};
+
+std::unique_ptr<Instance> Build(const Problem& p) {
+  auto inst = std::make_unique<Instance>();
+  inst->solver.set("quiet", 1);
+  inst->encoder.EncodeVars(p.domain);
+  for (const Rule& r : p.constraints) inst->encoder.AddRule(r, 0);
+  return inst;
+}
+
+class SatEngine final : public Engine {
+ public:
+  explicit SatEngine(const Problem& p) : p_(p) {}
+  const char* Name() const override { return "sat"; }
+
+  bool Supported(const Assignment& fixed, std::vector<std::vector<char>>* supported) const override {
+    Lease lease(this);
+    Instance& in = *lease.inst;
+    const int n = static_cast<int>(p_.domain.size());
+    supported->resize(n);
+    for (int v = 0; v < n; ++v) (*supported)[v].assign(p_.domain[v], 0);
+    if (Solve(in, fixed, 0) != 10) return false;
+    auto mark = [&] {
+      for (int var = 0; var < n; ++var) {
+        const auto& lits = in.encoder.lits()[var];
+        for (size_t v = 0; v < lits.size(); ++v) {
+          if (in.solver.val(lits[v]) > 0) {
+            (*supported)[var][v] = 1;
+            if (lits.size() <= 2) break;
+          }
+        }
+      }
+    };
+    mark();
+    for (int var = 0; var < n; ++var) {
+      if (fixed[var] >= 0) continue;
+      for (int v = 0; v < p_.domain[var]; ++v) {
+        if ((*supported)[var][v]) continue;
+        SteerToUnseen(in, fixed, *supported);
+        if (Solve(in, fixed, in.encoder.Lit(var, v)) == 10) mark();
+      }
+    }
+    return true;
+  }
+
+  bool Feasible(const Assignment& fixed) const override {
+    Lease lease(this);
+    return Solve(*lease.inst, fixed, 0) == 10;
+  }
+
+  std::optional<mpz_class> Count(const Assignment&) const override { return std::nullopt; }
+  std::optional<CostBounds> Cost(const Assignment&) const override { return std::nullopt; }
+
+  std::optional<std::vector<int>> Complete(const Assignment& fixed) const override {
+    Lease lease(this);
+    Instance& in = *lease.inst;
+    // Lean toward each variable's cheapest value.
+    for (size_t var = 0; var < p_.domain.size(); ++var) {
+      const auto& c = p_.cost[var];
+      int best = static_cast<int>(std::min_element(c.begin(), c.end()) - c.begin());
+      in.solver.phase(in.encoder.Lit(static_cast<int>(var), best));
+    }
+    if (Solve(in, fixed, 0) != 10) return std::nullopt;
+    std::vector<int> out(p_.domain.size(), 0);
+    for (size_t var = 0; var < p_.domain.size(); ++var) {
+      const auto& lits = in.encoder.lits()[var];
+      for (size_t v = 0; v < lits.size(); ++v) {
+        if (in.solver.val(lits[v]) > 0) out[var] = static_cast<int>(v);
+      }
+    }
+    return out;
+  }
+
+ private:
+  // Borrows a solver from the pool (building one when all are busy).
+  struct Lease {
+    explicit Lease(const SatEngine* e) : engine(e) {
+      std::lock_guard<std::mutex> lock(e->mu_);
+      if (!e->pool_.empty()) {
+        inst = std::move(e->pool_.back());
+        e->pool_.pop_back();
+      }
+      if (!inst) inst = Build(e->p_);
+    }
+    ~Lease() {
+      std::lock_guard<std::mutex> lock(engine->mu_);
+      engine->pool_.push_back(std::move(inst));
+    }
+    const SatEngine* engine;
+    std::unique_ptr<Instance> inst;
+  };
+
+  int Solve(Instance& in, const Assignment& fixed, int extra) const {
+    for (size_t var = 0; var < fixed.size(); ++var) {
+      if (fixed[var] >= 0) in.solver.assume(in.encoder.Lit(static_cast<int>(var), fixed[var]));
+    }
+    if (extra) in.solver.assume(extra);
+    return in.solver.solve();
+  }
+
+  void SteerToUnseen(Instance& in, const Assignment& fixed, const std::vector<std::vector<char>>& seen) const {
+    for (size_t var = 0; var < seen.size(); ++var) {
+      if (fixed[var] >= 0) continue;
+      const auto& s = seen[var];
+      for (size_t v = 0; v < s.size(); ++v) {
+        if (!s[v]) {
+          in.solver.phase(in.encoder.Lit(static_cast<int>(var), static_cast<int>(v)));
+          break;
+        }
+      }
+    }
+  }
+
+  Problem p_;
+  mutable std::mutex mu_;
+  mutable std::vector<std::unique_ptr<Instance>> pool_;  // guarded by mu_
+};
+
+}  // namespace
+
+std::unique_ptr<Engine> MakeSatEngine(const Problem& problem) { return std::make_unique<SatEngine>(problem); }
+
+struct RuleExplainer::Impl {
+  CaDiCaL::Solver solver;
+  Encoder encoder{&solver};
+  std::vector<int> selector;  // per constraint; 0 = always on
+};
+
+RuleExplainer::RuleExplainer(const Problem& p) : impl_(std::make_unique<Impl>()) {
+  impl_->solver.set("quiet", 1);
+  impl_->encoder.EncodeVars(p.domain);
+  impl_->selector.assign(p.constraints.size(), 0);
+  for (size_t i = 0; i < p.constraints.size(); ++i) {
+    int sel = static_cast<int>(i) < p.num_rule_constraints ? impl_->encoder.NewVar() : 0;
+    impl_->selector[i] = sel;
+    impl_->encoder.AddRule(p.constraints[i], sel);
+  }
+}
+
+RuleExplainer::~RuleExplainer() = default;
+
+std::vector<int> RuleExplainer::MinimalRuleCore(const std::vector<std::pair<int, int>>& assumed) {
+  auto& s = impl_->solver;
+  auto solve_with = [&](const std::vector<int>& rules) {
+    for (auto [var, value] : assumed) s.assume(impl_->encoder.Lit(var, value));
+    for (int r : rules) s.assume(impl_->selector[r]);
+    return s.solve();
+  };
+  std::vector<int> all;
+  for (size_t i = 0; i < impl_->selector.size(); ++i) {
+    if (impl_->selector[i]) all.push_back(static_cast<int>(i));
+  }
+  if (solve_with(all) != 20) return {};
+  std::vector<int> core;
+  for (int r : all) {
+    if (s.failed(impl_->selector[r])) core.push_back(r);
+  }
+  // Deletion-based minimization.
+  for (size_t i = 0; i < core.size();) {
+    std::vector<int> without = core;
+    without.erase(without.begin() + static_cast<long>(i));
+    if (solve_with(without) == 20) {
+      std::vector<int> next;
+      for (int r : without) {
+        if (s.failed(impl_->selector[r])) next.push_back(r);
+      }
+      core = next;
+      i = std::min(i, core.size());
+      // Restart the scan only over rules still in the core at or after i.
+    } else {
+      ++i;
+    }
+  }
+  return core;
+}
+
+}  // namespace atelier::config::internal

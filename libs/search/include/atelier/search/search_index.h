@@ -1,0 +1,123 @@
+#pragma once
+// Full-text search over one catalog snapshot, on Xapian.
+//
+// A SearchIndex is built once from an immutable CatalogSnapshot into an
+// on-disk Xapian glass database and is immutable afterwards: the server builds
+// the next one off to the side when the catalog changes and swaps the
+// shared_ptr (SnapshotHolder<SearchIndex>), the same way as the catalog.
+//
+// What a query does (details in search_index.cc):
+//  - field weights: every field is indexed into one term space with a
+//    per-field wdf increment (title > brand > category names > description >
+//    attributes), so BM25 ranks a title match above a description match;
+//    title and brand are also indexed under their own prefixes for
+//    `title:word` and `brand:word` in the query text;
+//  - English stemming ("mowers" finds "mower"), case-insensitive;
+//  - the last word is a prefix unless the query ends in a space ("playst"
+//    finds PlayStation);
+//  - all words must match; when none of the products matches them all, the
+//    products matching any word are returned with `relaxed`;
+//  - spelling: every word unknown to the index is checked against a
+//    dictionary of the words of titles, brands, category names and text
+//    attributes; a close known word gives `suggestion`, and when the original
+//    query matches fewer than Options::correction_threshold products the
+//    corrected query is run instead (`corrected`);
+//  - filters (category subtree, brands, price range) are boolean terms and
+//    value ranges; facets are counted by Xapian ValueCountMatchSpy over the
+//    whole match set; totals are exact (the matcher checks every match).
+//
+// Thread-safety: Search() is safe to call concurrently. A Xapian::Database
+// handle is not, so each call borrows a read handle on the same on-disk
+// database from a small pool (a mutex guards only the pool's free list).
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "atelier/catalog/snapshot.h"
+#include "atelier/core/result.h"
+#include "atelier/search/types.h"
+
+namespace atelier::search {
+
+struct FieldWeights {
+  // wdf increment per occurrence of a word in each field.
+  int title = 10;
+  int brand = 6;
+  int category = 4;
+  int description = 2;
+  int attributes = 1;
+};
+
+// Xapian BM25Weight parameters. k1 is scaled to the wdf increments above: with
+// Xapian's default k1 = 1 a word's weight saturates after one wdf unit, and a
+// title occurrence (wdf 10) would score barely more than a description one.
+struct Bm25Params {
+  double k1 = 4.0;
+  double b = 0.5;  // document length normalization
+};
+
+struct Options {
+  // Where the glass database is written: created when missing; an existing
+  // directory must be empty or hold a previous search index (it is
+  // overwritten). The index does not remove it. Empty: a private temporary
+  // directory, removed when the index is destroyed (tests, the CLI).
+  std::string directory{};
+  FieldWeights weights{};
+  Bm25Params bm25{};
+  // Upper bounds (minor units, ascending) of the price facet buckets; the
+  // last bucket is open-ended. Default: under 10, 10-25, 25-50, 50-100,
+  // 100-250, 250-500, 500-1000, 1000 and over (in major units).
+  std::vector<int64_t> price_bucket_bounds = {1000, 2500, 5000, 10000, 25000, 50000, 100000};
+  // Brands listed in the brand facet.
+  int brand_facet_size = 10;
+  // Run the spelling-corrected query when the original matched fewer products.
+  int64_t correction_threshold = 3;
+  // Deepest page reachable: (page - 1) * per_page + per_page may not exceed it.
+  int max_result_window = 10000;
+  // Longest accepted query text, in bytes.
+  size_t max_query_bytes = 512;
+  // Read handles kept open between calls (more are opened under load and
+  // closed when returned to a full pool).
+  int max_idle_readers = 8;
+};
+
+class SearchIndex {
+ public:
+  // Indexes every product of `catalog`. Errors: kInvalidArgument (field
+  // "directory") when the directory holds something other than a search
+  // index or Options are inconsistent; kUnavailable when it cannot be written.
+  // REQUIRES: catalog != nullptr.
+  static Result<std::shared_ptr<const SearchIndex>> Build(
+      std::shared_ptr<const catalog::CatalogSnapshot> catalog, Options options = {});
+
+  ~SearchIndex();
+  SearchIndex(const SearchIndex&) = delete;
+  SearchIndex& operator=(const SearchIndex&) = delete;
+
+  // Runs one search. Errors: kInvalidArgument naming the field at fault
+  // ("q" too long, "page" < 1 or beyond max_result_window, "per_page" outside
+  // 1..100, "min_price"/"max_price" negative or min > max, "category" not a
+  // known slug); kInternal when Xapian fails.
+  Result<SearchResult> Search(const SearchRequest& request) const;
+
+  // The catalog this index was built from (to resolve hit product ids).
+  const std::shared_ptr<const catalog::CatalogSnapshot>& catalog() const { return catalog_; }
+  const std::string& directory() const { return directory_; }
+  size_t product_count() const;
+
+ private:
+  class ReaderPool;
+  struct Query;
+
+  SearchIndex() = default;
+
+  std::shared_ptr<const catalog::CatalogSnapshot> catalog_;
+  Options options_;
+  std::string directory_;
+  bool owns_directory_ = false;
+  std::unique_ptr<ReaderPool> readers_;
+};
+
+}  // namespace atelier::search

@@ -1,0 +1,47 @@
+#pragma once
+// How products are laid out in the Xapian database: term prefixes and value
+// slots shared by the index builder and the query side.
+
+#include <xapian.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace atelier::search::internal {
+
+// Term prefixes (Xapian convention: upper case; terms after them are lower case).
+inline constexpr char kStemPrefix[] = "Z";       // stemmed free text (TermGenerator)
+inline constexpr char kTitlePrefix[] = "S";      // title words, for `title:word`
+inline constexpr char kBrandTextPrefix[] = "XM"; // brand words, for `brand:word`
+inline constexpr char kBrandPrefix[] = "B";      // boolean: lower-cased brand name
+inline constexpr char kCategoryPrefix[] = "XC";  // boolean: slug of the category and every ancestor
+inline constexpr char kIdPrefix[] = "Q";         // boolean: product id
+
+// Value slots.
+inline constexpr Xapian::valueno kPriceSlot = 0;        // sortable_serialise(minor units)
+inline constexpr Xapian::valueno kCreatedSlot = 1;      // sortable_serialise(unix seconds)
+inline constexpr Xapian::valueno kBrandSlot = 2;        // brand name as written
+inline constexpr Xapian::valueno kPriceBucketSlot = 3;  // PriceBucketValue(bucket index)
+// Category slug at depth d of the product's category path (0 = top level).
+inline constexpr Xapian::valueno kCategorySlotBase = 4;
+inline constexpr int kMaxCategoryDepth = 6;
+
+inline Xapian::valueno CategorySlot(int depth) {
+  return kCategorySlotBase + static_cast<Xapian::valueno>(depth);
+}
+
+// Index of the bucket of `price` given ascending upper bounds.
+inline size_t PriceBucket(int64_t price, const std::vector<int64_t>& bounds) {
+  size_t i = 0;
+  while (i < bounds.size() && price >= bounds[i]) ++i;
+  return i;
+}
+
+// Two digits, so that values sort as numbers ("03" < "10").
+inline std::string PriceBucketValue(size_t bucket) {
+  std::string s = std::to_string(bucket);
+  return s.size() < 2 ? "0" + s : s;
+}
+
+}  // namespace atelier::search::internal

@@ -1,0 +1,290 @@
+// SearchIndex::Search: query parsing, spelling, filters, facets, sorting and
+// pagination on a borrowed read handle.
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "atelier/core/strings.h"
+#include "atelier/search/search_index.h"
+#include "internal/query_words.h"
+#include "internal/reader_pool.h"
+#include "internal/schema.h"
+
+namespace atelier::search {
+namespace {
+
+constexpr int kMaxPerPage = 100;
+constexpr char kMarkStart[] = "<mark>";
+constexpr char kMarkEnd[] = "</mark>";
+
+Status ValidateRequest(const SearchRequest& request, const Options& options) {
+  if (request.query.size() > options.max_query_bytes) {
+    return Error::InvalidArgument(
+        "query is longer than " + std::to_string(options.max_query_bytes) + " bytes", "q");
+  }
+  if (request.per_page < 1 || request.per_page > kMaxPerPage) {
+    return Error::InvalidArgument("per_page must be between 1 and 100", "per_page");
+  }
+  if (request.page < 1) return Error::InvalidArgument("page must be >= 1", "page");
+  if (static_cast<int64_t>(request.page) * request.per_page > options.max_result_window) {
+    return Error::InvalidArgument("page is beyond the last reachable result (" +
+                                      std::to_string(options.max_result_window) + ")",
+                                  "page");
+  }
+  if (request.min_price && *request.min_price < 0) {
+    return Error::InvalidArgument("min_price must be >= 0", "min_price");
+  }
+  if (request.max_price && *request.max_price < 0) {
+    return Error::InvalidArgument("max_price must be >= 0", "max_price");
+  }
+  if (request.min_price && request.max_price && *request.min_price > *request.max_price) {
+    return Error::InvalidArgument("min_price must not exceed max_price", "min_price");
+  }
+  return Ok();
+}
+
+// True for a word the spelling dictionary should not second-guess: numbers,
+// model codes ("ps5") and very short words.
+bool IsSpellcheckable(const std::string& word) {
+  if (word.size() < 3) return false;
+  return std::none_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The dictionary word to suggest for `word`, or "" when the word looks right.
+std::string SuggestWord(const Xapian::Database& db, const Xapian::Stem& stem,
+                        const std::string& word, bool is_prefix) {
+  if (!IsSpellcheckable(word)) return {};
+  // Words up to 6 letters get one edit, longer ones two (Xapian's default):
+  // two edits turn short words into unrelated ones ("playst" -> "planet").
+  unsigned max_edits = word.size() <= 6 ? 1 : 2;
+  std::string suggestion = db.get_spelling_suggestion(word, max_edits);
+  // Xapian returns "" for a dictionary word and when nothing is close.
+  if (suggestion.empty() || suggestion == word) return {};
+  // A word of the catalog outside the dictionary (descriptions, attributes).
+  if (db.term_exists(word)) return {};
+  // The word being typed: a prefix of an indexed word is not a misspelling.
+  if (is_prefix) {
+    Xapian::TermIterator it = db.allterms_begin(word);
+    if (it != db.allterms_end(word)) return {};
+  }
+  // An inflection of the suggested word ("mowers" for "mower") already
+  // matches through stemming and is no misspelling; a typo that happens to
+  // stem the same ("controler") is not a prefix of it.
+  std::string a = stem(word), b = stem(suggestion);
+  if (a == b && (StartsWith(word, suggestion) || StartsWith(suggestion, word))) return {};
+  return suggestion;
+}
+
+}  // namespace
+
+// One search on one read handle.
+struct SearchIndex::Query {
+  const SearchIndex& index;
+  const SearchRequest& request;
+  Xapian::Database& db;
+  Xapian::Stem stem{"english"};
+  Xapian::Query filter;  // empty: no filter
+  const catalog::Category* category = nullptr;
+  int category_depth = -1;
+
+  Xapian::Query Parse(const std::string& text, Xapian::Query::op default_op) const {
+    Xapian::QueryParser parser;
+    parser.set_database(db);
+    parser.set_stemmer(stem);
+    parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+    parser.set_default_op(default_op);
+    parser.add_prefix("title", internal::kTitlePrefix);
+    parser.add_prefix("brand", internal::kBrandTextPrefix);
+    // No phrase or boolean syntax: shoppers type words, and "and"/"not" are
+    // words to them. The index has no positions.
+    return parser.parse_query(
+        text, Xapian::QueryParser::FLAG_PARTIAL | Xapian::QueryParser::FLAG_NO_POSITIONS);
+  }
+
+  void BuildFilter() {
+    std::vector<Xapian::Query> parts;
+    if (category != nullptr) {
+      parts.emplace_back(internal::kCategoryPrefix + category->slug);
+    }
+    if (!request.brands.empty()) {
+      std::vector<Xapian::Query> brands;
+      for (const std::string& brand : request.brands) {
+        brands.emplace_back(internal::kBrandPrefix + internal::LowerUtf8(brand));
+      }
+      parts.emplace_back(Xapian::Query::OP_OR, brands.begin(), brands.end());
+    }
+    if (request.min_price && request.max_price) {
+      parts.emplace_back(Xapian::Query::OP_VALUE_RANGE, internal::kPriceSlot,
+                         Xapian::sortable_serialise(static_cast<double>(*request.min_price)),
+                         Xapian::sortable_serialise(static_cast<double>(*request.max_price)));
+    } else if (request.min_price) {
+      parts.emplace_back(Xapian::Query::OP_VALUE_GE, internal::kPriceSlot,
+                         Xapian::sortable_serialise(static_cast<double>(*request.min_price)));
+    } else if (request.max_price) {
+      parts.emplace_back(Xapian::Query::OP_VALUE_LE, internal::kPriceSlot,
+                         Xapian::sortable_serialise(static_cast<double>(*request.max_price)));
+    }
+    if (!parts.empty()) filter = Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+  }
+
+  // Runs `query` under the filters; fills items, total and facets of `out`.
+  void Run(const Xapian::Query& query, SearchResult& out) const {
+    Xapian::Enquire enquire(db);
+    const Bm25Params& bm25 = index.options_.bm25;
+    enquire.set_weighting_scheme(Xapian::BM25Weight(bm25.k1, 0, 1, bm25.b, 0.5));
+    enquire.set_query(filter.empty() ? query
+                                     : Xapian::Query(Xapian::Query::OP_FILTER, query, filter));
+    switch (request.sort) {
+      case SortOrder::kRelevance:
+        break;
+      case SortOrder::kPriceAsc:
+        enquire.set_sort_by_value_then_relevance(internal::kPriceSlot, false);
+        break;
+      case SortOrder::kPriceDesc:
+        enquire.set_sort_by_value_then_relevance(internal::kPriceSlot, true);
+        break;
+      case SortOrder::kNewest:
+        enquire.set_sort_by_value_then_relevance(internal::kCreatedSlot, true);
+        break;
+    }
+    Xapian::ValueCountMatchSpy top_categories(internal::CategorySlot(0));
+    Xapian::ValueCountMatchSpy brands(internal::kBrandSlot);
+    Xapian::ValueCountMatchSpy prices(internal::kPriceBucketSlot);
+    enquire.add_matchspy(&top_categories);
+    enquire.add_matchspy(&brands);
+    enquire.add_matchspy(&prices);
+    const bool want_children =
+        category != nullptr && category_depth + 1 < internal::kMaxCategoryDepth;
+    Xapian::ValueCountMatchSpy children(want_children ? internal::CategorySlot(category_depth + 1)
+                                                      : internal::CategorySlot(0));
+    if (want_children) enquire.add_matchspy(&children);
+
+    // check_at_least = every document: the matcher visits the whole match
+    // set, so the total is exact and the spies see every match.
+    const Xapian::doccount first =
+        static_cast<Xapian::doccount>((request.page - 1) * request.per_page);
+    Xapian::MSet mset = enquire.get_mset(first, static_cast<Xapian::doccount>(request.per_page),
+                                         db.get_doccount());
+    out.total = mset.get_matches_lower_bound();
+
+    const auto& products = index.catalog_->products();
+    out.items.clear();
+    for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
+      const catalog::Product& product = products[*it - 1];
+      SearchHit hit;
+      hit.product_id = product.id;
+      hit.score = it.get_weight();
+      hit.highlighted_title = mset.snippet(product.title, product.title.size() + 1, stem, 0,
+                                           kMarkStart, kMarkEnd, "");
+      out.items.push_back(std::move(hit));
+    }
+
+    out.facets = Facets();
+    AddCategoryCounts(top_categories, out.facets.category);
+    if (want_children) AddCategoryCounts(children, out.facets.category);
+    const size_t brand_count = static_cast<size_t>(index.options_.brand_facet_size);
+    for (auto it = brands.top_values_begin(brand_count); it != brands.top_values_end(brand_count);
+         ++it) {
+      out.facets.brand.push_back({*it, static_cast<int64_t>(it.get_termfreq())});
+    }
+    std::stable_sort(out.facets.brand.begin(), out.facets.brand.end(),
+                     [](const BrandCount& a, const BrandCount& b) {
+                       return a.count != b.count ? a.count > b.count : a.name < b.name;
+                     });
+    const auto& bounds = index.options_.price_bucket_bounds;
+    for (auto it = prices.values_begin(); it != prices.values_end(); ++it) {
+      size_t bucket = static_cast<size_t>(std::stoi(*it));
+      PriceBucketCount count;
+      count.min = bucket == 0 ? 0 : bounds[bucket - 1];
+      if (bucket < bounds.size()) count.max = bounds[bucket];
+      count.count = it.get_termfreq();
+      out.facets.price.push_back(count);
+    }
+  }
+
+  void AddCategoryCounts(const Xapian::ValueCountMatchSpy& spy,
+                         std::vector<CategoryCount>& out) const {
+    const size_t begin = out.size();
+    for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
+      const catalog::Category* c = index.catalog_->FindCategoryBySlug(*it);
+      if (c == nullptr) continue;  // cannot happen: the index was built from this catalog
+      const catalog::Category* parent = index.catalog_->FindCategory(c->parent_id);
+      out.push_back({c->slug, c->name, parent ? parent->slug : "",
+                     static_cast<int64_t>(it.get_termfreq())});
+    }
+    std::sort(out.begin() + static_cast<std::ptrdiff_t>(begin), out.end(),
+              [](const CategoryCount& a, const CategoryCount& b) {
+                return a.count != b.count ? a.count > b.count : a.name < b.name;
+              });
+  }
+};
+
+Result<SearchResult> SearchIndex::Search(const SearchRequest& request) const {
+  ATELIER_RETURN_IF_ERROR(ValidateRequest(request, options_));
+  const catalog::Category* category = nullptr;
+  int category_depth = -1;
+  if (!request.category.empty()) {
+    category = catalog_->FindCategoryBySlug(request.category);
+    if (category == nullptr) {
+      return Error::InvalidArgument("unknown category '" + request.category + "'", "category");
+    }
+    category_depth = static_cast<int>(catalog_->CategoryPath(category->id).size()) - 1;
+  }
+
+  SearchResult result;
+  result.page = request.page;
+  result.per_page = request.per_page;
+  try {
+    auto lease = readers_->Acquire();
+    Query q{*this, request, lease.db(), Xapian::Stem("english"), Xapian::Query(), category,
+            category_depth};
+    q.BuildFilter();
+
+    const std::string lowered = internal::LowerUtf8(request.query);
+    if (Trim(lowered).empty()) {
+      q.Run(Xapian::Query::MatchAll, result);
+      return result;
+    }
+
+    // Spelling: each word unknown to the index and close to a dictionary word.
+    const auto words = internal::SplitWords(lowered);
+    const bool typing_last_word =
+        !words.empty() && words.back().end == lowered.size();  // no trailing space
+    std::vector<std::string> corrections(words.size());
+    bool any_correction = false;
+    for (size_t i = 0; i < words.size(); ++i) {
+      corrections[i] =
+          SuggestWord(q.db, q.stem, words[i].text, typing_last_word && i + 1 == words.size());
+      any_correction = any_correction || !corrections[i].empty();
+    }
+    std::string text = lowered;
+    if (any_correction) {
+      result.suggestion =
+          std::string(Trim(internal::ReplaceWords(lowered, words, corrections)));
+    }
+
+    q.Run(q.Parse(lowered, Xapian::Query::OP_AND), result);
+    if (result.suggestion && result.total < options_.correction_threshold) {
+      SearchResult corrected = result;
+      q.Run(q.Parse(*result.suggestion, Xapian::Query::OP_AND), corrected);
+      if (corrected.total > result.total) {
+        result = std::move(corrected);
+        result.corrected = true;
+        text = *result.suggestion;
+      }
+    }
+    if (result.total == 0 && words.size() > 1) {
+      q.Run(q.Parse(text, Xapian::Query::OP_OR), result);
+      result.relaxed = result.total > 0;
+    }
+    return result;
+  } catch (const Xapian::Error& e) {
+    return Error::Internal("search failed: " + e.get_description());
+  }
+}
+
+}  // namespace atelier::search

@@ -1,0 +1,82 @@
+#pragma once
+// The HTTP/1.1 server: Boost.Beast on an io_context run by a thread pool.
+//
+// Keep-alive connections; per-connection limits on the header section
+// (431 beyond it) and the body (413 beyond it); a connection idle between
+// requests longer than `idle_timeout` or slower than `read_timeout` to send
+// one request is dropped (slow clients cannot hold a worker). Every response
+// is counted in `metrics` and logged as one JSON line on stderr (spdlog
+// logger "access").
+//
+// Shutdown is graceful: the listener closes, idle connections close, requests
+// being handled finish and are answered with "Connection: close", then the
+// threads stop. With `handle_signals`, SIGINT and SIGTERM begin it.
+//
+// The Beast machinery lives in http_server.cc (pimpl) so this header stays
+// cheap to include.
+//
+// Thread-safety: Start/Shutdown/Wait are called from one controlling thread;
+// BeginShutdown may be called from any thread (it is what the signal handler
+// does). `router` and `metrics` must outlive the server.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "atelier/core/result.h"
+#include "atelier/server/metrics.h"
+#include "atelier/server/router.h"
+
+namespace atelier::server {
+
+struct HttpServerOptions {
+  std::string host = "127.0.0.1";  // "0.0.0.0" to listen on every interface
+  uint16_t port = 8080;            // 0: an ephemeral port (see HttpServer::port())
+  int threads = 0;                 // 0: one per core
+  size_t body_limit = 1 << 20;     // bytes; larger bodies get 413
+  size_t header_limit = 8 << 10;   // bytes; larger header sections get 431
+  // A request must arrive whole within this time of its first byte.
+  std::chrono::milliseconds read_timeout{10'000};
+  // A keep-alive connection may wait this long for its next request.
+  std::chrono::milliseconds idle_timeout{60'000};
+  std::chrono::milliseconds write_timeout{30'000};
+  // How long Wait() lets in-flight requests finish after shutdown begins.
+  std::chrono::milliseconds drain_timeout{10'000};
+  bool handle_signals = false;  // SIGINT/SIGTERM begin a graceful shutdown
+  bool access_log = true;
+};
+
+class HttpServer {
+ public:
+  HttpServer(HttpServerOptions options, const Router& router, Metrics& metrics);
+  ~HttpServer();  // shuts down if still running
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds, listens and starts the threads; returns once connections are
+  // accepted. Errors: kUnavailable when the address cannot be bound (port
+  // taken, no permission), kInvalidArgument for a bad host.
+  Status Start();
+
+  // The bound port (the ephemeral one when options.port was 0).
+  uint16_t port() const;
+
+  // Stops accepting and closes idle connections; returns at once.
+  void BeginShutdown();
+  // Blocks until shutdown has begun (by BeginShutdown or a signal), in-flight
+  // requests are answered (or drain_timeout passed) and the threads stopped.
+  void Wait();
+  // BeginShutdown() then Wait().
+  void Shutdown();
+
+  // Connections currently open (for tests and metrics).
+  size_t open_connections() const;
+
+  class Impl;  // in http_server.cc, with the Beast machinery
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace atelier::server

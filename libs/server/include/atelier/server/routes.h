@@ -1,0 +1,25 @@
+#pragma once
+// Route registration, one function per module, each in its own file
+// (<module>_routes.cc). A new module adds its Register<Module>Routes here and
+// one line to RegisterAllRoutes, and documents its routes in
+// libs/server/openapi/<module>.json.
+
+#include <string>
+
+#include "atelier/server/router.h"
+#include "atelier/server/services.h"
+
+namespace atelier::server {
+
+// GET /healthz, GET /metrics, GET /api/v1/openapi.json
+void RegisterSystemRoutes(Router& router, Services& services);
+// GET /api/v1/categories, /api/v1/products, /api/v1/products/{id}
+void RegisterCatalogRoutes(Router& router, Services& services);
+// GET /api/v1/search
+void RegisterSearchRoutes(Router& router, Services& services);
+
+// Every module's routes. `web_dir` (may be empty or absent) holds the built
+// storefront, served as the router's fallback (static_files.h).
+void RegisterAllRoutes(Router& router, Services& services, const std::string& web_dir);
+
+}  // namespace atelier::server

@@ -1,0 +1,511 @@
+#include "atelier/server/http_server.h"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "atelier/core/clock.h"
+#include "atelier/server/errors.h"
+
+namespace atelier::server {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+// JSON string escaping for the access log (paths are client-controlled).
+void AppendJsonString(std::string& out, std::string_view s) {
+  out.push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      default:
+        if (c < 0x20 || c >= 0x7f) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+std::shared_ptr<spdlog::logger> AccessLogger() {
+  static std::mutex mu;
+  std::lock_guard lock(mu);
+  if (auto existing = spdlog::get("access")) return existing;
+  auto logger = spdlog::stderr_logger_mt("access");
+  logger->set_pattern("%v");
+  return logger;
+}
+
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+}  // namespace
+
+class Session;
+
+class HttpServer::Impl {
+ public:
+  Impl(HttpServerOptions options, const Router& router, Metrics& metrics)
+      : options_(std::move(options)),
+        router_(router),
+        metrics_(metrics),
+        acceptor_(asio::make_strand(ioc_)),
+        access_log_(options_.access_log ? AccessLogger() : nullptr) {}
+
+  Status Start();
+  void BeginShutdown();
+  void Wait();
+
+  uint16_t port() const { return port_; }
+  bool stopping() const { return stopping_.load(std::memory_order_acquire); }
+  const HttpServerOptions& options() const { return options_; }
+  const Router& router() const { return router_; }
+  Metrics& metrics() { return metrics_; }
+  spdlog::logger* access_log() const { return access_log_.get(); }
+
+  size_t open_connections() {
+    std::lock_guard lock(mu_);
+    return sessions_.size();
+  }
+
+  void Register(Session* session, std::weak_ptr<Session> weak) {
+    std::lock_guard lock(mu_);
+    sessions_.emplace(session, std::move(weak));
+  }
+  void Unregister(Session* session) {
+    std::lock_guard lock(mu_);
+    sessions_.erase(session);
+    if (sessions_.empty()) cv_.notify_all();
+  }
+
+ private:
+  void DoAccept();
+  void OnAccept(beast::error_code ec, tcp::socket socket);
+
+  const HttpServerOptions options_;
+  const Router& router_;
+  Metrics& metrics_;
+
+  // Declared before ioc_ so that sessions destroyed with the io_context can
+  // still unregister themselves.
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;  // guarded by mu_
+  bool shutdown_begun_ = false;                                    // guarded by mu_
+  bool started_ = false;                                           // guarded by mu_
+  bool stopped_ = false;                                           // guarded by mu_
+  std::atomic<bool> stopping_{false};
+
+  asio::io_context ioc_;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
+  tcp::acceptor acceptor_;
+  std::optional<asio::signal_set> signals_;
+  std::optional<asio::steady_timer> accept_retry_;
+  std::vector<std::thread> threads_;
+  uint16_t port_ = 0;
+  std::shared_ptr<spdlog::logger> access_log_;
+};
+
+// One connection: reads requests one after another (keep-alive), answers
+// each through the router. All of its work runs on its strand.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, HttpServer::Impl& server) : stream_(std::move(socket)), server_(server) {
+    beast::error_code ec;
+    auto endpoint = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_ = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+    stream_.socket().set_option(tcp::no_delay(true), ec);
+  }
+  ~Session() { server_.Unregister(this); }
+
+  void Run() {
+    asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::WaitForRequest, shared_from_this()));
+  }
+
+  // Posted by BeginShutdown: a connection waiting for its next request
+  // closes now; one in the middle of a request finishes it first.
+  void OnShutdown() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->state_ == State::kIdle) self->stream_.socket().cancel();
+    });
+  }
+
+ private:
+  enum class State { kIdle, kReading, kWriting, kClosed };
+
+  void WaitForRequest() {
+    if (server_.stopping()) return Close();
+    if (buffer_.size() > 0) return ReadRequest();  // a pipelined request
+    state_ = State::kIdle;
+    stream_.expires_after(server_.options().idle_timeout);
+    stream_.async_read_some(buffer_.prepare(8192),
+                            beast::bind_front_handler(&Session::OnFirstBytes, shared_from_this()));
+  }
+
+  void OnFirstBytes(beast::error_code ec, size_t n) {
+    if (ec) return Close();
+    buffer_.commit(n);
+    ReadRequest();
+  }
+
+  void ReadRequest() {
+    state_ = State::kReading;
+    parser_.emplace();
+    parser_->header_limit(static_cast<uint32_t>(server_.options().header_limit));
+    parser_->body_limit(server_.options().body_limit);
+    stream_.expires_after(server_.options().read_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+  }
+
+  // Answers a read error with the matching status, or drops the connection
+  // when there is nobody to answer (EOF, timeout, reset).
+  bool HandleReadError(beast::error_code ec) {
+    if (!ec) return false;
+    if (ec == http::error::header_limit) {
+      WriteAndClose(HeaderTooLargeResponse(server_.options().header_limit));
+    } else if (ec == http::error::body_limit) {
+      WriteAndClose(BodyTooLargeResponse(server_.options().body_limit));
+    } else if (ec.category() == http::make_error_code(http::error::end_of_stream).category() &&
+               ec != http::error::end_of_stream &&
+               ec != http::error::partial_message) {
+      WriteAndClose(MalformedRequestResponse(ec.message()));
+    } else {
+      Close();
+    }
+    return true;
+  }
+
+  void OnHeader(beast::error_code ec, size_t) {
+    if (HandleReadError(ec)) return;
+    if (parser_->is_done()) return Handle();
+    auto expect = parser_->get()[http::field::expect];
+    if (beast::iequals(expect, "100-continue")) {
+      asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
+                        [self = shared_from_this()](beast::error_code ec, size_t) {
+                          if (ec) return self->Close();
+                          self->ReadBody();
+                        });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnBody, shared_from_this()));
+  }
+
+  void OnBody(beast::error_code ec, size_t) {
+    if (HandleReadError(ec)) return;
+    Handle();
+  }
+
+  void Handle() {
+    const auto start = std::chrono::steady_clock::now();
+    auto& message = parser_->get();
+    Request request;
+    request.method = std::string(message.method_string());
+    request.remote = remote_;
+    Response response;
+    if (!request.ParseTarget(std::string(message.target()))) {
+      response = MalformedRequestResponse("the request target must be a path with valid percent-escapes");
+      request.route = std::string(Router::kUnmatchedRoute);
+      request.path = std::string(message.target());
+    } else {
+      request.headers.reserve(std::distance(message.begin(), message.end()));
+      for (const auto& field : message) {
+        request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+      }
+      request.body = std::move(message.body());
+      try {
+        response = server_.router().Handle(request);
+      } catch (const std::exception& e) {
+        spdlog::error("handler for {} {} threw: {}", request.method, request.path, e.what());
+        response = ErrorResponse(Error::Internal("internal error"));
+      }
+    }
+    const bool keep_alive = message.keep_alive() && !server_.stopping();
+    const bool head = message.method() == http::verb::head;
+
+    response_ = {};
+    response_.version(message.version());
+    response_.result(static_cast<unsigned>(response.status));
+    response_.set(http::field::server, "atelier");
+    response_.set(http::field::content_type, response.content_type);
+    response_.set("X-Content-Type-Options", "nosniff");
+    for (auto& [name, value] : response.headers) response_.insert(name, value);
+    const size_t body_bytes = response.body.size();
+    if (!head) response_.body() = std::move(response.body);
+    response_.content_length(body_bytes);
+    response_.keep_alive(keep_alive);
+
+    const auto micros =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
+    server_.metrics().RecordRequest(request.route, response.status, micros);
+    LogAccess(request, response.status, head ? 0 : body_bytes, micros);
+
+    Write(keep_alive);
+  }
+
+  void LogAccess(const Request& request, int status, size_t bytes, int64_t micros) {
+    spdlog::logger* log = server_.access_log();
+    if (log == nullptr) return;
+    std::string line;
+    line.reserve(160 + request.path.size());
+    line += "{\"ts\":";
+    line += std::to_string(NowUnixMillis());
+    line += ",\"method\":";
+    AppendJsonString(line, request.method);
+    line += ",\"path\":";
+    AppendJsonString(line, request.path);
+    line += ",\"route\":";
+    AppendJsonString(line, request.route);
+    line += ",\"status\":" + std::to_string(status);
+    line += ",\"bytes\":" + std::to_string(bytes);
+    line += ",\"duration_us\":" + std::to_string(micros);
+    line += ",\"remote\":";
+    AppendJsonString(line, request.remote);
+    line += "}";
+    log->info(line);
+  }
+
+  void Write(bool keep_alive) {
+    state_ = State::kWriting;
+    stream_.expires_after(server_.options().write_timeout);
+    http::async_write(stream_, response_,
+                      [self = shared_from_this(), keep_alive](beast::error_code ec, size_t) {
+                        if (ec) return self->Close();
+                        if (!keep_alive) return self->GracefulClose();
+                        self->response_ = {};
+                        self->WaitForRequest();
+                      });
+  }
+
+  // An error answer to a request that could not be read whole: the rest of
+  // it is still arriving, so close gracefully after writing.
+  void WriteAndClose(Response response) {
+    const unsigned version = parser_ && parser_->is_header_done() ? parser_->get().version() : 11;
+    Request request;
+    request.method = parser_ && parser_->is_header_done() ? std::string(parser_->get().method_string()) : "";
+    request.path = parser_ && parser_->is_header_done() ? std::string(parser_->get().target()) : "";
+    request.route = std::string(Router::kUnmatchedRoute);
+    request.remote = remote_;
+    response_ = {};
+    response_.version(version);
+    response_.result(static_cast<unsigned>(response.status));
+    response_.set(http::field::server, "atelier");
+    response_.set(http::field::content_type, response.content_type);
+    response_.set("X-Content-Type-Options", "nosniff");
+    server_.metrics().RecordRequest(request.route, response.status, 0);
+    LogAccess(request, response.status, response.body.size(), 0);
+    response_.body() = std::move(response.body);
+    response_.content_length(response_.body().size());
+    response_.keep_alive(false);
+    Write(false);
+  }
+
+  // Half-closes, then discards what the client still sends (briefly), so
+  // that our response is not destroyed by a reset caused by unread input.
+  void GracefulClose() {
+    state_ = State::kClosed;
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return Close();
+    stream_.expires_after(std::chrono::seconds(2));
+    Drain();
+  }
+
+  void Drain() {
+    buffer_.clear();
+    stream_.async_read_some(buffer_.prepare(65536), [self = shared_from_this()](beast::error_code ec, size_t n) {
+      if (ec || (self->drained_ += n) > (16u << 20)) return self->Close();
+      self->Drain();
+    });
+  }
+
+  void Close() {
+    state_ = State::kClosed;
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream_.socket().close(ec);
+  }
+
+  beast::tcp_stream stream_;
+  HttpServer::Impl& server_;
+  std::string remote_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> response_;
+  State state_ = State::kIdle;
+  size_t drained_ = 0;
+};
+
+Status HttpServer::Impl::Start() {
+  {
+    std::lock_guard lock(mu_);
+    if (started_) return Error::Internal("the server was already started");
+  }
+  beast::error_code ec;
+  tcp::resolver resolver(ioc_);
+  auto results = resolver.resolve(options_.host, std::to_string(options_.port),
+                                  tcp::resolver::numeric_service | tcp::resolver::passive, ec);
+  if (ec || results.empty()) {
+    return Error::InvalidArgument("cannot resolve host \"" + options_.host + "\": " + ec.message(), "host");
+  }
+  const tcp::endpoint endpoint = results.begin()->endpoint();
+  const std::string where = options_.host + ":" + std::to_string(options_.port);
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    beast::error_code ignored;
+    acceptor_.close(ignored);
+    return Error::Unavailable("cannot listen on " + where + ": " + ec.message());
+  }
+  port_ = acceptor_.local_endpoint(ec).port();
+
+  std::vector<std::string> routes;
+  for (const RouteInfo& r : router_.routes()) routes.push_back(r.pattern);
+  routes.emplace_back(Router::kFallbackRoute);
+  routes.emplace_back(Router::kUnmatchedRoute);
+  metrics_.RegisterRoutes(routes);
+
+  {
+    std::lock_guard lock(mu_);
+    started_ = true;
+  }
+  work_.emplace(ioc_.get_executor());
+  if (options_.handle_signals) {
+    signals_.emplace(ioc_, SIGINT, SIGTERM);
+    signals_->async_wait([this](beast::error_code ec, int signal) {
+      if (ec) return;
+      spdlog::info("signal {} received: shutting down gracefully", signal);
+      BeginShutdown();
+    });
+  }
+  DoAccept();
+  int threads = options_.threads > 0 ? options_.threads : static_cast<int>(std::thread::hardware_concurrency());
+  if (threads < 1) threads = 1;
+  for (int i = 0; i < threads; ++i) {
+    threads_.emplace_back([this] {
+      for (;;) {
+        try {
+          ioc_.run();
+          return;
+        } catch (const std::exception& e) {
+          spdlog::error("server thread caught: {}", e.what());
+        }
+      }
+    });
+  }
+  return Ok();
+}
+
+void HttpServer::Impl::DoAccept() {
+  acceptor_.async_accept(asio::make_strand(ioc_), beast::bind_front_handler(&Impl::OnAccept, this));
+}
+
+void HttpServer::Impl::OnAccept(beast::error_code ec, tcp::socket socket) {
+  if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+  if (ec) {
+    // Out of descriptors or similar: back off briefly instead of spinning.
+    spdlog::warn("accept failed: {}", ec.message());
+    accept_retry_.emplace(acceptor_.get_executor(), std::chrono::milliseconds(50));
+    accept_retry_->async_wait([this](beast::error_code wait_ec) {
+      if (!wait_ec && acceptor_.is_open()) DoAccept();
+    });
+    return;
+  }
+  if (stopping()) {
+    beast::error_code ignored;
+    socket.close(ignored);
+    return;
+  }
+  auto session = std::make_shared<Session>(std::move(socket), *this);
+  Register(session.get(), session);
+  session->Run();
+  DoAccept();
+}
+
+void HttpServer::Impl::BeginShutdown() {
+  std::vector<std::shared_ptr<Session>> live;
+  {
+    std::lock_guard lock(mu_);
+    if (!started_ || shutdown_begun_) return;
+    shutdown_begun_ = true;
+    stopping_.store(true, std::memory_order_release);
+    for (auto& [raw, weak] : sessions_) {
+      if (auto s = weak.lock()) live.push_back(std::move(s));
+    }
+    cv_.notify_all();
+  }
+  asio::post(acceptor_.get_executor(), [this] {
+    beast::error_code ignored;
+    acceptor_.close(ignored);
+    if (accept_retry_) accept_retry_->cancel();
+    if (signals_) signals_->cancel(ignored);
+  });
+  for (auto& s : live) s->OnShutdown();
+}
+
+void HttpServer::Impl::Wait() {
+  std::unique_lock lock(mu_);
+  if (!started_ || stopped_) return;
+  cv_.wait(lock, [this] { return shutdown_begun_; });
+  cv_.wait_for(lock, options_.drain_timeout, [this] { return sessions_.empty(); });
+  stopped_ = true;
+  lock.unlock();
+  work_.reset();
+  ioc_.stop();
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+}
+
+HttpServer::HttpServer(HttpServerOptions options, const Router& router, Metrics& metrics)
+    : impl_(std::make_unique<Impl>(std::move(options), router, metrics)) {}
+
+HttpServer::~HttpServer() { Shutdown(); }
+
+Status HttpServer::Start() { return impl_->Start(); }
+uint16_t HttpServer::port() const { return impl_->port(); }
+void HttpServer::BeginShutdown() { impl_->BeginShutdown(); }
+void HttpServer::Wait() { impl_->Wait(); }
+void HttpServer::Shutdown() {
+  impl_->BeginShutdown();
+  impl_->Wait();
+}
+size_t HttpServer::open_connections() const { return impl_->open_connections(); }
+
+}  // namespace atelier::server

@@ -1,0 +1,81 @@
+#include "atelier/server/openapi.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <regex>
+#include <set>
+
+#include "atelier/server/routes.h"
+
+namespace atelier::server {
+namespace {
+
+std::set<std::pair<std::string, std::string>> Pairs(const std::vector<RouteInfo>& routes) {
+  std::set<std::pair<std::string, std::string>> out;
+  for (const auto& r : routes) out.emplace(r.method, r.pattern);
+  return out;
+}
+
+std::set<std::pair<std::string, std::string>> RegisteredRoutes() {
+  Services services;
+  Router router;
+  RegisterAllRoutes(router, services, "");
+  return Pairs(router.routes());
+}
+
+TEST(OpenApiTest, IsAValidOpenApi31Document) {
+  Result<std::string> text = OpenApiDocument();
+  ASSERT_TRUE(text.ok()) << text.error().ToString();
+  auto doc = boost::json::parse(*text).as_object();
+  EXPECT_TRUE(std::string(doc.at("openapi").as_string()).rfind("3.1", 0) == 0);
+  EXPECT_TRUE(doc.at("components").at("schemas").as_object().contains("Error"));
+}
+
+TEST(OpenApiTest, DocumentsEveryRegisteredRoute) {
+  auto documented = OpenApiRoutes();
+  ASSERT_TRUE(documented.ok()) << documented.error().ToString();
+  auto in_doc = Pairs(*documented);
+  for (const auto& route : RegisteredRoutes()) {
+    EXPECT_TRUE(in_doc.count(route)) << route.first << " " << route.second << " is not in openapi/*.json";
+  }
+}
+
+TEST(OpenApiTest, DocumentsNoRouteThatIsNotRegistered) {
+  auto documented = OpenApiRoutes();
+  ASSERT_TRUE(documented.ok());
+  auto registered = RegisteredRoutes();
+  for (const auto& route : Pairs(*documented)) {
+    EXPECT_TRUE(registered.count(route)) << route.first << " " << route.second << " is documented but not routed";
+  }
+}
+
+TEST(OpenApiTest, EveryOperationDeclaresItsPathParametersAndResponses) {
+  auto doc = boost::json::parse(*OpenApiDocument()).as_object();
+  const auto& components = doc.at("components").as_object();
+  const std::regex placeholder("\\{([a-z_]+)\\}");
+  for (const auto& [path, item] : doc.at("paths").as_object()) {
+    for (const auto& [method, op] : item.as_object()) {
+      const auto& operation = op.as_object();
+      EXPECT_TRUE(operation.contains("responses")) << method << " " << path;
+      std::set<std::string> declared;
+      if (const auto* params = operation.if_contains("parameters")) {
+        for (const auto& p : params->as_array()) {
+          const boost::json::object* param = &p.as_object();
+          if (param->contains("$ref")) {
+            std::string ref(param->at("$ref").as_string());
+            param = &components.at("parameters").at(ref.substr(ref.rfind('/') + 1)).as_object();
+          }
+          if (param->at("in").as_string() == "path") declared.insert(std::string(param->at("name").as_string()));
+        }
+      }
+      const std::string p(path);
+      for (std::sregex_iterator it(p.begin(), p.end(), placeholder), end; it != end; ++it) {
+        EXPECT_TRUE(declared.count((*it)[1])) << method << " " << path << " lacks path parameter " << (*it)[1];
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace atelier::server

@@ -1,0 +1,142 @@
+#include "atelier/server/router.h"
+
+#include <gtest/gtest.h>
+
+namespace atelier::server {
+namespace {
+
+Response Text(std::string body) {
+  Response r;
+  r.content_type = "text/plain";
+  r.body = std::move(body);
+  return r;
+}
+
+Request Make(std::string method, std::string target) {
+  Request r;
+  r.method = std::move(method);
+  EXPECT_TRUE(r.ParseTarget(std::move(target)));
+  return r;
+}
+
+Router SampleRouter() {
+  Router router;
+  router.Get("/api/v1/products", [](Request&) { return Text("list"); });
+  router.Get("/api/v1/products/{id}", [](Request& r) { return Text("product " + std::string(r.PathParam("id"))); });
+  router.Post("/api/v1/models/{id}/configure", [](Request& r) { return Text("configure " + std::string(r.PathParam("id"))); });
+  router.Get("/api/v1/models/{id}", [](Request&) { return Text("model"); });
+  router.Get("/api/v1/models/popular", [](Request&) { return Text("popular"); });
+  return router;
+}
+
+TEST(RouterTest, MatchesLiteralAndPlaceholderSegments) {
+  Router router = SampleRouter();
+  Request list = Make("GET", "/api/v1/products?page=2");
+  EXPECT_EQ(router.Handle(list).body, "list");
+  EXPECT_EQ(list.route, "/api/v1/products");
+  Request one = Make("GET", "/api/v1/products/42");
+  EXPECT_EQ(router.Handle(one).body, "product 42");
+  EXPECT_EQ(one.route, "/api/v1/products/{id}");
+}
+
+TEST(RouterTest, DecodesPlaceholderValues) {
+  Router router = SampleRouter();
+  Request r = Make("POST", "/api/v1/models/suv%20x/configure");
+  EXPECT_EQ(router.Handle(r).body, "configure suv x");
+}
+
+TEST(RouterTest, PrefersTheMostLiteralPattern) {
+  Router router = SampleRouter();
+  Request popular = Make("GET", "/api/v1/models/popular");
+  EXPECT_EQ(router.Handle(popular).body, "popular");
+  Request other = Make("GET", "/api/v1/models/suv");
+  EXPECT_EQ(router.Handle(other).body, "model");
+}
+
+TEST(RouterTest, UnknownRouteIs404Json) {
+  Router router = SampleRouter();
+  Request r = Make("GET", "/api/v1/nothing");
+  Response response = router.Handle(r);
+  EXPECT_EQ(response.status, 404);
+  EXPECT_EQ(response.content_type, "application/json");
+  EXPECT_NE(response.body.find("\"not_found\""), std::string::npos);
+  EXPECT_EQ(r.route, Router::kUnmatchedRoute);
+}
+
+TEST(RouterTest, PlaceholderDoesNotMatchAnEmptySegmentOrExtraSegments) {
+  Router router = SampleRouter();
+  Request empty = Make("GET", "/api/v1/products/");
+  EXPECT_EQ(router.Handle(empty).status, 404);
+  Request deeper = Make("GET", "/api/v1/products/1/2");
+  EXPECT_EQ(router.Handle(deeper).status, 404);
+}
+
+TEST(RouterTest, WrongMethodIs405WithAllow) {
+  Router router = SampleRouter();
+  Request r = Make("DELETE", "/api/v1/products/7");
+  Response response = router.Handle(r);
+  EXPECT_EQ(response.status, 405);
+  ASSERT_TRUE(response.Header("allow").has_value());
+  EXPECT_EQ(*response.Header("Allow"), "GET, HEAD");
+  EXPECT_NE(response.body.find("\"method_not_allowed\""), std::string::npos);
+}
+
+TEST(RouterTest, HeadIsServedByGet) {
+  Router router = SampleRouter();
+  Request r = Make("HEAD", "/api/v1/products");
+  EXPECT_EQ(router.Handle(r).body, "list");
+}
+
+TEST(RouterTest, FallbackServesUnmatchedGetsOutsideTheApi) {
+  Router router = SampleRouter();
+  router.SetFallback([](Request&) { return Text("page"); });
+  Request page = Make("GET", "/products/42");
+  EXPECT_EQ(router.Handle(page).body, "page");
+  EXPECT_EQ(page.route, Router::kFallbackRoute);
+  Request api = Make("GET", "/api/v1/unknown");
+  EXPECT_EQ(router.Handle(api).status, 404);
+  Request post = Make("POST", "/products/42");
+  EXPECT_EQ(router.Handle(post).status, 404);
+}
+
+TEST(RouterTest, FiltersMayAnswerInsteadOfTheHandler) {
+  Router router = SampleRouter();
+  router.AddFilter([](Request& r) -> std::optional<Response> {
+    if (r.Header("X-Block")) return Text("blocked");
+    return std::nullopt;
+  });
+  Request blocked = Make("GET", "/api/v1/products");
+  blocked.headers.emplace_back("x-block", "1");
+  EXPECT_EQ(router.Handle(blocked).body, "blocked");
+  Request passed = Make("GET", "/api/v1/products");
+  EXPECT_EQ(router.Handle(passed).body, "list");
+}
+
+TEST(RouterTest, ListsRoutesInRegistrationOrder) {
+  Router router = SampleRouter();
+  auto routes = router.routes();
+  ASSERT_EQ(routes.size(), 5u);
+  EXPECT_EQ(routes[2].method, "POST");
+  EXPECT_EQ(routes[2].pattern, "/api/v1/models/{id}/configure");
+}
+
+TEST(RequestTest, ParsesTheQueryString) {
+  Request r;
+  ASSERT_TRUE(r.ParseTarget("/api/v1/search?q=red+shoes&brand=Nike&brand=Adidas%20Originals&empty="));
+  EXPECT_EQ(r.path, "/api/v1/search");
+  EXPECT_EQ(*r.Query("q"), "red shoes");
+  EXPECT_EQ(*r.Query("brand"), "Nike");
+  EXPECT_EQ(r.query[2].second, "Adidas Originals");
+  EXPECT_EQ(*r.Query("empty"), "");
+  EXPECT_FALSE(r.Query("missing").has_value());
+}
+
+TEST(RequestTest, RejectsMalformedTargets) {
+  Request r;
+  EXPECT_FALSE(r.ParseTarget("http://example.com/"));
+  EXPECT_FALSE(r.ParseTarget("/search?q=%G1"));
+  EXPECT_FALSE(r.ParseTarget("/search?q=%2"));
+}
+
+}  // namespace
+}  // namespace atelier::server

@@ -1,0 +1,14 @@
+#include "atelier/server/routes.h"
+
+#include "atelier/server/static_files.h"
+
+namespace atelier::server {
+
+void RegisterAllRoutes(Router& router, Services& services, const std::string& web_dir) {
+  RegisterSystemRoutes(router, services);
+  RegisterCatalogRoutes(router, services);
+  RegisterSearchRoutes(router, services);
+  RegisterStaticFiles(router, web_dir);
+}
+
+}  // namespace atelier::server
