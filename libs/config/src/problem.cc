@@ -1,6 +1,5 @@
 #include <algorithm>
 #include <numeric>
-#include <queue>
 
 #include "internal/engine.h"
 
@@ -56,43 +55,17 @@ std::vector<int> ConstraintGraphOrder(const Problem& problem) {
   const int n = static_cast<int>(problem.domain.size());
   std::vector<std::vector<int>> edges;
   std::vector<std::vector<int>> var_edges(n);
-  std::vector<std::vector<int>> adjacency(n);
   for (const Rule& r : problem.constraints) {
     std::vector<int> scope = ScopeOf(r);
     if (scope.size() < 2) continue;
     int e = static_cast<int>(edges.size());
     for (int v : scope) var_edges[v].push_back(e);
-    for (size_t i = 1; i < scope.size() && scope.size() <= 64; ++i) {
-      adjacency[scope[0]].push_back(scope[i]);
-      adjacency[scope[i]].push_back(scope[0]);
-      adjacency[scope[i - 1]].push_back(scope[i]);
-      adjacency[scope[i]].push_back(scope[i - 1]);
-    }
     edges.push_back(std::move(scope));
   }
-  // BFS start: connected components in index order, neighbours by index.
-  std::vector<int> order;
-  order.reserve(n);
-  std::vector<char> seen(n, 0);
-  for (int s = 0; s < n; ++s) {
-    if (seen[s]) continue;
-    std::queue<int> q;
-    q.push(s);
-    seen[s] = 1;
-    while (!q.empty()) {
-      int v = q.front();
-      q.pop();
-      order.push_back(v);
-      std::vector<int>& adj = adjacency[v];
-      std::sort(adj.begin(), adj.end());
-      for (int w : adj) {
-        if (!seen[w]) {
-          seen[w] = 1;
-          q.push(w);
-        }
-      }
-    }
-  }
+  // Start from the model's own order (merchants and feature trees keep related
+  // options together), then improve it on the constraint hypergraph.
+  std::vector<int> order(n);
+  std::iota(order.begin(), order.end(), 0);
   if (edges.empty()) return order;
   // FORCE (Aloul, Markov, Sakallah 2003): move each variable to the mean
   // centre of gravity of its constraints; keep the order with least total span.

@@ -117,7 +117,7 @@ class HistoryWriter {
     std::snprintf(basket, sizeof basket, "demo-b%06d", basket_count_++);
     const int64_t session = ts - 60 * rng.Between(8, 45);
     int64_t t = session;
-    if (rng.Chance(0.3)) {
+    if (rng.Chance(0.25)) {
       const catalog::Product& first = shelf_.product(items[0].first);
       std::string kind = shelf_.demo(items[0].first).kind;
       std::replace(kind.begin(), kind.end(), '-', ' ');
@@ -126,13 +126,13 @@ class HistoryWriter {
     for (const auto& [item, qty] : items) {
       t += 30 + rng.Between(0, 240);
       Add(rng, "view", user, shelf_.product(item).sku, "", 1, "", t);
-      if (rng.Chance(0.35)) {
+      if (rng.Chance(0.25)) {
         // Compared with a competitor of the same kind.
         const DemoProduct& d = shelf_.demo(item);
         int other = shelf_.Popular(shelf_.Of(d.top, d.kind), rng);
         if (other >= 0 && other != item) Add(rng, "view", user, shelf_.product(other).sku, "", 1, "", t + 20);
       }
-      if (rng.Chance(0.5)) Add(rng, "cart", user, shelf_.product(item).sku, "", qty, "", t + 45);
+      if (rng.Chance(0.4)) Add(rng, "cart", user, shelf_.product(item).sku, "", qty, "", t + 45);
     }
     for (const auto& [item, qty] : items) Add(rng, "purchase", user, shelf_.product(item).sku, basket, qty, "", ts);
     ++baskets_;
@@ -233,7 +233,7 @@ class Shopper {
       Mission m = occasional[rng_.Below(occasional.size())];
       int64_t ts = ShoppingTime(rng_, DayStart(RandomDay(m)));
       out_.Basket(rng_, id_, ts, Trip(m));
-      if (rng_.Chance(0.6)) {
+      if (rng_.Chance(0.4)) {
         // Window shopping on another day.
         Mission b = missions_[rng_.Below(missions_.size())];
         out_.Browse(rng_, id_, ShoppingTime(rng_, DayStart(RandomDay(b))), BrowseItems(b));
@@ -350,12 +350,8 @@ class Shopper {
         static const std::vector<std::string> kKinds = {"running", "boots", "dress-shoes", "sneakers"};
         const std::string& kind = kKinds[rng_.Below(kKinds.size())];
         std::vector<int> fits;
-        for (int i : shelf_.Of("shoes", kind)) {
-          const catalog::Product& p = shelf_.product(i);
-          const catalog::Attribute* size = p.FindAttribute("size");
-          if (size && std::get<double>(size->value) == shoe_size_ && AttributeString(p, "width") == shoe_width_) {
-            fits.push_back(i);
-          }
+        for (int i : shelf_.Where("shoes", kind, "size", catalog::AttributeText(shoe_size_))) {
+          if (AttributeString(shelf_.product(i), "width") == shoe_width_) fits.push_back(i);
         }
         Put(b, shelf_.Popular(fits, rng_));
         if (rng_.Chance(0.3)) Put(b, PickWhere("clothing", "socks", "size", clothing_size_));
@@ -514,7 +510,7 @@ class Shopper {
   }
 
   void Repeat(Mission m) {
-    const int64_t cadence_days = m == Mission::kGrocery ? rng_.Between(7, 21) : rng_.Between(21, 42);
+    const int64_t cadence_days = m == Mission::kGrocery ? rng_.Between(10, 28) : rng_.Between(21, 42);
     int64_t ts = out_.start() + rng_.Between(0, cadence_days) * kDay;
     bool first = true;
     while (ts < out_.end()) {

@@ -93,28 +93,36 @@ Interactions BuildInteractions(const EventLog& log, const InteractionOptions& op
     raw_begin[i + 1] = raw_begin[i] + g.count;
   }
   groups = {};
-  std::vector<std::pair<uint32_t, float>> raw(raw_begin[nb]);
+  struct Raw {
+    uint32_t item;
+    uint32_t seq;  // position among the basket's rows
+    float quantity;
+  };
+  std::vector<Raw> raw(raw_begin[nb]);
   std::vector<uint64_t> fill(raw_begin.begin(), raw_begin.end() - 1);
   for (size_t i = 0; i < log.events.size(); ++i) {
     if (event_group[i] == kNone) continue;
     uint32_t b = position[event_group[i]];
-    raw[fill[b]++] = {log.events[i].item, log.events[i].quantity};
+    raw[fill[b]] = {log.events[i].item, static_cast<uint32_t>(fill[b] - raw_begin[b]), log.events[i].quantity};
+    ++fill[b];
   }
   event_group = {};
   out.basket_begin.reserve(nb + 1);
   out.basket_begin.push_back(0);
   out.items.reserve(raw.size());
   out.quantities.reserve(raw.size());
+  out.arrival.reserve(raw.size());
   for (size_t b = 0; b < nb; ++b) {
     auto first = raw.begin() + static_cast<int64_t>(raw_begin[b]);
     auto last = raw.begin() + static_cast<int64_t>(raw_begin[b + 1]);
-    std::sort(first, last);
+    std::sort(first, last, [](const Raw& x, const Raw& y) { return x.item != y.item ? x.item < y.item : x.seq < y.seq; });
     for (auto it = first; it != last; ++it) {
-      if (out.items.size() > out.basket_begin.back() && out.items.back() == it->first) {
-        out.quantities.back() += it->second;
+      if (out.items.size() > out.basket_begin.back() && out.items.back() == it->item) {
+        out.quantities.back() += it->quantity;
       } else {
-        out.items.push_back(it->first);
-        out.quantities.push_back(it->second);
+        out.items.push_back(it->item);
+        out.quantities.push_back(it->quantity);
+        out.arrival.push_back(it->seq);
       }
     }
     out.basket_begin.push_back(out.items.size());

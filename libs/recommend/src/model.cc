@@ -36,9 +36,9 @@ const std::vector<ModelInfo>& ModelKinds() {
         {"group_decay", {0.7, 0.5, 0.9, 1.0}}}},
       {"tifu",
        "TIFU-KNN next-basket model (Hu et al. SIGIR 2020): personal frequency, decay, neighbours",
-       {{"group_size", {7, 1, 3, 14}}, {"within_decay", {0.9, 0.6, 1.0}},
-        {"group_decay", {0.7, 0.5, 0.9, 1.0}}, {"neighbours", {300, 100, 50, 1000}},
-        {"alpha", {0.7, 0.5, 0.9, 1.0}}}},
+       {{"group_size", {7, 1, 2, 3, 5, 10, 14}}, {"within_decay", {0.9, 0.6, 0.8, 1.0}},
+        {"group_decay", {0.7, 0.5, 0.6, 0.8, 0.9, 1.0}}, {"neighbours", {300, 100, 50, 600, 1000}},
+        {"alpha", {0.7, 0.5, 0.8, 0.9, 0.95, 1.0}}}},
   };
   return kKinds;
 }

@@ -1,0 +1,295 @@
+// Each model on a small synthetic history with a planted pattern it must find.
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "atelier/recommend/evaluate.h"
+#include "atelier/recommend/model.h"
+#include "atelier/recommend/ranking.h"
+#include "atelier/recommend/recommender.h"
+#include "atelier/store/database.h"
+
+namespace atelier::recommend {
+namespace {
+
+std::string Item(int i) {
+  char buf[16];
+  std::snprintf(buf, sizeof(buf), "item%03d", i);
+  return buf;
+}
+
+// 70 items, 120 users, each user 6 baskets over 6 days. Planted:
+//  - item 0 and item 1 always bought together (bundle);
+//  - users in group g (user % 3) buy 3 items a basket from [10 + 20g, 30 + 20g);
+//  - every user re-buys a personal staple (item 5 + user % 5) in every basket;
+//  - background noise from all items.
+EventLog PlantedLog(bool staples = true) {
+  EventLogBuilder b;
+  b.SetHasTime(true);
+  std::mt19937 gen(7);
+  std::uniform_int_distribution<int> any(0, 69), group_item(0, 19);
+  std::bernoulli_distribution noise(0.3), bundle(0.3);
+  for (int u = 0; u < 120; ++u) {
+    std::string user = "user" + std::to_string(u);
+    int g = u % 3;
+    for (int k = 0; k < 6; ++k) {
+      std::string basket = user + "-" + std::to_string(k);
+      int64_t ts = 1700000000 + k * 86400 + u;
+      auto add = [&](int item) { b.Add(user, Item(item), basket, ts, 1, EventType::kPurchase); };
+      if (bundle(gen)) {
+        add(0);
+        add(1);
+      }
+      for (int j = 0; j < 3; ++j) add(10 + 20 * g + group_item(gen));
+      if (staples) add(5 + u % 5);
+      if (noise(gen)) add(any(gen));
+    }
+  }
+  return std::move(b).Finish();
+}
+
+uint32_t IndexOf(const EventLog& log, const std::string& id) {
+  auto it = std::lower_bound(log.item_ids.begin(), log.item_ids.end(), id);
+  return static_cast<uint32_t>(it - log.item_ids.begin());
+}
+
+std::vector<uint32_t> Top(const Model& m, const History& h, const Query& q, size_t k,
+                          std::span<const uint32_t> exclude = {}) {
+  std::vector<float> scores(h.data.num_items);
+  m.Score(q, scores);
+  std::vector<ScoredItem> top;
+  TopK(scores, h.popularity, k, exclude, top);
+  std::vector<uint32_t> out;
+  for (auto& t : top) out.push_back(t.item);
+  return out;
+}
+
+class ModelsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    log_ = PlantedLog();
+    history_ = History::Build(BuildInteractions(log_));
+  }
+  std::unique_ptr<Model> Fitted(const std::string& kind, const Params& p = {}) {
+    auto m = CreateModel(kind, p);
+    EXPECT_TRUE(m.ok());
+    Status s = (*m)->Fit(history_);
+    EXPECT_TRUE(s.ok()) << s.error().ToString();
+    return std::move(*m);
+  }
+  EventLog log_;
+  std::shared_ptr<const History> history_;
+};
+
+TEST_F(ModelsTest, ItemToItemModelsCompleteThePlantedBundle) {
+  uint32_t a = IndexOf(log_, Item(0)), b = IndexOf(log_, Item(1));
+  uint32_t query[1] = {a};
+  for (const char* kind : {"cooccurrence", "ease", "als"}) {
+    auto m = Fitted(kind);
+    auto top = Top(*m, *history_, Query{kNone, query}, 1, query);
+    ASSERT_EQ(top.size(), 1u) << kind;
+    EXPECT_EQ(top[0], b) << kind << " should complete item 0 with item 1";
+  }
+}
+
+TEST_F(ModelsTest, CollaborativeModelsRecommendFromTheUsersGroup) {
+  // An anonymous query made of group-1 items: the rest of its top-5 should
+  // be group-1 items (30..49), not the globally popular bundle or staples.
+  std::vector<uint32_t> query;
+  for (int i : {30, 31, 32}) query.push_back(IndexOf(log_, Item(i)));
+  for (const char* kind : {"cooccurrence", "ease", "als"}) {
+    auto m = Fitted(kind);
+    auto top = Top(*m, *history_, Query{kNone, query}, 5, query);
+    int in_group = 0;
+    for (uint32_t i : top) {
+      int id = std::stoi(log_.item_ids[i].substr(4));
+      in_group += id >= 30 && id < 50;
+    }
+    EXPECT_GE(in_group, 4) << kind;
+  }
+}
+
+TEST_F(ModelsTest, PersonalModelsPutTheUsersStapleFirst) {
+  for (const char* kind : {"repeat", "personal", "tifu"}) {
+    auto m = Fitted(kind);
+    for (int u : {3, 7, 50}) {
+      uint32_t user = static_cast<uint32_t>(
+          std::lower_bound(log_.user_ids.begin(), log_.user_ids.end(), "user" + std::to_string(u)) -
+          log_.user_ids.begin());
+      auto top = Top(*m, *history_, Query{user, {}}, 1);
+      ASSERT_EQ(top.size(), 1u);
+      EXPECT_EQ(log_.item_ids[top[0]], Item(5 + u % 5)) << kind << " user" << u;
+    }
+  }
+}
+
+TEST_F(ModelsTest, TifuNeighboursSuggestTheGroupsItemsTheUserHasNotBought) {
+  // Without staples, the nearest users are those of the same group.
+  log_ = PlantedLog(/*staples=*/false);
+  history_ = History::Build(BuildInteractions(log_));
+  auto m = Fitted("tifu", {{"alpha", 0.5}, {"neighbours", 20}});
+  uint32_t user = static_cast<uint32_t>(
+      std::lower_bound(log_.user_ids.begin(), log_.user_ids.end(), "user4") - log_.user_ids.begin());
+  auto own = history_->user_items.Of(user);
+  auto top = Top(*m, *history_, Query{user, {}}, 5, own);  // only unseen items
+  int in_group = 0;  // user4 is in group 1: items 30..49
+  for (uint32_t i : top) {
+    int id = std::stoi(log_.item_ids[i].substr(4));
+    in_group += id >= 30 && id < 50;
+  }
+  EXPECT_GE(in_group, 3);
+}
+
+TEST_F(ModelsTest, RepeatRanksByBasketCountThenRecency) {
+  EventLogBuilder b;
+  // x in 2 baskets (t1, t2), y in 2 baskets (t1, t3) -> y more recent; z once.
+  b.Add("u", "x", "o1", 1, 1, EventType::kPurchase);
+  b.Add("u", "y", "o1", 1, 1, EventType::kPurchase);
+  b.Add("u", "x", "o2", 2, 1, EventType::kPurchase);
+  b.Add("u", "z", "o2", 2, 1, EventType::kPurchase);
+  b.Add("u", "y", "o3", 3, 1, EventType::kPurchase);
+  b.Add("v", "w", "o4", 3, 1, EventType::kPurchase);
+  b.Add("v2", "w", "o5", 3, 1, EventType::kPurchase);
+  EventLog log = std::move(b).Finish();
+  auto h = History::Build(BuildInteractions(log));
+  auto m = CreateModel("repeat").value();
+  ASSERT_TRUE(m->Fit(h).ok());
+  auto top = Top(*m, *h, Query{0, {}}, 4);
+  std::vector<std::string> ids;
+  for (uint32_t i : top) ids.push_back(log.item_ids[i]);
+  EXPECT_EQ(ids, (std::vector<std::string>{"y", "x", "z", "w"}));  // w: popular fill
+}
+
+TEST_F(ModelsTest, TrendingPrefersRecentOverOnceFashionable) {
+  EventLogBuilder b;
+  b.SetHasTime(true);
+  for (int i = 0; i < 10; ++i) b.Add("u" + std::to_string(i), "old", "b" + std::to_string(i), 0, 1, EventType::kPurchase);
+  for (int i = 0; i < 4; ++i) {
+    b.Add("v" + std::to_string(i), "new", "c" + std::to_string(i), 100 * 86400, 1, EventType::kPurchase);
+  }
+  EventLog log = std::move(b).Finish();
+  auto h = History::Build(BuildInteractions(log));
+  auto m = CreateModel("trending", {{"half_life_days", 7}}).value();
+  ASSERT_TRUE(m->Fit(h).ok());
+  auto top = Top(*m, *h, Query{}, 1);
+  EXPECT_EQ(log.item_ids[top[0]], "new");
+  auto pop = CreateModel("popular").value();
+  ASSERT_TRUE(pop->Fit(h).ok());
+  EXPECT_EQ(log.item_ids[Top(*pop, *h, Query{}, 1)[0]], "old");
+}
+
+TEST_F(ModelsTest, InvalidHyperParametersAreRejected) {
+  EXPECT_FALSE(CreateModel("ease", {{"lambda", -1}}).value()->Fit(history_).ok());
+  EXPECT_FALSE(CreateModel("tifu", {{"within_decay", 0}}).value()->Fit(history_).ok());
+  auto unknown = CreateModel("ease", {{"gamma", 1}});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().field, "gamma");
+  EXPECT_EQ(CreateModel("nope").error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(ModelsTest, TunedBlendIsAtLeastAsGoodAsItsBestPartOnValidation) {
+  Interactions data = BuildInteractions(log_);
+  auto split = MakeSplit(data, Protocol::kLastBasket);
+  ASSERT_TRUE(split.ok());
+  EvalOptions options;
+  options.ks = {5};
+  auto report = Evaluate(*split, {"personal", "cooccurrence", "blend"}, options);
+  ASSERT_TRUE(report.ok()) << report.error().ToString();
+  std::vector<std::string> names;
+  for (const auto& m : report->models) names.push_back(m.model);
+  EXPECT_EQ(names, (std::vector<std::string>{"popular", "repeat", "personal", "cooccurrence", "blend"}));
+  for (const auto& m : report->models) {
+    EXPECT_TRUE(m.error.empty()) << m.model << ": " << m.error;
+    ASSERT_EQ(m.metrics.size(), 1u);
+    EXPECT_EQ(m.metrics[0].cases, 120);
+  }
+  // The planted staple makes personal models far better than popularity.
+  EXPECT_GT(report->models[2].metrics[0].ndcg, report->models[0].metrics[0].ndcg + 0.1);
+}
+
+class RecommenderTest : public ModelsTest {};
+
+TEST_F(RecommenderTest, ServesForYouSimilarAndBoughtTogetherWithReasons) {
+  TrainOptions options;
+  auto rec = TrainRecommender(log_, options);
+  ASSERT_TRUE(rec.ok()) << rec.error().ToString();
+  EXPECT_EQ((*rec)->for_you_kind(), "tifu");
+  auto forYou = (*rec)->ForUser("user3", 5);
+  ASSERT_EQ(forYou.size(), 5u);
+  EXPECT_EQ(forYou[0].item, Item(8));
+  EXPECT_EQ(forYou[0].reason, "you bought this before");
+  std::vector<std::string> exclude = {Item(8)};
+  auto without = (*rec)->ForUser("user3", 5, exclude);
+  for (const auto& r : without) EXPECT_NE(r.item, Item(8));
+  auto cold = (*rec)->ForUser("stranger", 3);
+  ASSERT_EQ(cold.size(), 3u);
+  EXPECT_EQ(cold[0].reason, "trending");
+  std::vector<std::string> cart = {Item(0)};
+  auto together = (*rec)->BoughtTogether(cart, 3);
+  ASSERT_FALSE(together.empty());
+  EXPECT_EQ(together[0].item, Item(1));
+  EXPECT_EQ(together[0].reason, "bought together with " + Item(0));
+  auto similar = (*rec)->Similar(Item(20), 3);
+  ASSERT_TRUE(similar.ok());
+  EXPECT_FALSE(similar->empty());
+  EXPECT_EQ((*rec)->Similar("missing", 3).error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(RecommenderTest, ArtifactRoundTripServesTheSameLists) {
+  auto rec = TrainRecommender(log_, {});
+  ASSERT_TRUE(rec.ok());
+  std::string dir = std::filesystem::temp_directory_path() / ("atelier-rec-" + std::to_string(getpid()));
+  auto path = SaveArtifact(**rec, dir);
+  ASSERT_TRUE(path.ok()) << path.error().ToString();
+  auto newest = NewestArtifact(dir);
+  ASSERT_TRUE(newest.ok());
+  EXPECT_EQ(*newest, *path);
+  auto loaded = LoadArtifact(*path);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().ToString();
+  for (const char* user : {"user1", "user2", "user77"}) {
+    auto a = (*rec)->ForUser(user, 10), b = (*loaded)->ForUser(user, 10);
+    ASSERT_EQ(a.size(), b.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+      EXPECT_EQ(a[i].item, b[i].item);
+      EXPECT_EQ(a[i].reason, b[i].reason);
+    }
+  }
+  // A truncated artifact is rejected, not half-loaded.
+  std::string truncated = dir + "/truncated.atlr";
+  {
+    std::ifstream in(*path, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::ofstream out(truncated, std::ios::binary);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size() / 2));
+  }
+  auto bad = LoadArtifact(truncated);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_F(RecommenderTest, TrainsFromTheStoresEventsTable) {
+  auto db = store::OpenDatabase("sqlite::memory:");
+  ASSERT_TRUE(db.ok());
+  auto stored = ImportEvents(**db, log_, "planted");
+  ASSERT_TRUE(stored.ok()) << stored.error().ToString();
+  EXPECT_EQ(*stored, static_cast<int64_t>(log_.events.size()));
+  auto again = ImportEvents(**db, log_, "planted");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, 0);  // idempotent by event id
+  auto rec = TrainFromStore(**db, {});
+  ASSERT_TRUE(rec.ok()) << rec.error().ToString();
+  EXPECT_EQ((*rec)->num_users(), 120u);
+  auto list = (*rec)->ForUser("user3", 1);
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].item, Item(8));
+}
+
+}  // namespace
+}  // namespace atelier::recommend

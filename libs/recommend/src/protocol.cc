@@ -248,19 +248,29 @@ Result<Split> BasketCompletion(const Interactions& data, const SplitOptions& opt
   auto n_test = static_cast<uint64_t>(options.test_basket_fraction * static_cast<double>(eligible.size()));
   SplitRandom rng(options.seed);
   std::vector<uint64_t> picked = rng.Choose(eligible.size(), n_test);
+  // Test baskets in stored order; the hidden item is drawn from the basket's
+  // items in input order.
+  std::sort(picked.begin(), picked.end());
   std::vector<uint8_t> role(data.num_baskets(), 0);  // 0 dropped, 1 train, 2 test
   for (uint64_t b : eligible) role[b] = 1;
+  std::vector<std::pair<uint32_t, uint32_t>> in_order;  // (arrival, item)
   for (uint64_t i : picked) {
     uint64_t b = eligible[i];
     role[b] = 2;
     auto items = data.BasketItems(b);
-    uint64_t hidden = rng.Below(items.size());
+    in_order.clear();
+    for (uint64_t j = 0; j < items.size(); ++j) {
+      uint32_t arrival = data.arrival.empty() ? static_cast<uint32_t>(j) : data.arrival[data.basket_begin[b] + j];
+      in_order.push_back({arrival, items[j]});
+    }
+    std::sort(in_order.begin(), in_order.end());
+    const uint32_t hidden = in_order[rng.Below(in_order.size())].second;
     EvalCase c;
     c.user = kNone;
-    for (uint64_t j = 0; j < items.size(); ++j) {
-      if (j != hidden) c.query.push_back(items[j]);
+    for (uint32_t item : items) {
+      if (item != hidden) c.query.push_back(item);
     }
-    c.test = {items[hidden]};
+    c.test = {hidden};
     split.cases.push_back(std::move(c));
   }
   split.train = FilterInteractions(

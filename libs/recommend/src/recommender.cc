@@ -66,7 +66,7 @@ void Recommender::Index() {
 
 int64_t Recommender::ItemIndex(std::string_view id) const {
   auto it = item_index_.find(id);
-  return it == item_index_.end() ? -1 : it->second;
+  return it == item_index_.end() ? int64_t{-1} : static_cast<int64_t>(it->second);
 }
 
 std::vector<Recommendation> Recommender::Rank(const Model& model, uint32_t user, std::span<const uint32_t> query,
@@ -348,6 +348,7 @@ Status WriteArtifact(const Recommender& rec, std::ostream& out) {
   WriteVector(out, d.basket_begin);
   WriteVector(out, d.items);
   WriteVector(out, d.quantities);
+  WriteVector(out, d.arrival);
   WriteVector(out, d.user_begin);
   for (const Model* m : {rec.for_you_.get(), rec.trending_.get(), rec.similar_.get(), rec.together_.get()}) {
     ATELIER_RETURN_IF_ERROR(WriteModel(out, *m));
@@ -396,7 +397,7 @@ Result<std::shared_ptr<const Recommender>> LoadArtifact(const std::string& path)
             ReadPod(in, d.num_users) && ReadPod(in, d.num_items) && ReadPod(in, has_users) &&
             ReadPod(in, has_baskets) && ReadVector(in, d.basket_user) && ReadVector(in, d.basket_time) &&
             ReadVector(in, d.basket_key) && ReadVector(in, d.basket_begin) && ReadVector(in, d.items) &&
-            ReadVector(in, d.quantities) && ReadVector(in, d.user_begin);
+            ReadVector(in, d.quantities) && ReadVector(in, d.arrival) && ReadVector(in, d.user_begin);
   if (!ok) return bad("truncated history");
   d.has_users = has_users != 0;
   d.has_baskets = has_baskets != 0;
@@ -404,7 +405,7 @@ Result<std::shared_ptr<const Recommender>> LoadArtifact(const std::string& path)
   ok = d.num_items == rec->item_ids_.size() && d.num_users == rec->user_ids_.size() &&
        d.basket_time.size() == nb && d.basket_key.size() == nb && d.basket_begin.size() == nb + 1 &&
        d.basket_begin.front() == 0 && d.basket_begin.back() == d.items.size() &&
-       d.quantities.size() == d.items.size() && d.user_begin.size() == d.num_users + 2 &&
+       d.quantities.size() == d.items.size() && d.arrival.size() == d.items.size() && d.user_begin.size() == d.num_users + 2 &&
        d.user_begin.back() == nb;
   for (size_t b = 0; ok && b < nb; ++b) ok = d.basket_begin[b] <= d.basket_begin[b + 1];
   for (size_t u = 0; ok && u + 1 < d.user_begin.size(); ++u) ok = d.user_begin[u] <= d.user_begin[u + 1];

@@ -21,6 +21,9 @@
 namespace atelier::recommend::internal {
 namespace {
 
+// Items kept per user beyond their own in the precomputed prediction.
+constexpr size_t kExtraPredicted = 500;
+
 struct Entry {
   uint32_t id;
   float weight;
@@ -85,6 +88,10 @@ class Tifu : public ModelBase {
 
     neighbour_begin_.assign(users + 1, 0);
     neighbours_.clear();
+    pred_begin_.clear();
+    pred_.clear();
+    inv_begin_.clear();
+    inv_.clear();
     const auto k = static_cast<size_t>(P("neighbours"));
     if (k == 0 || P("alpha") >= 1.0) return Ok();
 
@@ -123,7 +130,63 @@ class Tifu : public ModelBase {
       neighbours_.insert(neighbours_.end(), lists[u].begin(), lists[u].end());
       neighbour_begin_[u + 1] = neighbours_.size();
     }
+    // Each known user's prediction, computed once so serving is a scatter of
+    // a short list: the user's own items plus the kExtraPredicted strongest
+    // others (an item outside the list scores 0, below every item in it).
+    std::vector<std::vector<Entry>> preds(users);
+    auto predict = [&](uint32_t from, uint32_t to) {
+      std::vector<float> dense(n, 0.0f);
+      std::vector<uint32_t> touched_items;
+      for (uint32_t u = from; u < to; ++u) {
+        Mix(u, dense, touched_items);
+        auto& out = preds[u];
+        out.clear();
+        for (uint32_t item : touched_items) {
+          out.push_back({item, dense[item]});
+          dense[item] = 0.0f;
+        }
+        const size_t keep = (vec_begin_[u + 1] - vec_begin_[u]) + kExtraPredicted;
+        auto stronger = [](const Entry& a, const Entry& b) { return a.weight != b.weight ? a.weight > b.weight : a.id < b.id; };
+        if (out.size() > keep) {
+          std::nth_element(out.begin(), out.begin() + static_cast<int64_t>(keep), out.end(), stronger);
+          out.resize(keep);
+        }
+        out.shrink_to_fit();
+      }
+    };
+    pool.clear();
+    for (unsigned t = 0; t < threads; ++t) {
+      pool.emplace_back(predict, static_cast<uint32_t>(uint64_t{users} * t / threads),
+                        static_cast<uint32_t>(uint64_t{users} * (t + 1) / threads));
+    }
+    for (auto& th : pool) th.join();
+    pred_begin_.assign(users + 1, 0);
+    pred_.clear();
+    for (uint32_t u = 0; u < users; ++u) {
+      pred_.insert(pred_.end(), preds[u].begin(), preds[u].end());
+      pred_begin_[u + 1] = pred_.size();
+    }
     return Ok();
+  }
+
+  // alpha * v_u + (1 - alpha) * mean of the neighbours' v, into `dense`;
+  // `touched` lists the nonzero items.
+  void Mix(uint32_t u, std::vector<float>& dense, std::vector<uint32_t>& touched) const {
+    touched.clear();
+    const float alpha = static_cast<float>(P("alpha"));
+    auto add = [&](uint32_t item, float w) {
+      if (dense[item] == 0.0f) touched.push_back(item);
+      dense[item] += w;
+      if (dense[item] == 0.0f) dense[item] = 1e-30f;  // keep "touched" exact
+    };
+    for (uint64_t p = vec_begin_[u]; p < vec_begin_[u + 1]; ++p) add(vec_[p].id, alpha * vec_[p].weight);
+    const uint64_t nb = neighbour_begin_[u + 1] - neighbour_begin_[u];
+    if (nb == 0) return;
+    const float w = (1.0f - alpha) / static_cast<float>(nb);
+    for (uint64_t q = neighbour_begin_[u]; q < neighbour_begin_[u + 1]; ++q) {
+      const uint32_t v = neighbours_[q];
+      for (uint64_t p = vec_begin_[v]; p < vec_begin_[v + 1]; ++p) add(vec_[p].id, w * vec_[p].weight);
+    }
   }
 
   void Score(const Query& q, std::span<float> scores) const override {
@@ -135,6 +198,10 @@ class Tifu : public ModelBase {
     thread_local std::vector<Entry> query_vec;
     thread_local std::vector<uint32_t> query_nbrs, touched_users;
     thread_local std::vector<float> sims;
+    if (q.user != kNone && q.user < d.num_users && !pred_begin_.empty()) {
+      for (uint64_t p = pred_begin_[q.user]; p < pred_begin_[q.user + 1]; ++p) scores[pred_[p].id] = pred_[p].weight;
+      return;
+    }
     if (q.user != kNone && q.user < d.num_users) {
       own = {vec_.data() + vec_begin_[q.user], vec_.data() + vec_begin_[q.user + 1]};
       nbrs = {neighbours_.data() + neighbour_begin_[q.user], neighbours_.data() + neighbour_begin_[q.user + 1]};
@@ -168,6 +235,8 @@ class Tifu : public ModelBase {
     WriteVector(out, neighbours_);
     WriteVector(out, inv_begin_);
     WriteVector(out, inv_);
+    WriteVector(out, pred_begin_);
+    WriteVector(out, pred_);
     return Ok();
   }
   Status Load(std::istream& in, std::shared_ptr<const History> history) override {
@@ -175,13 +244,15 @@ class Tifu : public ModelBase {
     const Interactions& d = history_->data;
     bool ok = ReadVector(in, vec_begin_) && ReadVector(in, vec_) && ReadVector(in, norm_) &&
               ReadVector(in, neighbour_begin_) && ReadVector(in, neighbours_) && ReadVector(in, inv_begin_) &&
-              ReadVector(in, inv_);
+              ReadVector(in, inv_) && ReadVector(in, pred_begin_) && ReadVector(in, pred_);
     ok = ok && vec_begin_.size() == d.num_users + 1 && vec_begin_.back() == vec_.size() &&
          neighbour_begin_.size() == d.num_users + 1 && neighbour_begin_.back() == neighbours_.size() &&
          (inv_begin_.empty() || (inv_begin_.size() == d.num_items + 1 && inv_begin_.back() == inv_.size()));
     for (size_t i = 0; ok && i < vec_.size(); ++i) ok = vec_[i].id < d.num_items;
     for (size_t i = 0; ok && i < neighbours_.size(); ++i) ok = neighbours_[i] < d.num_users;
     for (size_t i = 0; ok && i < inv_.size(); ++i) ok = inv_[i].id < d.num_users;
+    ok = ok && (pred_begin_.empty() || (pred_begin_.size() == d.num_users + 1 && pred_begin_.back() == pred_.size()));
+    for (size_t i = 0; ok && i < pred_.size(); ++i) ok = pred_[i].id < d.num_items;
     if (!ok) return Error::InvalidArgument("corrupt " + kind_ + " model state", "artifact");
     return Ok();
   }
@@ -228,6 +299,8 @@ class Tifu : public ModelBase {
   std::vector<uint32_t> neighbours_;
   std::vector<uint64_t> inv_begin_;  // item -> range of inv_
   std::vector<Entry> inv_;           // (user, weight)
+  std::vector<uint64_t> pred_begin_; // user -> range of pred_ (empty without neighbours)
+  std::vector<Entry> pred_;          // (item, predicted score)
 };
 
 }  // namespace

@@ -262,25 +262,28 @@ Result<SearchResult> SearchIndex::Search(const SearchRequest& request) const {
       any_correction = any_correction || !corrections[i].empty();
     }
     std::string text = lowered;
+    std::string suggestion;
     if (any_correction) {
-      result.suggestion =
-          std::string(Trim(internal::ReplaceWords(lowered, words, corrections)));
+      suggestion = std::string(Trim(internal::ReplaceWords(lowered, words, corrections)));
     }
 
     q.Run(q.Parse(lowered, Xapian::Query::OP_AND), result);
-    if (result.suggestion && result.total < options_.correction_threshold) {
-      SearchResult corrected = result;
-      q.Run(q.Parse(*result.suggestion, Xapian::Query::OP_AND), corrected);
+    if (!suggestion.empty() && result.total < options_.correction_threshold) {
+      SearchResult corrected;
+      corrected.page = request.page;
+      corrected.per_page = request.per_page;
+      q.Run(q.Parse(suggestion, Xapian::Query::OP_AND), corrected);
       if (corrected.total > result.total) {
         result = std::move(corrected);
         result.corrected = true;
-        text = *result.suggestion;
+        text = suggestion;
       }
     }
     if (result.total == 0 && words.size() > 1) {
       q.Run(q.Parse(text, Xapian::Query::OP_OR), result);
       result.relaxed = result.total > 0;
     }
+    if (!suggestion.empty()) result.suggestion = std::move(suggestion);
     return result;
   } catch (const Xapian::Error& e) {
     return Error::Internal("search failed: " + e.get_description());

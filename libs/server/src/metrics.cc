@@ -15,7 +15,7 @@ constexpr int kMaxStatus = 599;
 // Shortest text that reads back as `v` ("0.005", not "0.0050000000000000001").
 std::string FormatDouble(double v) {
   char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
   return std::string(buf, end);
 }
 

@@ -28,7 +28,9 @@ bool IsMethod(std::string_view key) {
 Status Merge(json::object& doc, const json::object& fragment, const std::string& name) {
   if (const json::value* paths = fragment.if_contains("paths")) {
     if (!paths->is_object()) return Error::Internal(name + ": \"paths\" is not an object");
-    json::object& target = doc["paths"].emplace_object();
+    json::value& target_value = doc["paths"];
+    if (!target_value.is_object()) target_value.emplace_object();
+    json::object& target = target_value.as_object();
     for (const auto& [path, item] : paths->as_object()) {
       if (!item.is_object()) return Error::Internal(name + ": path " + std::string(path) + " is not an object");
       json::object& into = target[path].is_object() ? target[path].as_object() : target[path].emplace_object();

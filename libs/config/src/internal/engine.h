@@ -96,8 +96,8 @@ class RuleExplainer {
   std::unique_ptr<Impl> impl_;
 };
 
-// The constraint-graph variable order used for BDDs (FORCE heuristic over a
-// BFS start). Exposed for tests.
+// The constraint-graph variable order used for BDDs: the FORCE heuristic
+// (centre of gravity over constraint scopes) started from the model's order.
 std::vector<int> ConstraintGraphOrder(const Problem& problem);
 
 }  // namespace atelier::config::internal

@@ -33,6 +33,8 @@ struct Interactions {
   std::vector<uint64_t> basket_begin;  // size num_baskets() + 1
   std::vector<uint32_t> items;         // distinct per basket, increasing
   std::vector<float> quantities;       // summed quantity, parallel to `items`
+  std::vector<uint32_t> arrival;       // parallel to `items`: order of first appearance
+                                       // within the basket (input row order)
   std::vector<uint64_t> user_begin;    // size num_users + 2: user u's baskets are
                                        // [user_begin[u], user_begin[u+1]); the last
                                        // range holds the baskets without a user
@@ -80,6 +82,7 @@ Interactions FilterInteractions(const Interactions& in, KeepBasket keep_basket, 
         if (keep_item(b, in.items[p])) {
           out.items.push_back(in.items[p]);
           out.quantities.push_back(in.quantities[p]);
+          out.arrival.push_back(in.arrival[p]);
         }
       }
       if (out.items.size() == before) continue;

@@ -1,0 +1,159 @@
+// `atelier serve`: runs the shop's HTTP server.
+//
+//   atelier serve [--port 8080] [--host 127.0.0.1] [--data-dir DIR] [--store URL]
+//                 [--demo] [--web-dir DIR] [--threads N] [--no-access-log]
+//
+// Opens the store (creating the data directory), seeds the demo shop into an
+// empty store with --demo, loads the read snapshots (catalog, search index
+// under DIR/search, bought-together table), then serves until SIGINT/SIGTERM.
+// stdout carries exactly one line, "Atelier is running at http://HOST:PORT/",
+// once connections are accepted; everything else goes to stderr.
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "atelier/demo/demo_shop.h"
+#include "atelier/server/http_server.h"
+#include "atelier/server/routes.h"
+#include "atelier/server/services.h"
+#include "atelier/store/database.h"
+#include "commands.h"
+
+namespace atelier::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ServeArgs {
+  uint16_t port = 8080;
+  std::string host = "127.0.0.1";
+  std::string data_dir = "data";
+  std::string store_url;
+  bool demo = false;
+  std::string web_dir = "web/dist";
+  int threads = 0;
+  bool no_access_log = false;
+};
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Seeds the demo shop when the store has no products yet.
+Status SeedDemoIfEmpty(store::Database& db, const std::string& where) {
+  ATELIER_ASSIGN_OR_RETURN(auto rows, db.Query("SELECT COUNT(*) FROM products"));
+  const int64_t products = rows.empty() ? 0 : rows[0].Int(0);
+  if (products > 0) {
+    std::cerr << "Demo shop: the store already holds " << products << " products; not seeding.\n";
+    return Ok();
+  }
+  std::cerr << "Demo shop: seeding an empty store at " << where << " ..." << std::endl;
+  const auto start = std::chrono::steady_clock::now();
+  ATELIER_ASSIGN_OR_RETURN(demo::DemoSummary summary, demo::SeedDemoShop(db, demo::DemoOptions{}));
+  std::cerr << "Demo shop: " << summary.products << " products in " << summary.categories << " categories, "
+            << summary.stock_units << " stock units, " << summary.events << " events (" << summary.purchases
+            << " purchases in " << summary.baskets << " baskets) in " << SecondsSince(start) << " s\n";
+  return Ok();
+}
+
+// Removes search indexes of other catalog versions left by earlier runs.
+void RemoveStaleIndexes(const std::string& search_root, int64_t current_version) {
+  std::error_code ec;
+  const std::string keep = "v" + std::to_string(current_version);
+  for (const auto& entry : fs::directory_iterator(search_root, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() > 1 && name[0] == 'v' && name != keep) fs::remove_all(entry.path(), ec);
+  }
+}
+
+int RunServe(const ServeArgs& args) {
+  // stdout is reserved for the one "running at" line.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("atelier"));
+
+  std::error_code ec;
+  fs::create_directories(args.data_dir, ec);
+  if (ec) {
+    std::cerr << "atelier serve: cannot create the data directory " << args.data_dir << ": " << ec.message()
+              << "\n";
+    return 1;
+  }
+  const std::string url =
+      args.store_url.empty() ? "sqlite://" + fs::absolute(fs::path(args.data_dir) / "atelier.db").string()
+                             : args.store_url;
+  auto db = store::OpenDatabase(url);
+  if (!db.ok()) {
+    std::cerr << "atelier serve: cannot open the store at " << url << ": " << db.error().ToString() << "\n";
+    return 1;
+  }
+
+  if (args.demo) {
+    if (Status seeded = SeedDemoIfEmpty(**db, url); !seeded.ok()) {
+      std::cerr << "atelier serve: seeding the demo shop failed: " << seeded.error().ToString() << "\n";
+      return 1;
+    }
+  }
+
+  server::Services services;
+  services.db = db->get();
+  server::SnapshotOptions snapshot_options;
+  snapshot_options.search_root = (fs::path(args.data_dir) / "search").string();
+  const auto load_start = std::chrono::steady_clock::now();
+  if (Status loaded = server::LoadSnapshots(services, snapshot_options); !loaded.ok()) {
+    std::cerr << "atelier serve: loading the catalog failed: " << loaded.error().ToString() << "\n";
+    return 1;
+  }
+  const auto catalog = services.catalog.Get();
+  RemoveStaleIndexes(snapshot_options.search_root, catalog->version());
+  std::cerr << "Catalog v" << catalog->version() << " with " << catalog->products().size()
+            << " products loaded and indexed in " << SecondsSince(load_start) << " s\n";
+
+  server::Router router;
+  server::RegisterAllRoutes(router, services, args.web_dir);
+
+  server::HttpServerOptions options;
+  options.host = args.host;
+  options.port = args.port;
+  options.threads = args.threads;
+  options.handle_signals = true;
+  options.access_log = !args.no_access_log;
+  server::HttpServer http(options, router, services.metrics);
+  if (Status started = http.Start(); !started.ok()) {
+    std::cerr << "atelier serve: " << started.error().message << "\n";
+    return 1;
+  }
+  const bool any_address = args.host == "0.0.0.0" || args.host == "::";
+  std::cout << "Atelier is running at http://" << (any_address ? std::string("localhost") : args.host) << ":"
+            << http.port() << "/" << std::endl;
+  http.Wait();
+  std::cerr << "Atelier stopped.\n";
+  return 0;
+}
+
+}  // namespace
+
+void RegisterServeCommand(CLI::App& app, CliContext& ctx) {
+  auto args = std::make_shared<ServeArgs>();
+  CLI::App* cmd = app.add_subcommand("serve", "Run the shop's HTTP API and storefront");
+  cmd->add_option("--port", args->port, "TCP port; 0 picks a free one (printed)")->capture_default_str();
+  cmd->add_option("--host", args->host, "Address to listen on (0.0.0.0 for every interface)")
+      ->capture_default_str();
+  cmd->add_option("--data-dir", args->data_dir, "Directory of the SQLite store and the search index")
+      ->capture_default_str();
+  cmd->add_option("--store", args->store_url, "Store URL (sqlite:///path.db); default: DATA_DIR/atelier.db");
+  cmd->add_flag("--demo", args->demo, "Seed the demo shop when the store is empty");
+  cmd->add_option("--web-dir", args->web_dir, "Built storefront to serve at / (absent is fine)")
+      ->capture_default_str();
+  cmd->add_option("--threads", args->threads, "Server threads; 0 = one per core")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_flag("--no-access-log", args->no_access_log, "Do not log each request to stderr");
+  cmd->callback([args, &ctx] { ctx.exit_code = RunServe(*args); });
+}
+
+}  // namespace atelier::cli

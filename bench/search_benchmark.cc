@@ -1,0 +1,507 @@
+// Search latency on generated catalogs of 6,000 and 100,000 products.
+//
+// Each BM_Search_<Operation>/<products> runs one query of its set per
+// iteration (cycling through the set) and reports, besides Google Benchmark's
+// mean, the p50 and p99 of the per-iteration latencies (p50_us, p99_us).
+// BM_Search_BuildIndex/<products> times building the index once.
+//
+//   build-search/bin/search_benchmark --benchmark_min_time=2
+//
+// The catalog is generated here from a fixed seed with a shop's vocabulary
+// (12 top-level categories, brands, model names, descriptions), so runs are
+// comparable across machines and commits.
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "atelier/catalog/snapshot.h"
+#include "atelier/core/strings.h"
+#include "atelier/search/search_index.h"
+
+namespace atelier::search {
+namespace {
+
+using catalog::Category;
+using catalog::Product;
+
+struct LeafSpec {
+  const char* name;
+  std::vector<const char*> brands;
+  std::vector<const char*> nouns;
+  std::vector<const char*> suffixes;  // "" allowed
+  std::vector<const char*> features;
+  int64_t min_price;  // minor units
+  int64_t max_price;
+};
+
+struct TopSpec {
+  const char* name;
+  std::vector<LeafSpec> leaves;
+};
+
+const std::vector<TopSpec>& Shop() {
+  static const std::vector<TopSpec> shop = {
+      {"Video Games",
+       {{"Controllers",
+         {"Sony", "Microsoft", "Nintendo", "PDP", "PowerA", "8BitDo", "Razer", "Turtle Beach"},
+         {"Wireless Controller", "Controller", "Pro Controller", "Gamepad", "Wired Controller"},
+         {"for PlayStation 5", "for PlayStation 4", "for Xbox Series X", "for Nintendo Switch",
+          "for PC", ""},
+         {"haptic feedback", "adaptive triggers", "rechargeable battery", "remappable buttons",
+          "textured grip", "Bluetooth"},
+         1999, 19999},
+        {"Consoles",
+         {"Sony", "Microsoft", "Nintendo", "Valve"},
+         {"Console", "Console Bundle", "Handheld Console"},
+         {"Disc Edition", "Digital Edition", "1TB", "512GB", "OLED"},
+         {"4K gaming", "ray tracing", "fast SSD", "HDR output"},
+         19999, 69999},
+        {"Charging Stations",
+         {"Sony", "PowerA", "Nyko", "PDP", "Venom", "OIVO"},
+         {"Charging Station", "Charging Dock", "Charge Base", "Dual Charger"},
+         {"for DualSense", "for Xbox Controllers", "for Joy-Con", ""},
+         {"LED charge indicators", "two controllers at once", "USB-C"},
+         1499, 4999},
+        {"Cameras",
+         {"Sony", "Logitech", "Razer", "Elgato"},
+         {"HD Camera", "Streaming Camera", "Webcam", "Capture Card"},
+         {"for PlayStation 5", "1080p", "4K", ""},
+         {"dual lenses", "built-in stand", "streaming", "background removal"},
+         3999, 19999},
+        {"Headsets",
+         {"Sony", "Microsoft", "Turtle Beach", "SteelSeries", "HyperX", "Razer", "Logitech"},
+         {"Wireless Headset", "Gaming Headset", "Headset", "Earbuds"},
+         {"for PlayStation", "for Xbox", "for PC", ""},
+         {"3D audio", "noise-cancelling microphone", "surround sound", "memory foam ear cushions"},
+         2999, 24999}}},
+      {"Books",
+       {{"Fiction",
+         {"Penguin", "HarperCollins", "Vintage", "Ace", "Tor", "Orbit"},
+         {"Novel", "Thriller", "Mystery", "Science Fiction Novel", "Fantasy Saga"},
+         {"Paperback", "Hardcover", "Collector's Edition", ""},
+         {"bestselling author", "award-winning", "page-turner", "book club pick"},
+         799, 3499},
+        {"Cooking",
+         {"Ten Speed Press", "Clarkson Potter", "Phaidon", "America's Test Kitchen"},
+         {"Cookbook", "Baking Book", "Kitchen Guide", "Recipes"},
+         {"Hardcover", "Paperback", ""},
+         {"weeknight dinners", "baking bread", "vegetarian recipes", "kitchen science"},
+         1499, 4999},
+        {"History",
+         {"Penguin", "Oxford University Press", "Knopf", "Norton"},
+         {"History", "Biography", "Chronicle", "Atlas"},
+         {"Hardcover", "Paperback", "Illustrated Edition"},
+         {"ancient empires", "world war", "revolution", "explorers"},
+         999, 5999}}},
+      {"Lawn & Garden",
+       {{"Mowers",
+         {"Honda", "EGO", "Toro", "Husqvarna", "Greenworks", "Ryobi", "Great States"},
+         {"Lawn Mower", "Self-Propelled Mower", "Cordless Mower", "Robotic Mower", "Reel Mower"},
+         {"21-inch", "22-inch", "16-inch", "40V", "56V", ""},
+         {"mulching", "rear bag", "electric start", "battery powered", "gas engine"},
+         8999, 149999},
+        {"Seed",
+         {"Scotts", "Pennington", "Jonathan Green", "Burpee"},
+         {"Grass Seed", "Lawn Seed Mix", "Wildflower Seed", "Vegetable Seeds"},
+         {"Sun & Shade", "Tall Fescue", "Kentucky Bluegrass", ""},
+         {"drought tolerant", "fast growing", "covers 2,000 sq ft"},
+         599, 5999},
+        {"Fertiliser",
+         {"Scotts", "Miracle-Gro", "Espoma", "Milorganite", "Jobe's"},
+         {"Lawn Food", "Fertiliser", "Plant Food", "Weed and Feed"},
+         {"All Purpose", "Organic", "Slow Release", ""},
+         {"feeds and strengthens", "organic nitrogen", "water soluble"},
+         799, 4999}}},
+      {"Pet Supplies",
+       {{"Dog Food",
+         {"Purina", "Blue Buffalo", "Hill's", "Royal Canin", "Pedigree", "Orijen"},
+         {"Dog Food", "Puppy Food", "Dry Dog Food", "Wet Dog Food", "Grain-Free Dog Food"},
+         {"15 kg", "12 kg", "6 kg", "Large Breed", "Small Breed", ""},
+         {"real chicken", "brown rice", "high protein", "sensitive stomach"},
+         1499, 8999},
+        {"Dog Toys",
+         {"KONG", "Chuckit!", "Nylabone", "Outward Hound", "Benebone"},
+         {"Dog Toy", "Chew Toy", "Ball Launcher", "Rope Toy", "Puzzle Toy"},
+         {"Large", "Medium", "Small", ""},
+         {"durable rubber", "for powerful chewers", "floats in water"},
+         599, 2999},
+        {"Cat Food",
+         {"Purina", "Whiskas", "Hill's", "Royal Canin", "Iams"},
+         {"Cat Food", "Kitten Food", "Dry Cat Food", "Wet Cat Food"},
+         {"Indoor", "Senior", "Salmon", ""},
+         {"real salmon", "hairball control", "urinary health"},
+         999, 6999}}},
+      {"Phones & Tablets",
+       {{"Phones",
+         {"Apple", "Samsung", "Google", "OnePlus", "Motorola", "Nokia"},
+         {"Smartphone", "Phone", "5G Phone"},
+         {"128GB", "256GB", "512GB", "Unlocked"},
+         {"triple camera", "OLED display", "all-day battery", "fast charging"},
+         19999, 149999},
+        {"Tablets",
+         {"Apple", "Samsung", "Lenovo", "Amazon", "Microsoft"},
+         {"Tablet", "Tablet with Keyboard", "Kids Tablet"},
+         {"10-inch", "11-inch", "64GB", "128GB"},
+         {"stylus support", "Retina display", "long battery life"},
+         9999, 129999},
+        {"Cases & Chargers",
+         {"Anker", "Belkin", "OtterBox", "Spigen", "Apple", "Samsung"},
+         {"Phone Case", "Wireless Charger", "Charging Station", "USB-C Cable", "Screen Protector"},
+         {"for iPhone 15", "for Galaxy S24", "3-in-1", ""},
+         {"MagSafe compatible", "drop protection", "fast charging"},
+         999, 14999}}},
+      {"Shoes",
+       {{"Running Shoes",
+         {"Nike", "Brooks", "ASICS", "New Balance", "Adidas", "Hoka", "Saucony"},
+         {"Running Shoe", "Trail Running Shoe", "Racing Flat", "Road Running Shoe"},
+         {"Wide", "Narrow", "Women's", "Men's"},
+         {"responsive cushioning", "breathable mesh", "grippy outsole"},
+         5999, 24999},
+        {"Boots",
+         {"Timberland", "Dr. Martens", "UGG", "Columbia", "Red Wing"},
+         {"Boot", "Hiking Boot", "Chelsea Boot", "Winter Boot"},
+         {"Waterproof", "Leather", "Women's", "Men's"},
+         {"waterproof leather", "insulated lining", "lug sole"},
+         7999, 39999},
+        {"Heels",
+         {"Sam Edelman", "Steve Madden", "Nine West", "Clarks"},
+         {"Pump", "Low Heel Pump", "Block Heel Sandal", "Kitten Heel"},
+         {"Wide", "Black", "Nude", "Red"},
+         {"cushioned footbed", "low heel", "pointed toe"},
+         4999, 19999}}},
+      {"Clothing",
+       {{"Shirts",
+         {"Uniqlo", "Levi's", "Gap", "Patagonia", "Ralph Lauren"},
+         {"T-Shirt", "Oxford Shirt", "Flannel Shirt", "Polo Shirt"},
+         {"Slim Fit", "Regular Fit", "Organic Cotton", ""},
+         {"organic cotton", "wrinkle resistant", "classic fit"},
+         1499, 8999},
+        {"Jackets",
+         {"Patagonia", "The North Face", "Columbia", "Arc'teryx"},
+         {"Rain Jacket", "Down Jacket", "Fleece Jacket", "Parka"},
+         {"Waterproof", "Packable", "Hooded", ""},
+         {"recycled down", "waterproof shell", "zip pockets"},
+         7999, 49999}}},
+      {"Home",
+       {{"Kitchen",
+         {"KitchenAid", "Cuisinart", "Lodge", "OXO", "Instant Pot", "Ninja"},
+         {"Stand Mixer", "Cast Iron Skillet", "Blender", "Pressure Cooker", "Air Fryer"},
+         {"5-Quart", "10-inch", "6-Quart", ""},
+         {"dishwasher safe", "stainless steel", "non-stick"},
+         1999, 49999},
+        {"Bedding",
+         {"Brooklinen", "Casper", "Parachute", "Pottery Barn"},
+         {"Sheet Set", "Duvet Cover", "Pillow", "Comforter"},
+         {"Queen", "King", "Twin", ""},
+         {"percale cotton", "hypoallergenic", "machine washable"},
+         2999, 29999}}},
+      {"Toys",
+       {{"Building Sets",
+         {"LEGO", "Mega Bloks", "K'NEX", "Magna-Tiles"},
+         {"Building Set", "Star Wars Set", "Technic Car", "City Fire Station"},
+         {"500 pieces", "1,000 pieces", "Ages 8+", ""},
+         {"buildable model", "minifigures included", "motorized"},
+         1999, 39999},
+        {"Puzzles",
+         {"Ravensburger", "Buffalo Games", "Melissa & Doug"},
+         {"Jigsaw Puzzle", "3D Puzzle", "Floor Puzzle"},
+         {"1000 pieces", "500 pieces", "Kids", ""},
+         {"premium quality", "glare-free", "family fun"},
+         999, 4999}}},
+      {"Groceries",
+       {{"Coffee",
+         {"Lavazza", "Starbucks", "Peet's", "Illy", "Death Wish"},
+         {"Whole Bean Coffee", "Ground Coffee", "Espresso Beans", "Coffee Pods"},
+         {"Dark Roast", "Medium Roast", "Decaf", "1 kg"},
+         {"fair trade", "single origin", "rich crema"},
+         799, 3999},
+        {"Snacks",
+         {"KIND", "Clif", "Pringles", "Lay's", "Annie's"},
+         {"Protein Bars", "Potato Chips", "Trail Mix", "Granola Bars"},
+         {"Variety Pack", "12 Count", "Family Size", ""},
+         {"gluten free", "no artificial flavours", "high protein"},
+         299, 2999}}},
+      {"Automotive",
+       {{"Tyres",
+         {"Michelin", "Bridgestone", "Goodyear", "Pirelli", "Continental"},
+         {"All-Season Tyre", "Winter Tyre", "Performance Tyre", "Truck Tyre"},
+         {"205/55R16", "225/45R17", "265/70R17", ""},
+         {"long tread life", "wet grip", "low rolling resistance"},
+         7999, 29999},
+        {"Motor Oil",
+         {"Mobil 1", "Castrol", "Valvoline", "Pennzoil"},
+         {"Synthetic Motor Oil", "Motor Oil", "High Mileage Oil"},
+         {"5W-30", "0W-20", "10W-40", "5 Quart"},
+         {"engine protection", "full synthetic", "reduces wear"},
+         1999, 5999}}},
+      {"Electronics",
+       {{"TVs",
+         {"Samsung", "LG", "Sony", "TCL", "Hisense", "Vizio"},
+         {"4K Smart TV", "OLED TV", "QLED TV", "LED TV"},
+         {"55-inch", "65-inch", "75-inch", "43-inch"},
+         {"HDR10", "Dolby Vision", "120Hz refresh rate"},
+         29999, 299999},
+        {"Headphones",
+         {"Sony", "Bose", "Apple", "Sennheiser", "JBL", "Beats"},
+         {"Wireless Headphones", "Noise Cancelling Headphones", "Earbuds", "Over-Ear Headphones"},
+         {"Black", "Silver", "Midnight Blue", ""},
+         {"active noise cancellation", "30-hour battery", "spatial audio"},
+         4999, 54999}}},
+  };
+  return shop;
+}
+
+const std::vector<const char*> kAdjectives = {
+    "Premium", "Classic", "Ultra", "Compact", "Deluxe", "Essential", "Pro", "Lite", "Plus",
+    "Eco", "Max", "Sport", "Original", "Advanced", "Everyday"};
+const std::vector<const char*> kColours = {"Black", "White", "Red", "Blue", "Grey", "Green",
+                                           "Navy", "Pink", "Silver", "Olive"};
+const std::vector<const char*> kSentences = {
+    "Designed for everyday use and built to last.",
+    "Backed by a two-year warranty and free returns.",
+    "A customer favourite with thousands of five-star reviews.",
+    "Ships in recyclable packaging.",
+    "Lightweight, durable and easy to clean.",
+    "Made with responsibly sourced materials.",
+    "Tested to the highest quality standards.",
+    "Perfect as a gift for friends and family.",
+    "Pairs well with the rest of the collection.",
+    "Engineered for comfort, performance and style."};
+
+template <typename T>
+const T& Pick(const std::vector<T>& v, std::mt19937_64& rng) {
+  return v[std::uniform_int_distribution<size_t>(0, v.size() - 1)(rng)];
+}
+
+std::shared_ptr<const catalog::CatalogSnapshot> GenerateCatalog(int products, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  catalog::CatalogData data;
+  struct Leaf {
+    int64_t id;
+    const LeafSpec* spec;
+  };
+  std::vector<Leaf> leaves;
+  int64_t next_category = 1;
+  int position = 0;
+  for (const TopSpec& top : Shop()) {
+    int64_t top_id = next_category++;
+    data.categories.push_back({top_id, 0, Slugify(top.name), top.name, position++});
+    int child_position = 0;
+    for (const LeafSpec& leaf : top.leaves) {
+      int64_t leaf_id = next_category++;
+      data.categories.push_back({leaf_id, top_id, Slugify(std::string(top.name) + " " + leaf.name),
+                                 leaf.name, child_position++});
+      leaves.push_back({leaf_id, &leaf});
+    }
+  }
+  const int64_t base_time = 1'600'000'000;
+  for (int i = 0; i < products; ++i) {
+    const Leaf& leaf = Pick(leaves, rng);
+    const LeafSpec& s = *leaf.spec;
+    Product p;
+    p.id = i + 1;
+    p.sku = "GEN-" + std::to_string(p.id);
+    p.brand = Pick(s.brands, rng);
+    std::string adjective = Pick(kAdjectives, rng);
+    std::string noun = Pick(s.nouns, rng);
+    std::string suffix = Pick(s.suffixes, rng);
+    std::string colour = Pick(kColours, rng);
+    // A model name makes titles unique and the vocabulary grow with the catalog.
+    std::string model = std::string(1, static_cast<char>('A' + rng() % 26)) +
+                        std::string(1, static_cast<char>('A' + rng() % 26)) + "-" +
+                        std::to_string(100 + rng() % 9900);
+    p.title = p.brand + " " + adjective + " " + noun + " " + model;
+    if (!suffix.empty()) p.title += " " + suffix;
+    p.title += " - " + colour;
+    p.description = "The " + p.brand + " " + noun + " with " + Pick(s.features, rng) + " and " +
+                    Pick(s.features, rng) + ". " + Pick(kSentences, rng) + " " +
+                    Pick(kSentences, rng) + " " + Pick(kSentences, rng);
+    p.category_id = leaf.id;
+    p.price = {std::uniform_int_distribution<int64_t>(s.min_price / 100, s.max_price / 100)(rng) *
+                       100 -
+                   1,
+               "USD"};
+    p.created_at = base_time + static_cast<int64_t>(rng() % (3 * 365 * 86400));
+    p.attributes = {{"colour", ToLower(colour)}, {"model", model}};
+    data.products.push_back(std::move(p));
+  }
+  return catalog::CatalogSnapshot::Build(std::move(data), 1);
+}
+
+// One index per catalog size, built on first use (or by BM_Search_BuildIndex)
+// and kept for the process.
+std::mutex indexes_mu;
+std::map<int, std::shared_ptr<const SearchIndex>> indexes;  // guarded by indexes_mu
+
+const SearchIndex& IndexOf(int products) {
+  std::lock_guard<std::mutex> lock(indexes_mu);
+  auto it = indexes.find(products);
+  if (it == indexes.end()) {
+    auto built = SearchIndex::Build(GenerateCatalog(products, 42));
+    if (!built.ok()) {
+      fprintf(stderr, "%s\n", built.error().ToString().c_str());
+      std::abort();
+    }
+    it = indexes.emplace(products, std::move(built).value()).first;
+  }
+  return *it->second;
+}
+
+void RunQueries(benchmark::State& state, const std::vector<SearchRequest>& requests) {
+  const SearchIndex& index = IndexOf(static_cast<int>(state.range(0)));
+  std::vector<double> micros;
+  size_t next = 0;
+  int64_t matches = 0;
+  for (auto _ : state) {
+    const SearchRequest& request = requests[next++ % requests.size()];
+    auto start = std::chrono::steady_clock::now();
+    auto result = index.Search(request);
+    auto end = std::chrono::steady_clock::now();
+    if (!result.ok()) {
+      state.SkipWithError(result.error().ToString().c_str());
+      return;
+    }
+    matches += result->total;
+    benchmark::DoNotOptimize(result);
+    micros.push_back(std::chrono::duration<double, std::micro>(end - start).count());
+  }
+  if (micros.empty()) return;
+  std::sort(micros.begin(), micros.end());
+  auto percentile = [&](double p) {
+    size_t i = static_cast<size_t>(p * static_cast<double>(micros.size() - 1) + 0.5);
+    return micros[std::min(i, micros.size() - 1)];
+  };
+  // kAvgThreads: with ->Threads(n) each thread reports its own percentiles.
+  using benchmark::Counter;
+  state.counters["p50_us"] = Counter(percentile(0.50), Counter::kAvgThreads);
+  state.counters["p99_us"] = Counter(percentile(0.99), Counter::kAvgThreads);
+  state.counters["max_us"] = Counter(micros.back(), Counter::kAvgThreads);
+  state.counters["avg_total"] = Counter(
+      static_cast<double>(matches) / static_cast<double>(micros.size()), Counter::kAvgThreads);
+}
+
+std::vector<SearchRequest> Queries(std::initializer_list<const char*> texts) {
+  std::vector<SearchRequest> out;
+  for (const char* t : texts) out.push_back({.query = t});
+  return out;
+}
+
+const std::vector<SearchRequest>& OneWord() {
+  static const auto q = Queries({"controller ", "mower ", "headset ", "tablet ", "coffee ",
+                                 "boots ", "puppy ", "tyre ", "puzzle ", "novel "});
+  return q;
+}
+const std::vector<SearchRequest>& TwoWords() {
+  static const auto q =
+      Queries({"wireless controller ", "dog food ", "running shoe ", "lawn mower ",
+               "charging station ", "gaming headset ", "grass seed ", "smart tv ",
+               "cast iron ", "rain jacket "});
+  return q;
+}
+const std::vector<SearchRequest>& Typos() {
+  static const auto q =
+      Queries({"playstaton controler", "wireles headset ", "lawn mowr ", "grass sed ",
+               "runing shoes ", "fertilizer ", "expresso beans ", "hedphones ", "robotic mower",
+               "cordles mower "});
+  return q;
+}
+const std::vector<SearchRequest>& Prefixes() {
+  static const auto q = Queries({"playst", "contr", "mow", "head", "fert", "wireless cont",
+                                 "dog fo", "runn", "sams", "lego tech"});
+  return q;
+}
+const std::vector<SearchRequest>& CategoryFiltered() {
+  static const std::vector<SearchRequest> q = {
+      {.query = "wireless ", .category = "video-games"},
+      {.query = "black ", .category = "shoes"},
+      {.query = "premium ", .category = "pet-supplies"},
+      {.query = "sony ", .category = "electronics-headphones"},
+      {.query = "organic ", .category = "lawn-garden"},
+      {.query = "", .category = "video-games-controllers"},
+      {.query = "", .category = "books-fiction"},
+      {.query = "pro ", .category = "phones-tablets", .max_price = 50000},
+  };
+  return q;
+}
+const std::vector<SearchRequest>& SortedByPrice() {
+  static const std::vector<SearchRequest> q = {
+      {.query = "controller ", .sort = SortOrder::kPriceAsc},
+      {.query = "mower ", .sort = SortOrder::kPriceDesc},
+      {.query = "dog food ", .sort = SortOrder::kPriceAsc},
+      {.query = "headphones ", .sort = SortOrder::kPriceAsc, .page = 3},
+      {.query = "", .category = "electronics-tvs", .sort = SortOrder::kPriceAsc},
+      {.query = "wireless ", .sort = SortOrder::kNewest},
+  };
+  return q;
+}
+// Every product: the worst case for exact totals and facets.
+const std::vector<SearchRequest>& BrowseAll() {
+  static const std::vector<SearchRequest> q = {{}};
+  return q;
+}
+const std::vector<SearchRequest>& Mixed() {
+  static const auto q = [] {
+    std::vector<SearchRequest> all;
+    for (const auto* set : {&OneWord(), &TwoWords(), &Typos(), &Prefixes(), &CategoryFiltered(),
+                            &SortedByPrice()}) {
+      all.insert(all.end(), set->begin(), set->end());
+    }
+    // Interleave deterministically so that consecutive queries differ in kind.
+    std::shuffle(all.begin(), all.end(), std::mt19937_64(7));
+    return all;
+  }();
+  return q;
+}
+
+void BM_Search_BuildIndex(benchmark::State& state) {
+  const int products = static_cast<int>(state.range(0));
+  auto catalog = GenerateCatalog(products, 42);
+  for (auto _ : state) {
+    auto built = SearchIndex::Build(catalog);
+    if (!built.ok()) {
+      state.SkipWithError(built.error().ToString().c_str());
+      return;
+    }
+    std::lock_guard<std::mutex> lock(indexes_mu);
+    indexes[products] = std::move(built).value();
+  }
+  state.counters["products"] = products;
+}
+
+void BM_Search_OneWord(benchmark::State& state) { RunQueries(state, OneWord()); }
+void BM_Search_TwoWords(benchmark::State& state) { RunQueries(state, TwoWords()); }
+void BM_Search_Typo(benchmark::State& state) { RunQueries(state, Typos()); }
+void BM_Search_Prefix(benchmark::State& state) { RunQueries(state, Prefixes()); }
+void BM_Search_CategoryFilter(benchmark::State& state) { RunQueries(state, CategoryFiltered()); }
+void BM_Search_SortByPrice(benchmark::State& state) { RunQueries(state, SortedByPrice()); }
+void BM_Search_BrowseAll(benchmark::State& state) { RunQueries(state, BrowseAll()); }
+void BM_Search_Mixed(benchmark::State& state) { RunQueries(state, Mixed()); }
+
+BENCHMARK(BM_Search_BuildIndex)->Arg(6000)->Arg(100000)->Iterations(1)->Unit(benchmark::kMillisecond);
+#define ATELIER_SEARCH_BENCH(fn) \
+  BENCHMARK(fn)->Arg(6000)->Arg(100000)->Unit(benchmark::kMicrosecond)
+ATELIER_SEARCH_BENCH(BM_Search_OneWord);
+ATELIER_SEARCH_BENCH(BM_Search_TwoWords);
+ATELIER_SEARCH_BENCH(BM_Search_Typo);
+ATELIER_SEARCH_BENCH(BM_Search_Prefix);
+ATELIER_SEARCH_BENCH(BM_Search_CategoryFilter);
+ATELIER_SEARCH_BENCH(BM_Search_SortByPrice);
+ATELIER_SEARCH_BENCH(BM_Search_BrowseAll);
+ATELIER_SEARCH_BENCH(BM_Search_Mixed);
+// Two threads on the same index share its pool of read handles.
+BENCHMARK(BM_Search_Mixed)->Arg(100000)->Threads(2)->UseRealTime()->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace atelier::search
+
+BENCHMARK_MAIN();

@@ -1,0 +1,239 @@
+#include "atelier/demo/demo_shop.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <boost/json.hpp>
+
+#include "atelier/core/strings.h"
+#include "internal/catalog_gen.h"
+#include "internal/history_gen.h"
+#include "internal/random.h"
+
+namespace atelier::demo {
+
+namespace {
+
+using internal::Random;
+
+// Stock at the distribution centres and stores for standard goods; the
+// configurable products are built to order (the SUV also stands at dealers).
+std::vector<catalog::StockInput> GenerateStock(const internal::DemoCatalog& c, const DemoOptions& options) {
+  Random rng = Random(options.seed).Fork("stock");
+  std::vector<std::string> dcs, stores, dealers;
+  for (const auto& l : c.locations) {
+    if (l.type == catalog::LocationType::kDistributionCentre) dcs.push_back(l.code);
+    if (l.type == catalog::LocationType::kStore) stores.push_back(l.code);
+    if (l.type == catalog::LocationType::kDealer) dealers.push_back(l.code);
+  }
+  std::vector<catalog::StockInput> stock;
+  for (const auto& p : c.products) {
+    const catalog::Product& pr = p.input.product;
+    if (!pr.model_id.empty()) continue;
+    // A few products are sold out everywhere: their units stay, at zero.
+    const bool sold_out = rng.Chance(0.05);
+    bool any = false;
+    for (size_t d = 0; d < dcs.size(); ++d) {
+      const bool last = d + 1 == dcs.size();
+      if (!rng.Chance(0.7) && !(last && !any)) continue;
+      any = true;
+      int64_t qty = sold_out ? 0 : rng.Between(3, 40) + (p.rank < 5 ? rng.Between(50, 200) : 0);
+      stock.push_back({pr.sku, dcs[d], "", qty});
+    }
+    for (const auto& s : stores) {
+      if (!sold_out && rng.Chance(0.1)) stock.push_back({pr.sku, s, "", rng.Between(1, 8)});
+    }
+  }
+  std::vector<std::string> suvs = SuvConfigurations(DemoSuvOptions(), options.suv_units, options.seed);
+  for (size_t i = 0; i < suvs.size(); ++i) {
+    stock.push_back({kSuvSku, dealers[i % dealers.size()], suvs[i], rng.Chance(0.15) ? 2 : 1});
+  }
+  return stock;
+}
+
+Status InsertEvents(store::Database& db, const std::vector<internal::DemoEvent>& events) {
+  constexpr size_t kRowsPerStatement = 100;
+  constexpr size_t kRowsPerTransaction = 50000;
+  std::string full_sql = "INSERT INTO events (event_id, type, user_id, item_id, basket_id, quantity, query, ts) VALUES ";
+  for (size_t i = 0; i < kRowsPerStatement; ++i) full_sql += i ? ",(?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?)";
+  full_sql += " ON CONFLICT (event_id) DO NOTHING";
+  for (size_t begin = 0; begin < events.size(); begin += kRowsPerTransaction) {
+    const size_t end = std::min(events.size(), begin + kRowsPerTransaction);
+    ATELIER_RETURN_IF_ERROR(db.Transact([&](store::Session& tx) -> Status {
+      store::Params params;
+      params.reserve(kRowsPerStatement * 8);
+      for (size_t i = begin; i < end; i += kRowsPerStatement) {
+        const size_t n = std::min(kRowsPerStatement, end - i);
+        params.clear();
+        for (size_t k = i; k < i + n; ++k) {
+          const internal::DemoEvent& e = events[k];
+          params.emplace_back("demo-" + std::to_string(k));
+          params.emplace_back(e.type);
+          params.emplace_back(e.user_id);
+          params.emplace_back(e.item_id);
+          params.emplace_back(e.basket_id);
+          params.emplace_back(e.quantity);
+          params.emplace_back(e.query);
+          params.emplace_back(e.ts);
+        }
+        if (n == kRowsPerStatement) {
+          ATELIER_RETURN_IF_ERROR(tx.Exec(full_sql, params));
+        } else {
+          std::string sql = "INSERT INTO events (event_id, type, user_id, item_id, basket_id, quantity, query, ts) VALUES ";
+          for (size_t r = 0; r < n; ++r) sql += r ? ",(?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?)";
+          sql += " ON CONFLICT (event_id) DO NOTHING";
+          ATELIER_RETURN_IF_ERROR(tx.Exec(sql, params));
+        }
+      }
+      return Ok();
+    }));
+  }
+  return Ok();
+}
+
+// The SUV rules the demo's stock honours (the model's own rules, in the
+// config module, are the authority; these mirror the ones that matter for
+// which cars stand at dealers).
+bool ValidSuv(const std::map<std::string, std::string>& c) {
+  auto is = [&c](const char* option, const char* value) {
+    auto it = c.find(option);
+    return it != c.end() && it->second == value;
+  };
+  if (is("towing", "true") && !(is("engine", "v6") || is("engine", "hybrid"))) return false;
+  if (is("towing", "true") && is("suspension", "sport")) return false;
+  if (is("winter", "true") && !is("drive", "awd")) return false;
+  if (is("trim", "base") && (is("wheels", "w20") || is("interior", "premium-leather"))) return false;
+  if (is("interior", "premium-leather") && !(is("trim", "touring") || is("trim", "limited"))) return false;
+  if (is("engine", "hybrid") && is("suspension", "sport")) return false;
+  // Demo scenario (orders issue): no red SUV with the towing package is in
+  // stock, so that request is answered with near alternatives and a build-to-
+  // order quote.
+  if (is("colour", "red") && is("towing", "true")) return false;
+  return true;
+}
+
+}  // namespace
+
+const SuvOptionSpace& DemoSuvOptions() {
+  // Values in order of popularity: the first are drawn most often.
+  static const SuvOptionSpace kSpace = {
+      {
+          {"trim", {"sport", "touring", "base", "limited"}},
+          {"engine", {"v6", "i4", "hybrid"}},
+          {"drive", {"awd", "fwd"}},
+          {"colour", {"grey", "white", "black", "silver", "blue", "red", "green", "bronze"}},
+          {"wheels", {"w18", "w17", "w20"}},
+          {"interior", {"cloth", "leather", "premium-leather"}},
+          {"suspension", {"standard", "sport"}},
+          {"towing", {"false", "true"}},
+          {"winter", {"false", "true"}},
+          {"sunroof", {"false", "true"}},
+      },
+      &ValidSuv,
+  };
+  return kSpace;
+}
+
+std::vector<std::string> SuvConfigurations(const SuvOptionSpace& space, int count, uint64_t seed) {
+  Random rng = Random(seed).Fork("suv");
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  for (int attempt = 0; attempt < count * 200 && static_cast<int>(out.size()) < count; ++attempt) {
+    std::map<std::string, std::string> config;
+    boost::json::object json;
+    for (const auto& [option, values] : space.options) {
+      // Geometric skew toward the first values, gentler for long lists
+      // (colours) so the rarer values still appear.
+      const double next = values.size() > 4 ? 0.75 : 0.45;
+      size_t i = 0;
+      while (i + 1 < values.size() && rng.Chance(next)) ++i;
+      config[option] = values[i];
+      json[option] = values[i];
+    }
+    if (space.valid != nullptr && !space.valid(config)) continue;
+    std::string text = boost::json::serialize(json);
+    if (seen.insert(text).second) out.push_back(std::move(text));
+  }
+  return out;
+}
+
+const std::map<std::string, std::vector<std::string>>& DemoAttributeKeys() {
+  static const std::map<std::string, std::vector<std::string>> kKeys = {
+      {"video-games-consoles", {"platform"}},
+      {"video-games-consoles-controllers", {"platform", "colour", "wireless", "battery_hours"}},
+      {"video-games-consoles-charging-stations", {"platform", "colour", "slots"}},
+      {"video-games-consoles-cameras", {"platform", "resolution"}},
+      {"video-games-consoles-headsets", {"platform", "wireless", "colour"}},
+      {"video-games-consoles-games", {"platform", "genre", "age_rating", "edition"}},
+      {"books", {"author", "format", "pages", "genre", "language", "publication_year"}},
+      {"lawn-garden-mowers", {"power_source", "cutting_width_cm", "grass_collection"}},
+      {"lawn-garden-grass-seed", {"grass_type", "weight_lb", "consumable"}},
+      {"lawn-garden-fertiliser", {"formula", "weight_lb", "consumable"}},
+      {"lawn-garden-hoses-watering", {"length_ft", "colour"}},
+      {"pet-food-supplies", {"species"}},
+      {"pet-food-supplies-dog-food", {"species", "flavour", "life_stage", "weight_kg", "consumable"}},
+      {"pet-food-supplies-cat-food", {"species", "flavour", "life_stage", "weight_kg", "consumable"}},
+      {"pet-food-supplies-cat-litter", {"species", "scent", "weight_kg", "consumable"}},
+      {"pet-food-supplies-dog-toys", {"species", "size", "colour"}},
+      {"phones-tablets-smartphones", {"storage_gb", "colour", "screen_in"}},
+      {"phones-tablets-tablets", {"storage_gb", "colour", "screen_in"}},
+      {"phones-tablets-cases-screen-protectors", {"compatible_with", "colour"}},
+      {"shoes", {"size", "width", "colour", "material", "heel_height_cm"}},
+      {"clothing", {"size", "colour", "material", "gender"}},
+      {"home-kitchen", {"material"}},
+      {"toys", {"age_min"}},
+      {"groceries", {"consumable", "weight_g"}},
+      {"automotive-tyres-wheels", {"tyre_size"}},
+      {"electronics", {"wireless"}},
+      {"sports-outdoors", {"material"}},
+  };
+  return kKeys;
+}
+
+Result<DemoSummary> SeedDemoShop(store::Database& db, const DemoOptions& options) {
+  if (options.product_count < 100) return Error::InvalidArgument("must be at least 100", "product_count");
+  if (options.user_count < 1) return Error::InvalidArgument("must be at least 1", "user_count");
+  if (options.history_days < 30) return Error::InvalidArgument("must be at least 30", "history_days");
+  if (options.suv_units < 0) return Error::InvalidArgument("must not be negative", "suv_units");
+
+  internal::DemoCatalog generated = internal::GenerateCatalog(options);
+  catalog::CatalogBatch batch;
+  batch.categories = generated.categories;
+  batch.locations = generated.locations;
+  batch.products.reserve(generated.products.size());
+  for (const auto& p : generated.products) batch.products.push_back(p.input);
+  batch.stock = GenerateStock(generated, options);
+
+  DemoSummary summary;
+  summary.products = static_cast<int64_t>(batch.products.size());
+  summary.stock_units = static_cast<int64_t>(batch.stock.size());
+  std::set<std::string> categories;
+  for (const auto& c : batch.categories) categories.insert(Join(c.path, "/"));
+  for (const auto& p : batch.products) {
+    for (size_t d = 1; d <= p.category_path.size(); ++d) {
+      categories.insert(Join(std::vector<std::string>(p.category_path.begin(), p.category_path.begin() + d), "/"));
+    }
+  }
+  summary.categories = static_cast<int64_t>(categories.size());
+
+  catalog::CatalogStore store(db);
+  ATELIER_RETURN_IF_ERROR(store.Apply(batch));
+
+  if (options.with_history) {
+    std::vector<internal::DemoEvent> events = internal::GenerateHistory(generated, options);
+    std::set<std::string> baskets;
+    for (const auto& e : events) {
+      if (e.type == "purchase") {
+        ++summary.purchases;
+        baskets.insert(e.basket_id);
+      }
+    }
+    summary.baskets = static_cast<int64_t>(baskets.size());
+    summary.events = static_cast<int64_t>(events.size());
+    ATELIER_RETURN_IF_ERROR(InsertEvents(db, events));
+  }
+  return summary;
+}
+
+}  // namespace atelier::demo
