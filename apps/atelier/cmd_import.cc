@@ -36,7 +36,8 @@ Result<std::unique_ptr<store::Database>> OpenStore(const std::string& store_url,
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
   if (ec) return Error::Unavailable("cannot create data directory '" + data_dir + "': " + ec.message());
-  return store::OpenDatabase("sqlite://" + (std::filesystem::path(data_dir) / "atelier.db").string());
+  return store::OpenDatabase("sqlite://" +
+                             std::filesystem::absolute(std::filesystem::path(data_dir) / "atelier.db").string());
 }
 
 int RunImportCatalog(const ImportCatalogArgs& args) {
@@ -74,7 +75,10 @@ int RunImportCatalog(const ImportCatalogArgs& args) {
     std::cerr << args.file << ": error: " << report.error().ToString() << "\n";
     return 1;
   }
-  for (const auto& e : report->errors) std::cerr << args.file << ":" << e.ToString() << "\n";
+  // "FILE:LINE: field: message", as compilers print, so editors can jump to the row.
+  for (const auto& e : report->errors) {
+    std::cerr << args.file << ":" << e.line << ": " << (e.field.empty() ? "" : e.field + ": ") << e.message << "\n";
+  }
   if (report->bad_rows > static_cast<int64_t>(report->errors.size())) {
     std::cerr << "... and " << report->bad_rows - static_cast<int64_t>(report->errors.size())
               << " more bad rows\n";
@@ -89,7 +93,8 @@ int RunImportCatalog(const ImportCatalogArgs& args) {
               << " rows are bad; nothing was imported (--skip-bad imports the good rows)\n";
     return 1;
   }
-  std::cout << "imported " << report->imported << " products from " << args.file;
+  std::cout << "imported " << report->imported << (report->imported == 1 ? " product" : " products") << " from "
+            << args.file;
   if (report->bad_rows > 0) std::cout << " (skipped " << report->bad_rows << " bad rows)";
   std::cout << "\n";
   return 0;

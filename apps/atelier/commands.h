@@ -13,6 +13,7 @@ struct CliContext {
 void RegisterServeCommand(CLI::App& app, CliContext& ctx);    // cmd_serve.cc
 void RegisterImportCommand(CLI::App& app, CliContext& ctx);   // cmd_import.cc
 void RegisterSearchCommand(CLI::App& app, CliContext& ctx);   // cmd_search.cc
+void RegisterConfigCommand(CLI::App& app, CliContext& ctx);   // cmd_config.cc
 void RegisterRecommendCommands(CLI::App& app, CliContext& ctx);  // cmd_recommend.cc
 
 }  // namespace atelier::cli

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   atelier::cli::RegisterImportCommand(app, ctx);
   atelier::cli::RegisterRecommendCommands(app, ctx);
   atelier::cli::RegisterSearchCommand(app, ctx);
+  atelier::cli::RegisterConfigCommand(app, ctx);
   CLI11_PARSE(app, argc, argv);
   return ctx.exit_code;
 }

@@ -134,20 +134,20 @@ Result<Order> OrderBook::GetOrder(int64_t account_id, int64_t order_id) {
 
 Result<Order> OrderBook::GetOrderForMerchant(int64_t order_id) { return internal::LoadOrder(db_, order_id); }
 
-Result<OrderPage> OrderBook::List(const std::string& where, const store::Params& params, int page, int per_page) {
+Result<OrderPage> OrderBook::List(const std::string& where, const store::Value& filter, int page, int per_page) {
   if (page < 1) return Error::InvalidArgument("page starts at 1", "page");
   if (per_page < 1 || per_page > options_.max_per_page) {
     return Error::InvalidArgument("per_page must be between 1 and " + std::to_string(options_.max_per_page),
                                   "per_page");
   }
   OrderPage out;
-  ATELIER_ASSIGN_OR_RETURN(auto count, db_.Query("SELECT COUNT(*) FROM orders WHERE " + where, params));
+  ATELIER_ASSIGN_OR_RETURN(auto count, db_.Query("SELECT COUNT(*) FROM orders WHERE " + where, {filter}));
   out.total = count[0].Int(0);
-  store::Params p = params;
-  p.push_back(static_cast<int64_t>(per_page));
-  p.push_back(static_cast<int64_t>(page - 1) * per_page);
-  ATELIER_ASSIGN_OR_RETURN(auto ids,
-                           db_.Query("SELECT id FROM orders WHERE " + where + " ORDER BY id DESC LIMIT ? OFFSET ?", p));
+  const int64_t limit = per_page;
+  const int64_t offset = static_cast<int64_t>(page - 1) * per_page;
+  ATELIER_ASSIGN_OR_RETURN(auto ids, db_.Query("SELECT id FROM orders WHERE " + where +
+                                                   " ORDER BY id DESC LIMIT ? OFFSET ?",
+                                               {filter, limit, offset}));
   for (const auto& r : ids) {
     ATELIER_ASSIGN_OR_RETURN(Order o, internal::LoadOrder(db_, r.Int(0)));
     out.orders.push_back(std::move(o));
@@ -156,11 +156,11 @@ Result<OrderPage> OrderBook::List(const std::string& where, const store::Params&
 }
 
 Result<OrderPage> OrderBook::ListOrders(int64_t account_id, int page, int per_page) {
-  return List("account_id = ?", {account_id}, page, per_page);
+  return List("account_id = ?", store::Value(account_id), page, per_page);
 }
 
 Result<OrderPage> OrderBook::ListByStatus(OrderStatus status, int page, int per_page) {
-  return List("status = ?", {std::string(OrderStatusName(status))}, page, per_page);
+  return List("status = ?", store::Value(std::string(OrderStatusName(status))), page, per_page);
 }
 
 Result<Order> OrderBook::Advance(int64_t order_id, OrderStatus to, std::string_view actor, std::string_view note) {

@@ -23,6 +23,12 @@ namespace {
 
 // Items kept per user beyond their own in the precomputed prediction.
 constexpr size_t kExtraPredicted = 500;
+// Predictions are precomputed only while users * kExtraPredicted stays under
+// this many entries; beyond it the mixture is computed per request.
+constexpr uint64_t kMaxPredictedEntries = 20'000'000;
+// Items held by more users than this are skipped when finding neighbours:
+// they say little about taste and would make the search quadratic.
+constexpr uint64_t kMaxItemUsers = 5000;
 
 struct Entry {
   uint32_t id;
@@ -129,7 +135,9 @@ class Tifu : public ModelBase {
     for (uint32_t u = 0; u < users; ++u) {
       neighbours_.insert(neighbours_.end(), lists[u].begin(), lists[u].end());
       neighbour_begin_[u + 1] = neighbours_.size();
+      std::vector<uint32_t>().swap(lists[u]);
     }
+    if (uint64_t{users} * kExtraPredicted > kMaxPredictedEntries) return Ok();
     // Each known user's prediction, computed once so serving is a scatter of
     // a short list: the user's own items plus the kExtraPredicted strongest
     // others (an item outside the list scores 0, below every item in it).
@@ -202,6 +210,17 @@ class Tifu : public ModelBase {
       for (uint64_t p = pred_begin_[q.user]; p < pred_begin_[q.user + 1]; ++p) scores[pred_[p].id] = pred_[p].weight;
       return;
     }
+    if (q.user != kNone && q.user < d.num_users && !neighbours_.empty()) {
+      thread_local std::vector<float> dense;
+      thread_local std::vector<uint32_t> touched_items;
+      if (dense.size() != d.num_items) dense.assign(d.num_items, 0.0f);
+      Mix(q.user, dense, touched_items);
+      for (uint32_t item : touched_items) {
+        scores[item] = dense[item];
+        dense[item] = 0.0f;
+      }
+      return;
+    }
     if (q.user != kNone && q.user < d.num_users) {
       own = {vec_.data() + vec_begin_[q.user], vec_.data() + vec_begin_[q.user + 1]};
       nbrs = {neighbours_.data() + neighbour_begin_[q.user], neighbours_.data() + neighbour_begin_[q.user + 1]};
@@ -266,6 +285,7 @@ class Tifu : public ModelBase {
     touched.clear();
     if (norm <= 0) return;
     for (const Entry& e : v) {
+      if (inv_begin_[e.id + 1] - inv_begin_[e.id] > kMaxItemUsers) continue;
       for (uint64_t p = inv_begin_[e.id]; p < inv_begin_[e.id + 1]; ++p) {
         const Entry& o = inv_[p];
         if (sims[o.id] == 0.0f) touched.push_back(o.id);

@@ -121,7 +121,7 @@ class OrderBook {
 
  private:
   Result<Order> CancelImpl(int64_t order_id, int64_t account_id, std::string_view actor, std::string_view note);
-  Result<OrderPage> List(const std::string& where, const store::Params& params, int page, int per_page);
+  Result<OrderPage> List(const std::string& where, const store::Value& filter, int page, int per_page);
 
   store::Database& db_;
   Scheduler& scheduler_;
