@@ -182,8 +182,10 @@ void RegisterConfigCommand(CLI::App& app, CliContext& ctx) {
       std::cout << "model " << m->id << " backend " << (*cm)->backend() << " compile " << secs << " s\n"
                 << "walks " << *walks << " seeds " << *seed << ".." << (*seed + *walks - 1) << " steps "
                 << r->latency.steps << " picks " << r->picks << "\n"
-                << "step p50 " << Ms(r->latency.p50_ms) << " p99 " << Ms(r->latency.p99_ms) << " max "
-                << Ms(r->latency.max_ms) << " mean " << Ms(r->latency.mean_ms) << "\n";
+                << "step wall p50 " << Ms(r->latency.p50_ms) << " p99 " << Ms(r->latency.p99_ms) << " max "
+                << Ms(r->latency.max_ms) << " mean " << Ms(r->latency.mean_ms) << "\n"
+                << "step cpu  p50 " << Ms(r->cpu_latency.p50_ms) << " p99 " << Ms(r->cpu_latency.p99_ms) << " max "
+                << Ms(r->cpu_latency.max_ms) << " mean " << Ms(r->cpu_latency.mean_ms) << "\n";
       if (*verify) std::cout << "shown values that did not complete: " << r->verify_failures << "\n";
       if (r->verify_failures) ctx.exit_code = 5;
     });
@@ -233,8 +235,10 @@ void RegisterConfigCommand(CLI::App& app, CliContext& ctx) {
       std::cout << "model " << m->id << " backend " << (*cm)->backend() << " compile " << secs << " s\n"
                 << "cars " << r->cars << " columns " << sales->columns.size() << " steps " << r->latency.steps
                 << " sold values not offered " << r->not_offered << "\n"
-                << "step p50 " << Ms(r->latency.p50_ms) << " p99 " << Ms(r->latency.p99_ms) << " max "
-                << Ms(r->latency.max_ms) << "\n";
+                << "step wall p50 " << Ms(r->latency.p50_ms) << " p99 " << Ms(r->latency.p99_ms) << " max "
+                << Ms(r->latency.max_ms) << "\n"
+                << "step cpu  p50 " << Ms(r->cpu_latency.p50_ms) << " p99 " << Ms(r->cpu_latency.p99_ms) << " max "
+                << Ms(r->cpu_latency.max_ms) << "\n";
       if (!fold_ids.empty()) {
         std::printf("next-choice precision (10-fold): %.4f over %lld steps; %.4f over %lld steps with a real choice\n",
                     r->precision(), static_cast<long long>(r->predictions), r->free_precision(),

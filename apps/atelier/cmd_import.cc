@@ -31,13 +31,14 @@ struct ImportCatalogArgs {
 };
 
 // The store a command writes to: --store URL, or the SQLite file in --data-dir.
-Result<std::unique_ptr<store::Database>> OpenStore(const std::string& store_url, const std::string& data_dir) {
+Result<std::unique_ptr<store::Database>> OpenStore(const std::string& store_url,
+                                                   const std::string& data_dir) {
   if (!store_url.empty()) return store::OpenDatabase(store_url);
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
   if (ec) return Error::Unavailable("cannot create data directory '" + data_dir + "': " + ec.message());
-  return store::OpenDatabase("sqlite://" +
-                             std::filesystem::absolute(std::filesystem::path(data_dir) / "atelier.db").string());
+  return store::OpenDatabase(
+      "sqlite://" + std::filesystem::absolute(std::filesystem::path(data_dir) / "atelier.db").string());
 }
 
 int RunImportCatalog(const ImportCatalogArgs& args) {
@@ -77,7 +78,8 @@ int RunImportCatalog(const ImportCatalogArgs& args) {
   }
   // "FILE:LINE: field: message", as compilers print, so editors can jump to the row.
   for (const auto& e : report->errors) {
-    std::cerr << args.file << ":" << e.line << ": " << (e.field.empty() ? "" : e.field + ": ") << e.message << "\n";
+    std::cerr << args.file << ":" << e.line << ": " << (e.field.empty() ? "" : e.field + ": ") << e.message
+              << "\n";
   }
   if (report->bad_rows > static_cast<int64_t>(report->errors.size())) {
     std::cerr << "... and " << report->bad_rows - static_cast<int64_t>(report->errors.size())
@@ -93,8 +95,8 @@ int RunImportCatalog(const ImportCatalogArgs& args) {
               << " rows are bad; nothing was imported (--skip-bad imports the good rows)\n";
     return 1;
   }
-  std::cout << "imported " << report->imported << (report->imported == 1 ? " product" : " products") << " from "
-            << args.file;
+  std::cout << "imported " << report->imported << (report->imported == 1 ? " product" : " products")
+            << " from " << args.file;
   if (report->bad_rows > 0) std::cout << " (skipped " << report->bad_rows << " bad rows)";
   std::cout << "\n";
   return 0;
@@ -103,13 +105,16 @@ int RunImportCatalog(const ImportCatalogArgs& args) {
 void AddImportCatalogCommand(CLI::App& import, CliContext& ctx) {
   auto args = std::make_shared<ImportCatalogArgs>();
   CLI::App* cmd = import.add_subcommand("catalog", "Import products from a CSV or JSON Lines file");
-  cmd->add_option("FILE", args->file, "CSV or JSON Lines file of products")->required()->check(CLI::ExistingFile);
+  cmd->add_option("FILE", args->file, "CSV or JSON Lines file of products")
+      ->required()
+      ->check(CLI::ExistingFile);
   cmd->add_option("--format", args->format, "Input format (default: from the file extension)")
       ->check(CLI::IsMember({"csv", "jsonl"}));
   cmd->add_flag("--skip-bad", args->skip_bad, "Import the good rows of a file that has bad ones");
   auto* data_dir = cmd->add_option("--data-dir", args->data_dir, "Directory of the embedded SQLite store")
                        ->capture_default_str();
-  auto* store_url = cmd->add_option("--store", args->store_url, "Store URL (sqlite:///path.db, postgresql://...)");
+  auto* store_url =
+      cmd->add_option("--store", args->store_url, "Store URL (sqlite:///path.db, postgresql://...)");
   data_dir->excludes(store_url);
   cmd->add_option("--batch-size", args->batch_size, "Products per store transaction")
       ->capture_default_str()

@@ -52,7 +52,8 @@ Status ValidateProduct(const ProductInput& in, size_t index) {
                                   at + "currency");
   }
   for (const Attribute& a : p.attributes) {
-    if (a.key.empty()) return Error::InvalidArgument(sku_at + "attribute with an empty key", at + "attributes");
+    if (a.key.empty())
+      return Error::InvalidArgument(sku_at + "attribute with an empty key", at + "attributes");
   }
   auto path = ValidatePath(in.category_path, at + "category");
   if (!path.ok()) return Error::InvalidArgument(sku_at + path.error().message, path.error().field);
@@ -61,7 +62,8 @@ Status ValidateProduct(const ProductInput& in, size_t index) {
 
 Status ValidateStock(const StockInput& s, const std::string& at) {
   if (s.sku.empty()) return Error::InvalidArgument("stock unit has no SKU", at + "sku");
-  if (s.location_code.empty()) return Error::InvalidArgument("stock unit has no location", at + "location_code");
+  if (s.location_code.empty())
+    return Error::InvalidArgument("stock unit has no location", at + "location_code");
   if (s.quantity < 0) return Error::InvalidArgument("stock quantity is negative", at + "quantity");
   return Ok();
 }
@@ -192,7 +194,7 @@ class BatchWriter {
   int64_t now_;
   std::unordered_map<std::string, int64_t> categories_;  // slug -> id
   std::unordered_map<std::string, int64_t> brands_;
-  std::unordered_map<std::string, int64_t> products_;  // sku -> id
+  std::unordered_map<std::string, int64_t> products_;   // sku -> id
   std::unordered_map<std::string, int64_t> locations_;  // code -> id
 };
 
@@ -202,8 +204,7 @@ Result<CatalogData> ReadCatalog(Session& s) {
   CatalogData data;
   ATELIER_RETURN_IF_ERROR(s.QueryEach(
       "SELECT id, parent_id, slug, name, position FROM categories ORDER BY id", {}, [&](const Row& r) {
-        data.categories.push_back(
-            {r.Int(0), r.Int(1), r.Text(2), r.Text(3), static_cast<int>(r.Int(4))});
+        data.categories.push_back({r.Int(0), r.Int(1), r.Text(2), r.Text(3), static_cast<int>(r.Int(4))});
         return true;
       }));
   ATELIER_RETURN_IF_ERROR(s.QueryEach(
@@ -238,17 +239,18 @@ Result<CatalogData> ReadCatalog(Session& s) {
         data.locations.push_back(std::move(l));
         return true;
       }));
-  ATELIER_RETURN_IF_ERROR(s.QueryEach(
-      "SELECT id, product_id, location_id, configuration, quantity FROM stock_units ORDER BY id", {},
-      [&](const Row& r) {
-        data.stock.push_back({r.Int(0), r.Int(1), r.Int(2), r.Text(3), r.Int(4)});
-        return true;
-      }));
+  ATELIER_RETURN_IF_ERROR(
+      s.QueryEach("SELECT id, product_id, location_id, configuration, quantity FROM stock_units ORDER BY id",
+                  {}, [&](const Row& r) {
+                    data.stock.push_back({r.Int(0), r.Int(1), r.Int(2), r.Text(3), r.Int(4)});
+                    return true;
+                  }));
   return data;
 }
 
 Result<int64_t> ReadVersion(Session& s) {
-  ATELIER_ASSIGN_OR_RETURN(auto rows, s.Query("SELECT version FROM snapshot_versions WHERE name = 'catalog'"));
+  ATELIER_ASSIGN_OR_RETURN(auto rows,
+                           s.Query("SELECT version FROM snapshot_versions WHERE name = 'catalog'"));
   return rows.empty() ? int64_t{0} : rows[0].Int(0);
 }
 
@@ -258,7 +260,8 @@ Status CatalogStore::Apply(const CatalogBatch& batch) {
   // Everything that can be checked without the store is checked before the
   // write lock is taken.
   for (size_t i = 0; i < batch.categories.size(); ++i) {
-    ATELIER_RETURN_IF_ERROR(ValidatePath(batch.categories[i].path, "categories[" + std::to_string(i) + "].path"));
+    ATELIER_RETURN_IF_ERROR(
+        ValidatePath(batch.categories[i].path, "categories[" + std::to_string(i) + "].path"));
   }
   for (size_t i = 0; i < batch.locations.size(); ++i) {
     const Location& l = batch.locations[i];

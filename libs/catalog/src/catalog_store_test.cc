@@ -70,8 +70,7 @@ TEST(CatalogStoreTest, CreatesEachCategoryOfAPathOnce) {
   CatalogBatch batch;
   batch.products = {MakeProduct("A", "A", {"Video Games", "Controllers"}),
                     MakeProduct("B", "B", {"Video Games", "Controllers"}),
-                    MakeProduct("C", "C", {"Video Games", "Consoles"}),
-                    MakeProduct("D", "D", {"Books"})};
+                    MakeProduct("C", "C", {"Video Games", "Consoles"}), MakeProduct("D", "D", {"Books"})};
   ASSERT_TRUE(store.Apply(batch).ok());
   auto snap = store.Load().value();
   EXPECT_EQ(snap->categories().size(), 4u);
@@ -185,8 +184,11 @@ TEST(CatalogStoreTest, RoundTripsTypedAttributesImagesBrandAndModel) {
   CatalogStore store(*db);
   ProductInput in = MakeProduct("SHOE-1", "Trail Runner \"X\"", {"Shoes", "Running"});
   in.product.description = "Light, with a grippy sole.";
-  in.product.attributes = {{"shoe_size", 10.5}, {"width", std::string("W")}, {"waterproof", true},
-                           {"colour", std::string("grey \u00e9")}, {"count", 3.0}};
+  in.product.attributes = {{"shoe_size", 10.5},
+                           {"width", std::string("W")},
+                           {"waterproof", true},
+                           {"colour", std::string("grey \u00e9")},
+                           {"count", 3.0}};
   in.product.images = {"/static/img/shoes.svg", "/static/img/shoes-2.svg"};
   in.product.model_id = "custom-shoe";
   in.product.price = {12950, "EUR"};
@@ -206,10 +208,9 @@ TEST(CatalogStoreTest, RoundTripsTypedAttributesImagesBrandAndModel) {
   EXPECT_GT(p->created_at, 0);
   EXPECT_EQ(snap->brands(), std::vector<std::string>{"Sony"});
   auto stored = db->Query("SELECT attributes FROM products");
-  EXPECT_EQ((*stored)[0].Text(0),
-            R"({"shoe_size":10.5,"width":"W","waterproof":true,"colour":"grey )"
-            "\u00e9"
-            R"(","count":3})");
+  EXPECT_EQ((*stored)[0].Text(0), R"({"shoe_size":10.5,"width":"W","waterproof":true,"colour":"grey )"
+                                  "\u00e9"
+                                  R"(","count":3})");
 }
 
 TEST(CatalogStoreTest, LoadsLocationsWithTheirTypes) {

@@ -1,8 +1,8 @@
 #include "atelier/catalog/import.h"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
+#include <cctype>
 #include <cmath>
 #include <memory>
 #include <optional>
@@ -21,18 +21,17 @@ namespace json = boost::json;
 // ISO 4217 active codes (2024).
 const std::set<std::string, std::less<>>& KnownCurrencies() {
   static const std::set<std::string, std::less<>> kCodes = {
-      "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT", "BGN",
-      "BHD", "BIF", "BMD", "BND", "BOB", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD", "CDF", "CHF",
-      "CLP", "CNY", "COP", "CRC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB",
-      "EUR", "FJD", "FKP", "GBP", "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HTG",
-      "HUF", "IDR", "ILS", "INR", "IQD", "IRR", "ISK", "JMD", "JOD", "JPY", "KES", "KGS", "KHR", "KMF",
-      "KPW", "KRW", "KWD", "KYD", "KZT", "LAK", "LBP", "LKR", "LRD", "LSL", "LYD", "MAD", "MDL", "MGA",
-      "MKD", "MMK", "MNT", "MOP", "MRU", "MUR", "MVR", "MWK", "MXN", "MYR", "MZN", "NAD", "NGN", "NIO",
-      "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK", "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD",
-      "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD", "SHP", "SLE", "SOS", "SRD", "SSP", "STN",
-      "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP", "TRY", "TTD", "TWD", "TZS", "UAH", "UGX",
-      "USD", "UYU", "UZS", "VED", "VES", "VND", "VUV", "WST", "XAF", "XCD", "XOF", "XPF", "YER", "ZAR",
-      "ZMW", "ZWL"};
+      "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT", "BGN", "BHD",
+      "BIF", "BMD", "BND", "BOB", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD", "CDF", "CHF", "CLP", "CNY",
+      "COP", "CRC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD", "FKP",
+      "GBP", "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS", "INR",
+      "IQD", "IRR", "ISK", "JMD", "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD", "KYD", "KZT",
+      "LAK", "LBP", "LKR", "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD", "MMK", "MNT", "MOP", "MRU", "MUR",
+      "MVR", "MWK", "MXN", "MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK",
+      "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD",
+      "SHP", "SLE", "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP", "TRY",
+      "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "UYU", "UZS", "VED", "VES", "VND", "VUV", "WST", "XAF", "XCD",
+      "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWL"};
   return kCodes;
 }
 
@@ -162,16 +161,26 @@ class CsvSource final : public RowSource {
                                         name);
         }
         attributes_.emplace_back(i, std::move(key));
-      } else if (name == "sku") sku_ = i;
-      else if (name == "title") title_ = i;
-      else if (name == "description") description_ = i;
-      else if (name == "brand") brand_ = i;
-      else if (name == "category") category_ = i;
-      else if (name == "price") price_ = i;
-      else if (name == "currency") currency_ = i;
-      else if (name == "images") images_ = i;
-      else if (name == "model_id") model_id_ = i;
-      else ignored_.push_back(name);
+      } else if (name == "sku")
+        sku_ = i;
+      else if (name == "title")
+        title_ = i;
+      else if (name == "description")
+        description_ = i;
+      else if (name == "brand")
+        brand_ = i;
+      else if (name == "category")
+        category_ = i;
+      else if (name == "price")
+        price_ = i;
+      else if (name == "currency")
+        currency_ = i;
+      else if (name == "images")
+        images_ = i;
+      else if (name == "model_id")
+        model_id_ = i;
+      else
+        ignored_.push_back(name);
     }
     for (auto [column, name] : {std::pair{&sku_, "sku"}, std::pair{&title_, "title"},
                                 std::pair{&category_, "category"}, std::pair{&price_, "price"}}) {
@@ -201,7 +210,8 @@ class CsvSource final : public RowSource {
     SetRequiredText(row, fields_[*title_], "title", p.title);
     SetCategoryPath(row, fields_[*category_]);
     SetPriceText(row, fields_[*price_]);
-    SetCurrency(row, currency_ ? std::string_view(fields_[*currency_]) : std::string_view(), options_.default_currency);
+    SetCurrency(row, currency_ ? std::string_view(fields_[*currency_]) : std::string_view(),
+                options_.default_currency);
     if (description_) p.description = std::string(Trim(fields_[*description_]));
     if (brand_) p.brand = std::string(Trim(fields_[*brand_]));
     if (model_id_) p.model_id = std::string(Trim(fields_[*model_id_]));
@@ -260,33 +270,44 @@ class JsonLinesSource final : public RowSource {
     for (const auto& kv : *obj) {
       std::string_view key = kv.key();
       const json::value& value = kv.value();
-      if (key == "sku") SetText(row, value, "sku", p.sku, true);
-      else if (key == "title") SetText(row, value, "title", p.title, true);
-      else if (key == "description") SetText(row, value, "description", p.description, false);
-      else if (key == "brand") SetText(row, value, "brand", p.brand, false);
-      else if (key == "model_id") SetText(row, value, "model_id", p.model_id, false);
+      if (key == "sku")
+        SetText(row, value, "sku", p.sku, true);
+      else if (key == "title")
+        SetText(row, value, "title", p.title, true);
+      else if (key == "description")
+        SetText(row, value, "description", p.description, false);
+      else if (key == "brand")
+        SetText(row, value, "brand", p.brand, false);
+      else if (key == "model_id")
+        SetText(row, value, "model_id", p.model_id, false);
       else if (key == "currency") {
         std::string code;
         SetText(row, value, "currency", code, false);
         SetCurrency(row, code, options_.default_currency);
         has_currency = true;
       } else if (key == "price") {
-        if (value.is_string()) SetPriceText(row, value.get_string());
-        else if (value.is_number()) SetPriceNumber(row, value.to_number<double>());
-        else row.Fail("price", "price must be a number or a decimal string");
+        if (value.is_string())
+          SetPriceText(row, value.get_string());
+        else if (value.is_number())
+          SetPriceNumber(row, value.to_number<double>());
+        else
+          row.Fail("price", "price must be a number or a decimal string");
       } else if (key == "category") {
         SetJsonCategory(row, value);
       } else if (key == "images") {
         auto images = internal::ImagesFromJson(value, "images");
-        if (!images.ok()) row.Fail(images.error().field, images.error().message);
-        else p.images = std::move(images).value();
+        if (!images.ok())
+          row.Fail(images.error().field, images.error().message);
+        else
+          p.images = std::move(images).value();
       } else if (key == "attributes") {
         auto attributes = internal::AttributesFromJson(value, "attributes");
         if (!attributes.ok()) {
           row.Fail(attributes.error().field, attributes.error().message);
         } else {
           for (const auto& a : *attributes) {
-            if (!IsAttributeKey(a.key)) row.Fail("attributes." + a.key, "attribute keys must be lower_snake_case");
+            if (!IsAttributeKey(a.key))
+              row.Fail("attributes." + a.key, "attribute keys must be lower_snake_case");
           }
           p.attributes = std::move(attributes).value();
         }
@@ -396,7 +417,8 @@ Result<ImportReport> ImportCatalog(std::istream& in, ImportFormat format, Catalo
   const bool seekable = start != std::istream::pos_type(-1) && in.good();
   if (!options.skip_bad && !seekable) {
     return Error::InvalidArgument(
-        "an all-or-nothing import reads its input twice and needs a file; use skip_bad for a stream", "input");
+        "an all-or-nothing import reads its input twice and needs a file; use skip_bad for a stream",
+        "input");
   }
   const int64_t total = options.skip_bad ? size : 2 * size;
   auto progress = [&](int64_t done) {

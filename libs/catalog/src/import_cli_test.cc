@@ -17,8 +17,9 @@ namespace atelier::catalog {
 namespace {
 
 // $ATELIER_CLI overrides the binary under test.
-const std::string kBinary = std::getenv("ATELIER_CLI") != nullptr ? std::getenv("ATELIER_CLI")
-                                                                  : std::string(ATELIER_BINARY_DIR) + "/bin/atelier";
+const std::string kBinary = std::getenv("ATELIER_CLI") != nullptr
+                                ? std::getenv("ATELIER_CLI")
+                                : std::string(ATELIER_BINARY_DIR) + "/bin/atelier";
 const std::string kCases = std::string(ATELIER_SOURCE_DIR) + "/tests/cases/catalog/";
 
 struct RunResult {

@@ -58,11 +58,10 @@ TEST(CatalogImportTest, ImportsEveryFieldOfAGoodCsv) {
   EXPECT_EQ(ps->price, (Money{6999, "USD"}));
   EXPECT_EQ(ps->images, (std::vector<std::string>{"/static/img/video-games-consoles.svg",
                                                   "/static/img/controllers.svg"}));
-  EXPECT_EQ(ps->attributes,
-            (std::vector<Attribute>{{"platform", std::string("PlayStation 5")},
-                                    {"wireless", true},
-                                    {"battery_hours", 12.0},
-                                    {"colour", std::string("Midnight Black")}}));
+  EXPECT_EQ(ps->attributes, (std::vector<Attribute>{{"platform", std::string("PlayStation 5")},
+                                                    {"wireless", true},
+                                                    {"battery_hours", 12.0},
+                                                    {"colour", std::string("Midnight Black")}}));
   auto path = snap->CategoryPath(ps->category_id);
   ASSERT_EQ(path.size(), 2u);
   EXPECT_EQ(path[0]->name, "Video Games & Consoles");
@@ -177,7 +176,9 @@ TEST(CatalogImportTest, ReportsProgressByBytesOverBothPasses) {
   const int64_t total = 2 * static_cast<int64_t>(text.size());
   for (size_t i = 0; i < calls.size(); ++i) {
     EXPECT_EQ(calls[i].second, total);
-    if (i) EXPECT_GE(calls[i].first, calls[i - 1].first);
+    if (i > 0) {
+      EXPECT_GE(calls[i].first, calls[i - 1].first);
+    }
   }
   EXPECT_EQ(calls.back().first, total);
 }

@@ -51,12 +51,23 @@ Result<std::vector<Attribute>> AttributesFromJson(const json::value& value, cons
     std::string key(kv.key());
     const json::value& v = kv.value();
     switch (v.kind()) {
-      case json::kind::string: out.push_back({key, std::string(v.get_string())}); break;
-      case json::kind::bool_: out.push_back({key, v.get_bool()}); break;
-      case json::kind::int64: out.push_back({key, static_cast<double>(v.get_int64())}); break;
-      case json::kind::uint64: out.push_back({key, static_cast<double>(v.get_uint64())}); break;
-      case json::kind::double_: out.push_back({key, v.get_double()}); break;
-      case json::kind::null: break;
+      case json::kind::string:
+        out.push_back({key, std::string(v.get_string())});
+        break;
+      case json::kind::bool_:
+        out.push_back({key, v.get_bool()});
+        break;
+      case json::kind::int64:
+        out.push_back({key, static_cast<double>(v.get_int64())});
+        break;
+      case json::kind::uint64:
+        out.push_back({key, static_cast<double>(v.get_uint64())});
+        break;
+      case json::kind::double_:
+        out.push_back({key, v.get_double()});
+        break;
+      case json::kind::null:
+        break;
       default:
         return Error::InvalidArgument("must be a string, number or boolean", field + "." + key);
     }

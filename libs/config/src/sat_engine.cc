@@ -6,7 +6,10 @@
 #include <cadical.hpp>
 
 #include <algorithm>
+#include <deque>
 #include <mutex>
+#include <random>
+#include <unordered_map>
 
 #include "internal/engine.h"
 
@@ -32,7 +35,11 @@ class Encoder {
   void Clause(const std::vector<int>& lits) {
     for (int l : lits) s_->add(l);
     s_->add(0);
+    if (record_) record_->push_back(lits);
   }
+  // Also keeps a copy of every clause in `out` (for unit propagation).
+  void Record(std::vector<std::vector<int>>* out) { record_ = out; }
+  int NumVars() const { return vars_; }
 
   void EncodeVars(const std::vector<int>& domain) {
     lit_.resize(domain.size());
@@ -189,57 +196,280 @@ class Encoder {
   }
 
   CaDiCaL::Solver* s_;
+  std::vector<std::vector<int>>* record_ = nullptr;
   int vars_ = 0;
   int true_ = 0;
   std::vector<std::vector<int>> lit_;
 };
 
+// Unit propagation over the encoded clauses (occurrence lists, immutable, so
+// shared by all solver instances). Values refuted by propagation under the
+// picks, or whose own assignment propagates to a conflict, need no solver call.
+class Propagator {
+ public:
+  Propagator(std::vector<std::vector<int>> clauses, int vars) : clauses_(std::move(clauses)), occ_(2 * (vars + 1)) {
+    for (size_t c = 0; c < clauses_.size(); ++c) {
+      for (int l : clauses_[c]) occ_[Code(l)].push_back(static_cast<int>(c));
+    }
+    num_vars_ = vars;
+  }
+  int num_vars() const { return num_vars_; }
+
+  // Per-call state, owned by one solver instance.
+  struct State {
+    std::vector<int8_t> val;  // by var: 0 unassigned, 1 true, -1 false
+    std::vector<int> trail;
+    bool Value(int lit) const {
+      int8_t v = val[std::abs(lit)];
+      return lit > 0 ? v > 0 : v < 0;
+    }
+    bool IsFalse(int lit) const { return Value(-lit); }
+  };
+
+  void Reset(State* st) const {
+    st->val.assign(num_vars_ + 1, 0);
+    st->trail.clear();
+    // Root units.
+    for (const auto& c : clauses_) {
+      if (c.size() == 1) Assign(st, c[0]);
+    }
+    size_t head = 0;
+    Run(st, &head);
+  }
+
+  // Assigns `lit` and propagates; false on conflict (the state is then
+  // inconsistent until Undo).
+  bool Push(State* st, int lit) const {
+    if (st->Value(lit)) return true;
+    if (st->IsFalse(lit)) return false;
+    size_t head = st->trail.size();
+    Assign(st, lit);
+    return Run(st, &head);
+  }
+  void Undo(State* st, size_t to) const {
+    while (st->trail.size() > to) {
+      st->val[std::abs(st->trail.back())] = 0;
+      st->trail.pop_back();
+    }
+  }
+
+ private:
+  static size_t Code(int lit) { return 2 * static_cast<size_t>(std::abs(lit)) + (lit < 0 ? 1 : 0); }
+  static void Assign(State* st, int lit) {
+    st->val[std::abs(lit)] = lit > 0 ? 1 : -1;
+    st->trail.push_back(lit);
+  }
+  bool Run(State* st, size_t* head) const {
+    while (*head < st->trail.size()) {
+      int lit = st->trail[(*head)++];
+      for (int c : occ_[Code(-lit)]) {
+        int unassigned = 0, last = 0;
+        bool sat = false;
+        for (int l : clauses_[c]) {
+          if (st->Value(l)) {
+            sat = true;
+            break;
+          }
+          if (!st->IsFalse(l)) {
+            ++unassigned;
+            last = l;
+          }
+        }
+        if (sat) continue;
+        if (unassigned == 0) return false;
+        if (unassigned == 1) Assign(st, last);
+      }
+    }
+    return true;
+  }
+
+  std::vector<std::vector<int>> clauses_;
+  std::vector<std::vector<int>> occ_;
+  int num_vars_ = 0;
+};
+
 struct Instance {
   CaDiCaL::Solver solver;
   Encoder encoder{&solver};
+  Propagator::State bcp;
 };
 
-std::unique_ptr<Instance> Build(const Problem& p) {
+// Builds a solver instance; the first build also records the clauses into
+// `*propagator` (later builds produce the same clauses, so they share it).
+std::unique_ptr<Instance> Build(const Problem& p, std::shared_ptr<const Propagator>* propagator) {
   auto inst = std::make_unique<Instance>();
   inst->solver.set("quiet", 1);
+  std::vector<std::vector<int>> clauses;
+  if (!*propagator) inst->encoder.Record(&clauses);
   inst->encoder.EncodeVars(p.domain);
   for (const Rule& r : p.constraints) inst->encoder.AddRule(r, 0);
+  inst->encoder.Record(nullptr);
+  if (!*propagator) *propagator = std::make_shared<const Propagator>(std::move(clauses), inst->encoder.NumVars());
+  (*propagator)->Reset(&inst->bcp);
   return inst;
 }
 
+// Valid domains only shrink when picks are added, so the state of the same
+// picks minus one pick (the shopper's previous request) bounds the new one:
+// its unsupported values need no solver call. States are cached by a Zobrist
+// hash of the picks; a bounded FIFO keeps memory flat.
+class DomainCache {
+ public:
+  explicit DomainCache(const std::vector<int>& domain)
+      : capacity_(std::clamp<size_t>(kBudgetInts / ((kModelsPerEntry + 2) * std::max<size_t>(1, domain.size())), 16, 4096)) {
+    std::mt19937_64 rng(0x5eed);
+    zobrist_.resize(domain.size());
+    for (size_t v = 0; v < domain.size(); ++v) {
+      zobrist_[v].resize(domain[v]);
+      for (auto& z : zobrist_[v]) z = rng();
+    }
+  }
+  uint64_t Hash(const Assignment& a) const {
+    uint64_t h = 0;
+    for (size_t v = 0; v < a.size(); ++v) {
+      if (a[v] >= 0) h ^= zobrist_[v][a[v]];
+    }
+    return h;
+  }
+  uint64_t Without(uint64_t h, int var, int value) const { return h ^ zobrist_[var][value]; }
+
+  struct Entry {
+    Assignment picks;
+    std::vector<std::vector<char>> supported;  // empty = infeasible
+    std::vector<std::vector<int>> models;      // witnesses found, reusable by extensions
+  };
+  std::shared_ptr<const Entry> Find(uint64_t h) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = map_.find(h);
+    return it == map_.end() ? nullptr : it->second;
+  }
+  void Put(uint64_t h, std::shared_ptr<const Entry> e) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (map_.count(h)) return;
+    if (fifo_.size() >= capacity_) {
+      map_.erase(fifo_.front());
+      fifo_.pop_front();
+    }
+    map_.emplace(h, std::move(e));
+    fifo_.push_back(h);
+  }
+
+ private:
+  static constexpr size_t kBudgetInts = 16 << 20;  // ~64 MB of cached states per model
+
+ public:
+  static constexpr size_t kModelsPerEntry = 24;
+
+ private:
+  size_t capacity_;
+  std::vector<std::vector<uint64_t>> zobrist_;
+  mutable std::mutex mu_;
+  std::unordered_map<uint64_t, std::shared_ptr<const Entry>> map_;  // guarded by mu_
+  std::deque<uint64_t> fifo_;                                        // guarded by mu_
+};
+
 class SatEngine final : public Engine {
  public:
-  explicit SatEngine(const Problem& p) : p_(p) {}
+  explicit SatEngine(const Problem& p) : p_(p), cache_(p.domain) {}
   const char* Name() const override { return "sat"; }
 
   bool Supported(const Assignment& fixed, std::vector<std::vector<char>>* supported) const override {
+    const int n = static_cast<int>(p_.domain.size());
+    const uint64_t h = cache_.Hash(fixed);
+    if (auto hit = cache_.Find(h); hit && hit->picks == fixed) {
+      if (hit->supported.empty()) return false;
+      *supported = hit->supported;
+      return true;
+    }
+    // Values unsupported under a subset of the picks stay unsupported.
+    std::shared_ptr<const DomainCache::Entry> parent;
+    for (int var = 0; var < n && !parent; ++var) {
+      if (fixed[var] < 0) continue;
+      auto e = cache_.Find(cache_.Without(h, var, fixed[var]));
+      if (!e || e->supported.empty()) continue;
+      bool subset = true;
+      for (int v = 0; v < n && subset; ++v) {
+        if (e->picks[v] >= 0 && e->picks[v] != fixed[v]) subset = false;
+      }
+      if (subset) parent = e;
+    }
     Lease lease(this);
     Instance& in = *lease.inst;
-    const int n = static_cast<int>(p_.domain.size());
     supported->resize(n);
-    for (int v = 0; v < n; ++v) (*supported)[v].assign(p_.domain[v], 0);
-    if (Solve(in, fixed, 0) != 10) return false;
+    for (int v = 0; v < n; ++v) supported->at(v).assign(p_.domain[v], 0);
+    std::vector<std::vector<int>>* found = nullptr;
+    auto store = [&](bool feasible) {
+      auto e = std::make_shared<DomainCache::Entry>();
+      e->picks = fixed;
+      if (feasible) e->supported = *supported;
+      if (feasible && found) e->models = std::move(*found);
+      cache_.Put(h, std::move(e));
+      return feasible;
+    };
+    // Unit propagation under the picks first: refutes many values for free.
+    const Propagator& bcp = *propagator_;
+    const size_t root = in.bcp.trail.size();
+    bool consistent = true;
+    for (int var = 0; var < n && consistent; ++var) {
+      if (fixed[var] >= 0) consistent = bcp.Push(&in.bcp, in.encoder.Lit(var, fixed[var]));
+    }
+    struct UndoAtExit {
+      const Propagator& p;
+      Propagator::State* st;
+      size_t to;
+      ~UndoAtExit() { p.Undo(st, to); }
+    } undo{bcp, &in.bcp, root};
+    if (!consistent) return store(false);
+    std::vector<std::vector<int>> models;
+    auto keep = [&](std::vector<int> model) {
+      for (int var = 0; var < n; ++var) (*supported)[var][model[var]] = 1;
+      if (models.size() < DomainCache::kModelsPerEntry) models.push_back(std::move(model));
+    };
     auto mark = [&] {
+      std::vector<int> model(n, 0);
       for (int var = 0; var < n; ++var) {
         const auto& lits = in.encoder.lits()[var];
+        if (lits.size() == 2 && lits[0] == -lits[1]) {
+          model[var] = in.solver.val(lits[1]) > 0 ? 1 : 0;
+          continue;
+        }
         for (size_t v = 0; v < lits.size(); ++v) {
-          if (in.solver.val(lits[v]) > 0) {
-            (*supported)[var][v] = 1;
-            if (lits.size() <= 2) break;
-          }
+          if (in.solver.val(lits[v]) > 0) model[var] = static_cast<int>(v);
         }
       }
+      keep(std::move(model));
     };
-    mark();
+    // The parent's witnesses that agree with the new picks are still models.
+    if (parent) {
+      for (const auto& model : parent->models) {
+        bool agrees = true;
+        for (int var = 0; var < n && agrees; ++var) {
+          if (fixed[var] >= 0 && model[var] != fixed[var]) agrees = false;
+        }
+        if (agrees) keep(model);
+      }
+    }
+    if (models.empty()) {
+      if (Solve(in, fixed, 0) != 10) return store(false);
+      mark();
+    }
     for (int var = 0; var < n; ++var) {
       if (fixed[var] >= 0) continue;
       for (int v = 0; v < p_.domain[var]; ++v) {
         if ((*supported)[var][v]) continue;
-        SteerToUnseen(in, fixed, *supported);
-        if (Solve(in, fixed, in.encoder.Lit(var, v)) == 10) mark();
+        if (parent && !parent->supported[var][v]) continue;
+        const int lit = in.encoder.Lit(var, v);
+        if (in.solver.fixed(lit) < 0 || in.bcp.IsFalse(lit)) continue;
+        const size_t mark_at = in.bcp.trail.size();
+        const bool probe_ok = bcp.Push(&in.bcp, lit);
+        bcp.Undo(&in.bcp, mark_at);
+        if (!probe_ok) continue;  // failed literal: propagation alone refutes it
+        SteerToUnseen(in, fixed, *supported, parent.get());
+        if (Solve(in, fixed, lit) == 10) mark();
       }
     }
-    return true;
+    found = &models;
+    return store(true);
   }
 
   bool Feasible(const Assignment& fixed) const override {
@@ -279,7 +509,7 @@ class SatEngine final : public Engine {
         inst = std::move(e->pool_.back());
         e->pool_.pop_back();
       }
-      if (!inst) inst = Build(e->p_);
+      if (!inst) inst = Build(e->p_, &e->propagator_);
     }
     ~Lease() {
       std::lock_guard<std::mutex> lock(engine->mu_);
@@ -297,12 +527,13 @@ class SatEngine final : public Engine {
     return in.solver.solve();
   }
 
-  void SteerToUnseen(Instance& in, const Assignment& fixed, const std::vector<std::vector<char>>& seen) const {
+  void SteerToUnseen(Instance& in, const Assignment& fixed, const std::vector<std::vector<char>>& seen,
+                     const DomainCache::Entry* parent) const {
     for (size_t var = 0; var < seen.size(); ++var) {
       if (fixed[var] >= 0) continue;
       const auto& s = seen[var];
       for (size_t v = 0; v < s.size(); ++v) {
-        if (!s[v]) {
+        if (!s[v] && (!parent || parent->supported[var][v])) {
           in.solver.phase(in.encoder.Lit(static_cast<int>(var), static_cast<int>(v)));
           break;
         }
@@ -311,6 +542,8 @@ class SatEngine final : public Engine {
   }
 
   Problem p_;
+  mutable DomainCache cache_;
+  mutable std::shared_ptr<const Propagator> propagator_;  // guarded by mu_ until built
   mutable std::mutex mu_;
   mutable std::vector<std::unique_ptr<Instance>> pool_;  // guarded by mu_
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cmath>
 #include <fstream>
 #include <random>
@@ -15,6 +16,12 @@ namespace atelier::config {
 namespace {
 using Clock = std::chrono::steady_clock;
 double MsSince(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+
+double ThreadCpuMs() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
 }  // namespace
 
 LatencyStats Summarize(std::vector<double>* s) {
@@ -38,14 +45,16 @@ LatencyStats Summarize(std::vector<double>* s) {
 Result<WalkResult> RandomWalks(const CompiledModel& model, const WalkOptions& options) {
   const size_t n = model.model().options.size();
   WalkResult result;
-  std::vector<double> samples;
+  std::vector<double> samples, cpu_samples;
   std::vector<std::vector<char>> avail;
   for (int w = 0; w < options.walks; ++w) {
     std::mt19937 rng(options.first_seed + static_cast<uint32_t>(w));
     std::vector<int> picks(n, -1);
     while (true) {
       auto t = Clock::now();
+      double cpu = ThreadCpuMs();
       bool ok = model.ValidDomains(picks, &avail);
+      cpu_samples.push_back(ThreadCpuMs() - cpu);
       samples.push_back(MsSince(t));
       if (!ok) return Error::Internal("walk reached an inconsistent state (seed " +
                                       std::to_string(options.first_seed + w) + ")");
@@ -74,6 +83,7 @@ Result<WalkResult> RandomWalks(const CompiledModel& model, const WalkOptions& op
     }
   }
   result.latency = Summarize(&samples);
+  result.cpu_latency = Summarize(&cpu_samples);
   return result;
 }
 
@@ -160,7 +170,7 @@ Result<ReplayResult> ReplaySales(const CompiledModel& cm, const SalesTable& sale
   const size_t n = cm.model().options.size();
   const size_t cols = sales.columns.size();
   ReplayResult result;
-  std::vector<double> samples;
+  std::vector<double> samples, cpu_samples;
   std::vector<std::vector<char>> avail;
   const bool rank = !folds.empty();
   std::vector<int> agreeing, next;
@@ -177,7 +187,9 @@ Result<ReplayResult> ReplaySales(const CompiledModel& cm, const SalesTable& sale
     for (size_t c = 0; c < cols; ++c) {
       const int o = sales.columns[c];
       auto t = Clock::now();
+      double cpu = ThreadCpuMs();
       bool ok = cm.ValidDomains(picks, &avail);
+      cpu_samples.push_back(ThreadCpuMs() - cpu);
       samples.push_back(MsSince(t));
       if (!ok || !avail[o][car[c]]) {
         ++result.not_offered;
@@ -210,6 +222,7 @@ Result<ReplayResult> ReplaySales(const CompiledModel& cm, const SalesTable& sale
     ++result.cars;
   }
   result.latency = Summarize(&samples);
+  result.cpu_latency = Summarize(&cpu_samples);
   return result;
 }
 

@@ -1,11 +1,11 @@
 #include "atelier/demo/demo_shop.h"
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <map>
 #include <set>
 
-#include <boost/json.hpp>
-
+#include "atelier/config/demo_models.h"
 #include "atelier/core/strings.h"
 #include "internal/catalog_gen.h"
 #include "internal/history_gen.h"
@@ -19,7 +19,8 @@ using internal::Random;
 
 // Stock at the distribution centres and stores for standard goods; the
 // configurable products are built to order (the SUV also stands at dealers).
-std::vector<catalog::StockInput> GenerateStock(const internal::DemoCatalog& c, const DemoOptions& options) {
+std::vector<catalog::StockInput> GenerateStock(const internal::DemoCatalog& c, const DemoOptions& options,
+                                               const std::vector<std::string>& suvs) {
   Random rng = Random(options.seed).Fork("stock");
   std::vector<std::string> dcs, stores, dealers;
   for (const auto& l : c.locations) {
@@ -45,7 +46,6 @@ std::vector<catalog::StockInput> GenerateStock(const internal::DemoCatalog& c, c
       if (!sold_out && rng.Chance(0.1)) stock.push_back({pr.sku, s, "", rng.Between(1, 8)});
     }
   }
-  std::vector<std::string> suvs = SuvConfigurations(DemoSuvOptions(), options.suv_units, options.seed);
   for (size_t i = 0; i < suvs.size(); ++i) {
     stock.push_back({kSuvSku, dealers[i % dealers.size()], suvs[i], rng.Chance(0.15) ? 2 : 1});
   }
@@ -55,7 +55,8 @@ std::vector<catalog::StockInput> GenerateStock(const internal::DemoCatalog& c, c
 Status InsertEvents(store::Database& db, const std::vector<internal::DemoEvent>& events) {
   constexpr size_t kRowsPerStatement = 100;
   constexpr size_t kRowsPerTransaction = 50000;
-  std::string full_sql = "INSERT INTO events (event_id, type, user_id, item_id, basket_id, quantity, query, ts) VALUES ";
+  std::string full_sql =
+      "INSERT INTO events (event_id, type, user_id, item_id, basket_id, quantity, query, ts) VALUES ";
   for (size_t i = 0; i < kRowsPerStatement; ++i) full_sql += i ? ",(?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?)";
   full_sql += " ON CONFLICT (event_id) DO NOTHING";
   for (size_t begin = 0; begin < events.size(); begin += kRowsPerTransaction) {
@@ -80,7 +81,8 @@ Status InsertEvents(store::Database& db, const std::vector<internal::DemoEvent>&
         if (n == kRowsPerStatement) {
           ATELIER_RETURN_IF_ERROR(tx.Exec(full_sql, params));
         } else {
-          std::string sql = "INSERT INTO events (event_id, type, user_id, item_id, basket_id, quantity, query, ts) VALUES ";
+          std::string sql =
+              "INSERT INTO events (event_id, type, user_id, item_id, basket_id, quantity, query, ts) VALUES ";
           for (size_t r = 0; r < n; ++r) sql += r ? ",(?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?)";
           sql += " ON CONFLICT (event_id) DO NOTHING";
           ATELIER_RETURN_IF_ERROR(tx.Exec(sql, params));
@@ -92,66 +94,65 @@ Status InsertEvents(store::Database& db, const std::vector<internal::DemoEvent>&
   return Ok();
 }
 
-// The SUV rules the demo's stock honours (the model's own rules, in the
-// config module, are the authority; these mirror the ones that matter for
-// which cars stand at dealers).
-bool ValidSuv(const std::map<std::string, std::string>& c) {
-  auto is = [&c](const char* option, const char* value) {
-    auto it = c.find(option);
-    return it != c.end() && it->second == value;
-  };
-  if (is("towing", "true") && !(is("engine", "v6") || is("engine", "hybrid"))) return false;
-  if (is("towing", "true") && is("suspension", "sport")) return false;
-  if (is("winter", "true") && !is("drive", "awd")) return false;
-  if (is("trim", "base") && (is("wheels", "w20") || is("interior", "premium-leather"))) return false;
-  if (is("interior", "premium-leather") && !(is("trim", "touring") || is("trim", "limited"))) return false;
-  if (is("engine", "hybrid") && is("suspension", "sport")) return false;
-  // Demo scenario (orders issue): no red SUV with the towing package is in
-  // stock, so that request is answered with near alternatives and a build-to-
-  // order quote.
-  if (is("colour", "red") && is("towing", "true")) return false;
-  return true;
+// The configurable products' models, by the embedded file they come from.
+struct DemoModelSet {
+  std::map<std::string, config::ProductModel> by_id;
+};
+
+Result<DemoModelSet> LoadDemoModels() {
+  ATELIER_ASSIGN_OR_RETURN(std::vector<config::ProductModel> models, config::DemoModels());
+  DemoModelSet set;
+  for (auto& m : models) set.by_id.emplace(m.id, std::move(m));
+  for (const char* id : {kSuvModelId, kTabletModelId, kShoeModelId, kCandyModelId}) {
+    if (!set.by_id.count(id))
+      return Error::Internal(std::string("the demo model '") + id + "' is not embedded");
+  }
+  return set;
+}
+
+// No red SUV with the towing package stands at a dealer: the buying flow's
+// demo scenario asks for exactly that and gets near alternatives and a
+// build-to-order quote.
+bool RedWithTowing(const std::map<std::string, std::string>& c) {
+  auto colour = c.find("colour");
+  auto towing = c.find("towing");
+  return colour != c.end() && colour->second == "red" && towing != c.end() && towing->second == "true";
 }
 
 }  // namespace
 
-const SuvOptionSpace& DemoSuvOptions() {
-  // Values in order of popularity: the first are drawn most often.
-  static const SuvOptionSpace kSpace = {
-      {
-          {"trim", {"sport", "touring", "base", "limited"}},
-          {"engine", {"v6", "i4", "hybrid"}},
-          {"drive", {"awd", "fwd"}},
-          {"colour", {"grey", "white", "black", "silver", "blue", "red", "green", "bronze"}},
-          {"wheels", {"w18", "w17", "w20"}},
-          {"interior", {"cloth", "leather", "premium-leather"}},
-          {"suspension", {"standard", "sport"}},
-          {"towing", {"false", "true"}},
-          {"winter", {"false", "true"}},
-          {"sunroof", {"false", "true"}},
-      },
-      &ValidSuv,
-  };
-  return kSpace;
-}
-
-std::vector<std::string> SuvConfigurations(const SuvOptionSpace& space, int count, uint64_t seed) {
-  Random rng = Random(seed).Fork("suv");
+Result<std::vector<std::string>> StockConfigurations(
+    const config::CompiledModel& model, int count, uint64_t seed,
+    const std::function<bool(const std::map<std::string, std::string>&)>& veto) {
+  Random rng = Random(seed).Fork("stock-configurations/" + model.model().id);
+  config::ConfigureOptions fast;
+  fast.explain = false;
+  fast.count = false;
+  fast.price_range = false;
+  fast.alternatives_for_picked = false;
   std::vector<std::string> out;
   std::set<std::string> seen;
-  for (int attempt = 0; attempt < count * 200 && static_cast<int>(out.size()) < count; ++attempt) {
-    std::map<std::string, std::string> config;
-    boost::json::object json;
-    for (const auto& [option, values] : space.options) {
-      // Geometric skew toward the first values, gentler for long lists
-      // (colours) so the rarer values still appear.
-      const double next = values.size() > 4 ? 0.75 : 0.45;
+  for (int attempt = 0; attempt < count * 20 && static_cast<int>(out.size()) < count; ++attempt) {
+    config::ConfigureRequest request;
+    for (size_t o = 0; o < model.model().options.size(); ++o) {
+      ATELIER_ASSIGN_OR_RETURN(config::ConfigureState state, model.Configure(request, fast));
+      const config::OptionState& option = state.options[o];
+      std::vector<const config::ValueState*> available;
+      for (const auto& v : option.values) {
+        if (v.available) available.push_back(&v);
+      }
+      if (available.empty()) break;  // cannot happen: the configurator is backtrack-free
+      // Geometric skew toward the values listed first, gentler for long lists
+      // (paints) so that rarer values still appear.
+      const double next = available.size() > 4 ? 0.75 : 0.45;
       size_t i = 0;
-      while (i + 1 < values.size() && rng.Chance(next)) ++i;
-      config[option] = values[i];
-      json[option] = values[i];
+      while (i + 1 < available.size() && rng.Chance(next)) ++i;
+      request.selections[option.id] = available[i]->id;
     }
-    if (space.valid != nullptr && !space.valid(config)) continue;
+    if (request.selections.size() != model.model().options.size()) continue;
+    if (veto && veto(request.selections)) continue;
+    boost::json::object json;
+    for (const auto& option : model.model().options) json[option.id] = request.selections.at(option.id);
     std::string text = boost::json::serialize(json);
     if (seen.insert(text).second) out.push_back(std::move(text));
   }
@@ -197,13 +198,22 @@ Result<DemoSummary> SeedDemoShop(store::Database& db, const DemoOptions& options
   if (options.history_days < 30) return Error::InvalidArgument("must be at least 30", "history_days");
   if (options.suv_units < 0) return Error::InvalidArgument("must not be negative", "suv_units");
 
+  ATELIER_ASSIGN_OR_RETURN(DemoModelSet models, LoadDemoModels());
   internal::DemoCatalog generated = internal::GenerateCatalog(options);
+  // The configurable products take their base price from their models.
+  for (auto& p : generated.products) {
+    auto it = models.by_id.find(p.input.product.model_id);
+    if (it != models.by_id.end()) p.input.product.price = {it->second.base_price, it->second.currency};
+  }
+  ATELIER_ASSIGN_OR_RETURN(auto suv, config::CompiledModel::Compile(models.by_id.at(kSuvModelId)));
+  ATELIER_ASSIGN_OR_RETURN(std::vector<std::string> suvs,
+                           StockConfigurations(*suv, options.suv_units, options.seed, RedWithTowing));
   catalog::CatalogBatch batch;
   batch.categories = generated.categories;
   batch.locations = generated.locations;
   batch.products.reserve(generated.products.size());
   for (const auto& p : generated.products) batch.products.push_back(p.input);
-  batch.stock = GenerateStock(generated, options);
+  batch.stock = GenerateStock(generated, options, suvs);
 
   DemoSummary summary;
   summary.products = static_cast<int64_t>(batch.products.size());
@@ -212,7 +222,8 @@ Result<DemoSummary> SeedDemoShop(store::Database& db, const DemoOptions& options
   for (const auto& c : batch.categories) categories.insert(Join(c.path, "/"));
   for (const auto& p : batch.products) {
     for (size_t d = 1; d <= p.category_path.size(); ++d) {
-      categories.insert(Join(std::vector<std::string>(p.category_path.begin(), p.category_path.begin() + d), "/"));
+      categories.insert(
+          Join(std::vector<std::string>(p.category_path.begin(), p.category_path.begin() + d), "/"));
     }
   }
   summary.categories = static_cast<int64_t>(categories.size());

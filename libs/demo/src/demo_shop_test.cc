@@ -2,13 +2,14 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <ctime>
 #include <map>
 #include <set>
 
+#include "atelier/config/demo_models.h"
+#include "atelier/config/parser.h"
 #include "atelier/core/strings.h"
 
 namespace atelier::demo {
@@ -37,12 +38,14 @@ class DemoShopTest : public ::testing::Test {
     summary_ = *summary;
     snapshot_ = new std::shared_ptr<const CatalogSnapshot>(catalog::CatalogStore(*db_).Load().value());
     purchases_ = new std::vector<Purchase>();
-    ASSERT_TRUE(db_->QueryEach("SELECT user_id, item_id, basket_id, ts FROM events WHERE type = 'purchase' ORDER BY id",
-                               {}, [](const store::Row& r) {
-                                 purchases_->push_back({r.Text(0), r.Text(1), r.Text(2), r.Int(3)});
-                                 return true;
-                               })
-                    .ok());
+    ASSERT_TRUE(
+        db_->QueryEach(
+               "SELECT user_id, item_id, basket_id, ts FROM events WHERE type = 'purchase' ORDER BY id", {},
+               [](const store::Row& r) {
+                 purchases_->push_back({r.Text(0), r.Text(1), r.Text(2), r.Int(3)});
+                 return true;
+               })
+            .ok());
   }
   static void TearDownTestSuite() {
     delete purchases_;
@@ -104,8 +107,8 @@ TEST_F(DemoShopTest, SeedsInUnderTenSeconds) {
   EXPECT_LT(cpu_seconds_, 10.0);
 }
 
-TEST_F(DemoShopTest, HasAtLeast5000ProductsOverAtLeast12TopCategoriesWithSubcategories) {
-  EXPECT_GE(shop().products().size(), 5000u);
+TEST_F(DemoShopTest, HasAtLeast6000ProductsOverAtLeast12TopCategoriesWithSubcategories) {
+  EXPECT_GE(shop().products().size(), 6000u);
   EXPECT_EQ(static_cast<int64_t>(shop().products().size()), summary_.products);
   auto tops = shop().TopCategories();
   EXPECT_GE(tops.size(), 12u);
@@ -115,9 +118,9 @@ TEST_F(DemoShopTest, HasAtLeast5000ProductsOverAtLeast12TopCategoriesWithSubcate
   }
   std::set<std::string> names;
   for (const auto* top : tops) names.insert(top->name);
-  for (const char* expected : {"Video Games & Consoles", "Books", "Lawn & Garden", "Pet Food & Supplies",
-                               "Phones & Tablets", "Shoes", "Clothing", "Home & Kitchen", "Toys", "Groceries",
-                               "Automotive", "Electronics"}) {
+  for (const char* expected :
+       {"Video Games & Consoles", "Books", "Lawn & Garden", "Pet Food & Supplies", "Phones & Tablets",
+        "Shoes", "Clothing", "Home & Kitchen", "Toys", "Groceries", "Automotive", "Electronics"}) {
     EXPECT_TRUE(names.count(expected)) << expected;
   }
 }
@@ -203,7 +206,7 @@ TEST_F(DemoShopTest, HasDistributionCentresDealersStoresAndPlants) {
   }
   EXPECT_EQ(types[catalog::LocationType::kDistributionCentre], 3);
   EXPECT_EQ(types[catalog::LocationType::kDealer] + types[catalog::LocationType::kStore], 5);
-  EXPECT_EQ(types[catalog::LocationType::kPlant], 2);
+  EXPECT_EQ(types[catalog::LocationType::kPlant], 2);  // the SUV model's two plants
   EXPECT_EQ(dc_regions, (std::set<std::string>{"us-east", "us-central", "us-west"}));
 }
 
@@ -212,40 +215,72 @@ TEST_F(DemoShopTest, StocksMostProductsAndSellsOutSome) {
   for (const Product& p : shop().products()) {
     if (!p.model_id.empty()) continue;
     ++standard;
-    if (shop().TotalStock(p.id) > 0) ++in_stock;
-    else ++sold_out;
+    if (shop().TotalStock(p.id) > 0)
+      ++in_stock;
+    else
+      ++sold_out;
   }
   EXPECT_GT(in_stock, standard * 9 / 10);
   EXPECT_GT(sold_out, 50);
 }
 
-TEST_F(DemoShopTest, ConfiguredSuvsStandAtDealersWithValidConfigurations) {
+TEST_F(DemoShopTest, ConfiguredSuvsAtDealersAreValidConfigurationsOfTheSuvModel) {
   const Product* suv = shop().FindProductBySku(kSuvSku);
   ASSERT_NE(suv, nullptr);
+  auto models = config::DemoModels();
+  ASSERT_TRUE(models.ok());
+  auto it = std::find_if(models->begin(), models->end(), [](const auto& m) { return m.id == kSuvModelId; });
+  ASSERT_NE(it, models->end());
+  auto compiled = config::CompiledModel::Compile(*it);
+  ASSERT_TRUE(compiled.ok()) << compiled.error().ToString();
   const auto& units = shop().StockOf(suv->id);
-  ASSERT_GE(units.size(), 20u);
-  std::set<std::string> colours;
-  bool grey_with_towing = false;
+  ASSERT_GE(units.size(), 40u);
+  std::set<std::string> colours, configurations;
+  bool towing_in_stock = false;
   for (const auto* u : units) {
     EXPECT_EQ(shop().FindLocation(u->location_id)->type, catalog::LocationType::kDealer);
+    configurations.insert(u->configuration);
     boost::system::error_code ec;
     auto json = boost::json::parse(u->configuration, ec);
     ASSERT_FALSE(ec) << u->configuration;
-    std::map<std::string, std::string> config;
-    for (const auto& [option, values] : DemoSuvOptions().options) {
-      ASSERT_TRUE(json.as_object().contains(option)) << u->configuration;
-      std::string value(json.at(option).as_string());
-      EXPECT_NE(std::find(values.begin(), values.end(), value), values.end()) << option << "=" << value;
-      config[option] = value;
-    }
-    EXPECT_TRUE(DemoSuvOptions().valid(config)) << u->configuration;
-    EXPECT_FALSE(config["colour"] == "red" && config["towing"] == "true");
-    colours.insert(config["colour"]);
-    grey_with_towing |= config["colour"] == "grey" && config["towing"] == "true";
+    config::ConfigureRequest request;
+    for (const auto& [option, value] : json.as_object())
+      request.selections[std::string(option)] = std::string(value.as_string());
+    auto state = (*compiled)->Configure(request);
+    ASSERT_TRUE(state.ok()) << state.error().ToString();
+    EXPECT_TRUE(state->consistent && state->complete) << u->configuration;
+    EXPECT_FALSE(request.selections["colour"] == "red" && request.selections["towing"] == "true");
+    colours.insert(request.selections["colour"]);
+    towing_in_stock |= request.selections["towing"] == "true";
   }
+  EXPECT_EQ(configurations.size(), units.size());
   EXPECT_GE(colours.size(), 4u);
   EXPECT_TRUE(colours.count("red"));
-  EXPECT_TRUE(grey_with_towing);  // a near alternative to a red SUV with towing
+  EXPECT_TRUE(towing_in_stock);  // near alternatives to a red SUV with towing
+}
+
+TEST_F(DemoShopTest, ConfigurableProductsUseTheEmbeddedModelsAndTheirPrices) {
+  auto models = config::DemoModels();
+  ASSERT_TRUE(models.ok());
+  std::map<std::string, int64_t> base_price;
+  for (const auto& m : *models) base_price[m.id] = m.base_price;
+  for (const char* sku : {kSuvSku, kTabletSku, kShoeSku, kCandySku}) {
+    const Product* p = shop().FindProductBySku(sku);
+    ASSERT_NE(p, nullptr) << sku;
+    ASSERT_TRUE(base_price.count(p->model_id)) << sku << " names unknown model " << p->model_id;
+    EXPECT_EQ(p->price.amount, base_price[p->model_id]) << sku;
+  }
+}
+
+TEST_F(DemoShopTest, PlantsAreTheSuvModelsPlants) {
+  auto models = config::DemoModels();
+  ASSERT_TRUE(models.ok());
+  auto it = std::find_if(models->begin(), models->end(), [](const auto& m) { return m.id == kSuvModelId; });
+  std::set<std::string> plants;
+  for (const auto& l : shop().locations()) {
+    if (l.type == catalog::LocationType::kPlant) plants.insert(l.code);
+  }
+  EXPECT_EQ(plants, std::set<std::string>(it->plants.begin(), it->plants.end()));
 }
 
 TEST_F(DemoShopTest, HistoryCoversThousandsOfUsersOverAYear) {
@@ -268,22 +303,30 @@ TEST_F(DemoShopTest, HistoryCoversThousandsOfUsersOverAYear) {
 TEST_F(DemoShopTest, PlayStationControllersAreBoughtWithPlayStationChargersAndCameras) {
   const std::string ps = "PlayStation 5", xbox = "Xbox Series X|S";
   int baskets = 0;
-  double charger = ShareWith(Is("video-games-consoles-controllers", ps), Is("video-games-consoles-charging-stations", ps), &baskets);
-  double camera = ShareWith(Is("video-games-consoles-controllers", ps), Is("video-games-consoles-cameras", ps));
-  double wrong_charger = ShareWith(Is("video-games-consoles-controllers", ps), Is("video-games-consoles-charging-stations", xbox));
+  double charger = ShareWith(Is("video-games-consoles-controllers", ps),
+                             Is("video-games-consoles-charging-stations", ps), &baskets);
+  double camera =
+      ShareWith(Is("video-games-consoles-controllers", ps), Is("video-games-consoles-cameras", ps));
+  double wrong_charger = ShareWith(Is("video-games-consoles-controllers", ps),
+                                   Is("video-games-consoles-charging-stations", xbox));
   EXPECT_GE(baskets, 200);
   EXPECT_GT(charger, 0.4);
   EXPECT_GT(camera, 0.2);
   EXPECT_LT(wrong_charger, 0.05);
   // Far above the base rate of charging stations in any basket.
-  double base = ShareWith([](const Product*) { return true; }, Is("video-games-consoles-charging-stations", ps));
+  double base =
+      ShareWith([](const Product*) { return true; }, Is("video-games-consoles-charging-stations", ps));
   EXPECT_GT(charger, 10 * base);
 }
 
 TEST_F(DemoShopTest, XboxControllersAreBoughtWithXboxChargersAndHeadsets) {
   const std::string xbox = "Xbox Series X|S";
-  EXPECT_GT(ShareWith(Is("video-games-consoles-controllers", xbox), Is("video-games-consoles-charging-stations", xbox)), 0.4);
-  EXPECT_GT(ShareWith(Is("video-games-consoles-controllers", xbox), Is("video-games-consoles-headsets", xbox)), 0.3);
+  EXPECT_GT(ShareWith(Is("video-games-consoles-controllers", xbox),
+                      Is("video-games-consoles-charging-stations", xbox)),
+            0.4);
+  EXPECT_GT(
+      ShareWith(Is("video-games-consoles-controllers", xbox), Is("video-games-consoles-headsets", xbox)),
+      0.3);
 }
 
 TEST_F(DemoShopTest, MowersComeWithFertiliserAndSeed) {
@@ -301,7 +344,8 @@ TEST_F(DemoShopTest, ConsumablesAreBoughtAgainEveryFewWeeks) {
   std::map<std::pair<std::string, std::string>, std::vector<int64_t>> times;
   for (const auto& p : *purchases_) {
     const Product* product = shop().FindProductBySku(p.sku);
-    if (product && Subcategory(*product) == "pet-food-supplies-dog-food") times[{p.user, p.sku}].push_back(p.ts);
+    if (product && Subcategory(*product) == "pet-food-supplies-dog-food")
+      times[{p.user, p.sku}].push_back(p.ts);
   }
   int regulars = 0;
   for (auto& [key, ts] : times) {
@@ -361,7 +405,8 @@ TEST_F(DemoShopTest, ShoppersViewWhatTheyBuyBeforeBuyingIt) {
                              [&](const store::Row& r) {
                                auto key = std::make_tuple(r.Text(0), r.Text(1));
                                auto it = first_view.find(key);
-                               if (it == first_view.end() || r.Int(2) < it->second) first_view[key] = r.Int(2);
+                               if (it == first_view.end() || r.Int(2) < it->second)
+                                 first_view[key] = r.Int(2);
                                return true;
                              })
                   .ok());
@@ -390,17 +435,21 @@ std::vector<std::string> SmallShopRows(uint64_t seed) {
     rows.push_back(line);
     return true;
   };
-  EXPECT_TRUE(db->QueryEach("SELECT id, sku, title, description, price_amount, attributes, images, model_id, category_id "
-                            "FROM products ORDER BY id",
-                            {}, collect)
-                  .ok());
-  EXPECT_TRUE(db->QueryEach("SELECT product_id, location_id, configuration, quantity FROM stock_units ORDER BY id", {},
-                            collect)
-                  .ok());
-  EXPECT_TRUE(db->QueryEach("SELECT event_id, type, user_id, item_id, basket_id, quantity, query, ts FROM events "
-                            "ORDER BY id",
-                            {}, collect)
-                  .ok());
+  EXPECT_TRUE(
+      db->QueryEach(
+            "SELECT id, sku, title, description, price_amount, attributes, images, model_id, category_id "
+            "FROM products ORDER BY id",
+            {}, collect)
+          .ok());
+  EXPECT_TRUE(
+      db->QueryEach("SELECT product_id, location_id, configuration, quantity FROM stock_units ORDER BY id",
+                    {}, collect)
+          .ok());
+  EXPECT_TRUE(
+      db->QueryEach("SELECT event_id, type, user_id, item_id, basket_id, quantity, query, ts FROM events "
+                    "ORDER BY id",
+                    {}, collect)
+          .ok());
   return rows;
 }
 
@@ -425,7 +474,9 @@ TEST(DemoShopSeedTest, SeedingTwiceChangesNoRows) {
   options.product_count = 300;
   options.user_count = 30;
   ASSERT_TRUE(SeedDemoShop(*db, options).ok());
-  auto count = [&db](const char* table) { return (*db->Query(std::string("SELECT COUNT(*) FROM ") + table))[0].Int(0); };
+  auto count = [&db](const char* table) {
+    return (*db->Query(std::string("SELECT COUNT(*) FROM ") + table))[0].Int(0);
+  };
   int64_t products = count("products"), events = count("events"), stock = count("stock_units");
   ASSERT_TRUE(SeedDemoShop(*db, options).ok());
   EXPECT_EQ(count("products"), products);
@@ -442,14 +493,35 @@ TEST(DemoShopSeedTest, RejectsOptionsOutOfRange) {
   EXPECT_EQ(r.error().field, "product_count");
 }
 
-TEST(DemoShopSeedTest, SuvConfigurationsFollowTheGivenRules) {
-  SuvOptionSpace space;
-  space.options = {{"colour", {"red", "blue"}}, {"towing", {"false", "true"}}};
-  space.valid = [](const std::map<std::string, std::string>& c) { return c.at("colour") != "blue"; };
-  auto configs = SuvConfigurations(space, 10, 1);
-  std::sort(configs.begin(), configs.end());
-  EXPECT_EQ(configs, (std::vector<std::string>{R"({"colour":"red","towing":"false"})",
-                                               R"({"colour":"red","towing":"true"})"}));
+TEST(DemoShopSeedTest, StockConfigurationsAreDistinctValidAndRespectTheVeto) {
+  auto model = config::ParseProductModel(R"(model: van
+name: Van
+base_price: 100
+options:
+  - id: colour
+    values: [red, blue]
+  - id: towing
+    type: bool
+rules:
+  - id: red-no-towing
+    rule: colour = red excludes towing
+    message: no
+)",
+                                         "van.yaml");
+  ASSERT_TRUE(model.ok()) << model.error().ToString();
+  auto compiled = config::CompiledModel::Compile(*model);
+  ASSERT_TRUE(compiled.ok()) << compiled.error().ToString();
+  auto all = StockConfigurations(**compiled, 10, 1);
+  ASSERT_TRUE(all.ok()) << all.error().ToString();
+  std::sort(all->begin(), all->end());
+  EXPECT_EQ(*all, (std::vector<std::string>{R"({"colour":"blue","towing":"false"})",
+                                            R"({"colour":"blue","towing":"true"})",
+                                            R"({"colour":"red","towing":"false"})"}));
+  auto vetoed = StockConfigurations(**compiled, 10, 1, [](const std::map<std::string, std::string>& c) {
+    return c.at("colour") == "blue";
+  });
+  ASSERT_TRUE(vetoed.ok());
+  EXPECT_EQ(*vetoed, std::vector<std::string>{R"({"colour":"red","towing":"false"})"});
 }
 
 }  // namespace

@@ -1,11 +1,13 @@
+#include "internal/history_gen.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <map>
 #include <set>
 
+#include "atelier/core/clock.h"
 #include "atelier/core/strings.h"
-#include "internal/history_gen.h"
 #include "internal/random.h"
 
 namespace atelier::demo::internal {
@@ -19,8 +21,23 @@ constexpr const char* kSwitch = "Nintendo Switch";
 
 // What brings a shopper to the shop. A user has two or three.
 enum class Mission {
-  kPlayStation, kXbox, kSwitch, kGarden, kDog, kCat, kBirdFish, kReader, kShoes, kFashion,
-  kHomeCook, kParent, kGrocery, kPhone, kElectronics, kAuto, kSports,
+  kPlayStation,
+  kXbox,
+  kSwitch,
+  kGarden,
+  kDog,
+  kCat,
+  kBirdFish,
+  kReader,
+  kShoes,
+  kFashion,
+  kHomeCook,
+  kParent,
+  kGrocery,
+  kPhone,
+  kElectronics,
+  kAuto,
+  kSports,
 };
 
 struct MissionWeight {
@@ -31,12 +48,15 @@ struct MissionWeight {
 
 const std::vector<MissionWeight>& Missions() {
   static const std::vector<MissionWeight> k = {
-      {Mission::kPlayStation, 0.10, false}, {Mission::kXbox, 0.08, false},   {Mission::kSwitch, 0.04, false},
-      {Mission::kGarden, 0.08, false},      {Mission::kDog, 0.09, true},     {Mission::kCat, 0.08, true},
-      {Mission::kBirdFish, 0.02, true},     {Mission::kReader, 0.12, false}, {Mission::kShoes, 0.07, false},
-      {Mission::kFashion, 0.07, false},     {Mission::kHomeCook, 0.06, false}, {Mission::kParent, 0.06, false},
-      {Mission::kGrocery, 0.08, true},      {Mission::kPhone, 0.05, false},  {Mission::kElectronics, 0.06, false},
-      {Mission::kAuto, 0.04, false},        {Mission::kSports, 0.05, false},
+      {Mission::kPlayStation, 0.10, false}, {Mission::kXbox, 0.08, false},
+      {Mission::kSwitch, 0.04, false},      {Mission::kGarden, 0.08, false},
+      {Mission::kDog, 0.09, true},          {Mission::kCat, 0.08, true},
+      {Mission::kBirdFish, 0.02, true},     {Mission::kReader, 0.12, false},
+      {Mission::kShoes, 0.07, false},       {Mission::kFashion, 0.07, false},
+      {Mission::kHomeCook, 0.06, false},    {Mission::kParent, 0.06, false},
+      {Mission::kGrocery, 0.08, true},      {Mission::kPhone, 0.05, false},
+      {Mission::kElectronics, 0.06, false}, {Mission::kAuto, 0.04, false},
+      {Mission::kSports, 0.05, false},
   };
   return k;
 }
@@ -70,7 +90,8 @@ class Shelf {
     std::vector<int> list;
     for (int i : Of(top, kind)) {
       const catalog::Product& p = product(i);
-      if (key == "title_prefix" ? StartsWith(p.title, value) : AttributeString(p, key) == value) list.push_back(i);
+      if (key == "title_prefix" ? StartsWith(p.title, value) : AttributeString(p, key) == value)
+        list.push_back(i);
     }
     return filtered_.emplace(k, std::move(list)).first->second;
   }
@@ -83,14 +104,15 @@ class Shelf {
     return list[it->second.Sample(rng)];
   }
 
-  const catalog::Product& product(int i) const { return catalog_.products[static_cast<size_t>(i)].input.product; }
+  const catalog::Product& product(int i) const {
+    return catalog_.products[static_cast<size_t>(i)].input.product;
+  }
   const DemoProduct& demo(int i) const { return catalog_.products[static_cast<size_t>(i)]; }
 
  private:
   static std::string Key(const std::string& top, const std::string& kind) { return top + "/" + kind; }
   void SortByRank(std::vector<int>& list) const {
-    std::stable_sort(list.begin(), list.end(),
-                     [this](int a, int b) { return demo(a).rank < demo(b).rank; });
+    std::stable_sort(list.begin(), list.end(), [this](int a, int b) { return demo(a).rank < demo(b).rank; });
   }
 
   const DemoCatalog& catalog_;
@@ -111,7 +133,8 @@ class HistoryWriter {
 
   // Records a basket bought at `ts`: searches, views and carts shortly
   // before, then the purchases.
-  void Basket(Random& rng, const std::string& user, int64_t ts, const std::vector<std::pair<int, int>>& items) {
+  void Basket(Random& rng, const std::string& user, int64_t ts,
+              const std::vector<std::pair<int, int>>& items) {
     if (items.empty() || ts >= end_ || ts < start_) return;
     char basket[32];
     std::snprintf(basket, sizeof basket, "demo-b%06d", basket_count_++);
@@ -134,7 +157,8 @@ class HistoryWriter {
       }
       if (rng.Chance(0.4)) Add(rng, "cart", user, shelf_.product(item).sku, "", qty, "", t + 45);
     }
-    for (const auto& [item, qty] : items) Add(rng, "purchase", user, shelf_.product(item).sku, basket, qty, "", ts);
+    for (const auto& [item, qty] : items)
+      Add(rng, "purchase", user, shelf_.product(item).sku, basket, qty, "", ts);
     ++baskets_;
   }
 
@@ -162,8 +186,8 @@ class HistoryWriter {
   int64_t end() const { return end_; }
 
  private:
-  void Add(Random&, const char* type, const std::string& user, const std::string& sku, const std::string& basket,
-           int64_t qty, std::string query, int64_t ts) {
+  void Add(Random&, const char* type, const std::string& user, const std::string& sku,
+           const std::string& basket, int64_t qty, std::string query, int64_t ts) {
     if (ts < start_ || ts >= end_) return;
     pending_.push_back({DemoEvent{type, user, sku, basket, qty, std::move(query), ts}, seq_++});
   }
@@ -188,8 +212,7 @@ int64_t DayStart(int64_t ts) { return ts - ((ts % kDay) + kDay) % kDay; }
 // One shopper's year.
 class Shopper {
  public:
-  Shopper(int index, Shelf& shelf, HistoryWriter& out, Random rng)
-      : shelf_(shelf), out_(out), rng_(rng) {
+  Shopper(int index, Shelf& shelf, HistoryWriter& out, Random rng) : shelf_(shelf), out_(out), rng_(rng) {
     char id[16];
     std::snprintf(id, sizeof id, "u%05d", index + 1);
     id_ = id;
@@ -201,7 +224,8 @@ class Shopper {
       for (const auto& m : Missions()) {
         acc += m.weight;
         if (u < acc) {
-          if (std::find(missions_.begin(), missions_.end(), m.mission) == missions_.end()) missions_.push_back(m.mission);
+          if (std::find(missions_.begin(), missions_.end(), m.mission) == missions_.end())
+            missions_.push_back(m.mission);
           break;
         }
       }
@@ -212,7 +236,8 @@ class Shopper {
     shoe_width_ = kWidths[rng_.Below(kWidths.size())];
     static const std::vector<std::string> kClothing = {"XS", "S", "M", "M", "L", "L", "XL", "XXL"};
     clothing_size_ = kClothing[rng_.Below(kClothing.size())];
-    static const std::vector<std::string> kFormats = {"hardcover", "paperback", "paperback", "ebook", "audiobook"};
+    static const std::vector<std::string> kFormats = {"hardcover", "paperback", "paperback", "ebook",
+                                                      "audiobook"};
     book_format_ = kFormats[rng_.Below(kFormats.size())];
   }
 
@@ -254,8 +279,8 @@ class Shopper {
     for (int attempt = 0; attempt < 8; ++attempt) {
       int64_t ts = out_.start() + rng_.Between(0, days - 1) * kDay;
       if (m != Mission::kGarden) return ts;
-      int64_t civil_day = (ts / kDay) % 365;  // approximate day of year
-      if (civil_day >= 60 && civil_day <= 240) return ts;
+      const int month = std::stoi(FormatDate(ts).substr(5, 2));
+      if (month >= 3 && month <= 8) return ts;
     }
     return out_.start() + rng_.Between(0, days - 1) * kDay;
   }
@@ -289,8 +314,11 @@ class Shopper {
     return items;
   }
 
-  int Pick(const std::string& top, const std::string& kind) { return shelf_.Popular(shelf_.Of(top, kind), rng_); }
-  int PickWhere(const std::string& top, const std::string& kind, const std::string& key, const std::string& value) {
+  int Pick(const std::string& top, const std::string& kind) {
+    return shelf_.Popular(shelf_.Of(top, kind), rng_);
+  }
+  int PickWhere(const std::string& top, const std::string& kind, const std::string& key,
+                const std::string& value) {
     return shelf_.Popular(shelf_.Where(top, kind, key, value), rng_);
   }
 
@@ -302,7 +330,8 @@ class Shopper {
     basket.emplace_back(item, qty);
   }
 
-  std::vector<std::pair<int, int>> Gaming(const char* platform, double charger, double camera, double headset) {
+  std::vector<std::pair<int, int>> Gaming(const char* platform, double charger, double camera,
+                                          double headset) {
     std::vector<std::pair<int, int>> b;
     double u = rng_.Unit();
     if (u < 0.5) {
@@ -329,9 +358,12 @@ class Shopper {
   std::vector<std::pair<int, int>> Trip(Mission m) {
     std::vector<std::pair<int, int>> b;
     switch (m) {
-      case Mission::kPlayStation: return Gaming(kPs, 0.65, 0.4, 0.2);
-      case Mission::kXbox: return Gaming(kXbox, 0.6, 0.12, 0.5);
-      case Mission::kSwitch: return Gaming(kSwitch, 0.5, 0.0, 0.2);
+      case Mission::kPlayStation:
+        return Gaming(kPs, 0.65, 0.4, 0.2);
+      case Mission::kXbox:
+        return Gaming(kXbox, 0.6, 0.12, 0.5);
+      case Mission::kSwitch:
+        return Gaming(kSwitch, 0.5, 0.0, 0.2);
       case Mission::kGarden:
         if (!bought_mower_ && rng_.Chance(0.5)) {
           bought_mower_ = true;
@@ -345,7 +377,8 @@ class Shopper {
           if (rng_.Chance(0.3)) Put(b, Pick("garden", "hoses"));
         }
         return b;
-      case Mission::kReader: return Books();
+      case Mission::kReader:
+        return Books();
       case Mission::kShoes: {
         static const std::vector<std::string> kKinds = {"running", "boots", "dress-shoes", "sneakers"};
         const std::string& kind = kKinds[rng_.Below(kKinds.size())];
@@ -358,13 +391,16 @@ class Shopper {
         return b;
       }
       case Mission::kFashion: {
-        static const std::vector<std::string> kKinds = {"t-shirts", "jeans", "jackets", "dresses", "socks", "hoodies"};
+        static const std::vector<std::string> kKinds = {"t-shirts", "jeans", "jackets",
+                                                        "dresses",  "socks", "hoodies"};
         int n = static_cast<int>(1 + rng_.Below(3));
-        for (int i = 0; i < n; ++i) Put(b, PickWhere("clothing", kKinds[rng_.Below(kKinds.size())], "size", clothing_size_));
+        for (int i = 0; i < n; ++i)
+          Put(b, PickWhere("clothing", kKinds[rng_.Below(kKinds.size())], "size", clothing_size_));
         return b;
       }
       case Mission::kHomeCook: {
-        static const std::vector<std::string> kKinds = {"cookware", "coffee", "knives", "bedding", "appliances"};
+        static const std::vector<std::string> kKinds = {"cookware", "coffee", "knives", "bedding",
+                                                        "appliances"};
         const std::string& kind = kKinds[rng_.Below(kKinds.size())];
         Put(b, Pick("home", kind));
         if (kind == "coffee" && rng_.Chance(0.5)) Put(b, Pick("groceries", "coffee-tea"));
@@ -397,7 +433,8 @@ class Shopper {
         return b;
       }
       case Mission::kElectronics: {
-        static const std::vector<std::string> kKinds = {"headphones", "tvs", "speakers", "laptops", "smart-home"};
+        static const std::vector<std::string> kKinds = {"headphones", "tvs", "speakers", "laptops",
+                                                        "smart-home"};
         const std::string& kind = kKinds[rng_.Below(kKinds.size())];
         Put(b, Pick("electronics", kind));
         if (kind == "tvs" && rng_.Chance(0.3)) Put(b, Pick("electronics", "speakers"));
@@ -494,7 +531,8 @@ class Shopper {
         static const std::vector<std::string> kKinds = {"coffee-tea", "snacks", "pantry", "candy"};
         if (grocery_list_.empty()) {
           int n = static_cast<int>(3 + rng_.Below(4));
-          for (int i = 0; i < n; ++i) grocery_list_.push_back(Pick("groceries", kKinds[rng_.Below(kKinds.size())]));
+          for (int i = 0; i < n; ++i)
+            grocery_list_.push_back(Pick("groceries", kKinds[rng_.Below(kKinds.size())]));
         }
         for (int item : grocery_list_) {
           if (rng_.Chance(0.7)) Put(b, item, rng_.Chance(0.25) ? 2 : 1);

@@ -10,6 +10,9 @@
 
 namespace atelier::orders {
 
+static_assert(kInteractiveOpslimit == crypto_pwhash_OPSLIMIT_INTERACTIVE);
+static_assert(kInteractiveMemlimit == crypto_pwhash_MEMLIMIT_INTERACTIVE);
+
 namespace {
 
 constexpr const char* kAccountColumns = "id, email, role, region, created_at";
@@ -24,9 +27,7 @@ Account AccountFromRow(const store::Row& r) {
   return a;
 }
 
-bool DomainLabelChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-}
+bool DomainLabelChar(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; }
 
 std::string ScopesText(const std::vector<ApiScope>& scopes) {
   std::vector<std::string> names;
@@ -60,10 +61,14 @@ ApiKeyInfo ApiKeyFromRow(const store::Row& r) {
 
 const char* ApiScopeName(ApiScope scope) {
   switch (scope) {
-    case ApiScope::kCatalog: return "catalog";
-    case ApiScope::kOrders: return "orders";
-    case ApiScope::kModels: return "models";
-    case ApiScope::kAnalytics: return "analytics";
+    case ApiScope::kCatalog:
+      return "catalog";
+    case ApiScope::kOrders:
+      return "orders";
+    case ApiScope::kModels:
+      return "models";
+    case ApiScope::kAnalytics:
+      return "analytics";
   }
   return "catalog";
 }
@@ -74,7 +79,8 @@ Result<ApiScope> ParseApiScope(std::string_view text) {
   if (text == "models") return ApiScope::kModels;
   if (text == "analytics") return ApiScope::kAnalytics;
   return Error::InvalidArgument(
-      "unknown API scope '" + std::string(text) + "': expected catalog, orders, models or analytics", "scopes");
+      "unknown API scope '" + std::string(text) + "': expected catalog, orders, models or analytics",
+      "scopes");
 }
 
 Result<std::string> NormalizeEmail(std::string_view email) {
@@ -85,7 +91,8 @@ Result<std::string> NormalizeEmail(std::string_view email) {
   if (e.empty()) return bad("it is empty");
   if (e.size() > 254) return bad("it is longer than 254 characters");
   const size_t at = e.find('@');
-  if (at == std::string::npos || e.find('@', at + 1) != std::string::npos) return bad("it needs exactly one '@'");
+  if (at == std::string::npos || e.find('@', at + 1) != std::string::npos)
+    return bad("it needs exactly one '@'");
   const std::string_view local = std::string_view(e).substr(0, at);
   const std::string_view domain = std::string_view(e).substr(at + 1);
   if (local.empty() || local.size() > 64) return bad("the part before '@' must be 1 to 64 characters");
@@ -115,8 +122,8 @@ Accounts::Accounts(store::Database& db, AccountsOptions options) : db_(db), opti
   // unknown email spends the same time as one with a wrong password.
   const std::string random = internal::RandomToken();
   char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str(out, random.data(), random.size(), options_.pwhash_opslimit, options_.pwhash_memlimit) ==
-      0) {
+  if (crypto_pwhash_str(out, random.data(), random.size(), options_.pwhash_opslimit,
+                        options_.pwhash_memlimit) == 0) {
     dummy_hash_ = out;
   }
 }
@@ -126,26 +133,30 @@ Result<Account> Accounts::Register(const RegisterRequest& request) {
   const std::string& pw = request.password;
   if (pw.size() < options_.min_password_length) {
     return Error::InvalidArgument(
-        "password must be at least " + std::to_string(options_.min_password_length) + " characters", "password");
+        "password must be at least " + std::to_string(options_.min_password_length) + " characters",
+        "password");
   }
   if (pw.size() > options_.max_password_length) {
     return Error::InvalidArgument(
-        "password must be at most " + std::to_string(options_.max_password_length) + " characters", "password");
+        "password must be at most " + std::to_string(options_.max_password_length) + " characters",
+        "password");
   }
-  if (ToLower(pw) == email) return Error::InvalidArgument("password must not be the email address", "password");
+  if (ToLower(pw) == email)
+    return Error::InvalidArgument("password must not be the email address", "password");
 
   char hash[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str(hash, pw.data(), pw.size(), options_.pwhash_opslimit, options_.pwhash_memlimit) != 0) {
+  if (crypto_pwhash_str(hash, pw.data(), pw.size(), options_.pwhash_opslimit, options_.pwhash_memlimit) !=
+      0) {
     return Error::Unavailable("not enough memory to hash the password");
   }
   const int64_t now = options_.clock() / 1000;
   Account account;
   Status st = db_.Transact([&](store::Session& s) -> Status {
-    ATELIER_ASSIGN_OR_RETURN(auto rows,
-                             s.Query("INSERT INTO accounts (email, password_hash, role, region, created_at) "
-                                     "VALUES (?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING RETURNING id",
-                                     {email, std::string(hash), std::string(RoleName(request.role)),
-                                      request.region, now}));
+    ATELIER_ASSIGN_OR_RETURN(
+        auto rows,
+        s.Query("INSERT INTO accounts (email, password_hash, role, region, created_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING RETURNING id",
+                {email, std::string(hash), std::string(RoleName(request.role)), request.region, now}));
     if (rows.empty()) return Error::Conflict("an account with this email already exists", "email");
     account = Account{rows[0].Int(0), email, request.role, request.region, now};
     return Ok();
@@ -160,8 +171,8 @@ Status Accounts::TakeLoginToken(const std::string& bucket_key, int64_t now_ms) {
   double wait_seconds = 0;
   bool limited = false;
   Status st = db_.Transact([&](store::Session& s) -> Status {
-    ATELIER_ASSIGN_OR_RETURN(auto rows, s.Query("SELECT tokens, updated_ms FROM login_limits WHERE bucket = ?",
-                                                {bucket_key}));
+    ATELIER_ASSIGN_OR_RETURN(
+        auto rows, s.Query("SELECT tokens, updated_ms FROM login_limits WHERE bucket = ?", {bucket_key}));
     double tokens = burst;
     if (!rows.empty()) {
       const double elapsed = std::max<int64_t>(0, now_ms - rows[0].Int(1));
@@ -179,9 +190,10 @@ Status Accounts::TakeLoginToken(const std::string& bucket_key, int64_t now_ms) {
     return Ok();
   });
   if (limited) {
-    return Error{ErrorCode::kUnavailable,
-                 "too many login attempts; retry in " + std::to_string(static_cast<int64_t>(wait_seconds)) + " s",
-                 "login"};
+    return Error{
+        ErrorCode::kUnavailable,
+        "too many login attempts; retry in " + std::to_string(static_cast<int64_t>(wait_seconds)) + " s",
+        "login"};
   }
   return st;
 }
@@ -191,7 +203,8 @@ Status Accounts::RefillLoginBucket(store::Session& s, const std::string& bucket_
   return Ok();
 }
 
-Result<LoginResult> Accounts::Login(std::string_view email, std::string_view password, std::string_view client_ip) {
+Result<LoginResult> Accounts::Login(std::string_view email, std::string_view password,
+                                    std::string_view client_ip) {
   const Error wrong = Error::Unauthorized("wrong email or password");
   auto normalized = NormalizeEmail(email);
   if (!normalized.ok()) return wrong;
@@ -200,8 +213,9 @@ Result<LoginResult> Accounts::Login(std::string_view email, std::string_view pas
   ATELIER_RETURN_IF_ERROR(TakeLoginToken(bucket, now_ms));
 
   ATELIER_ASSIGN_OR_RETURN(
-      auto rows, db_.Query("SELECT id, email, role, region, created_at, password_hash FROM accounts WHERE email = ?",
-                           {*normalized}));
+      auto rows,
+      db_.Query("SELECT id, email, role, region, created_at, password_hash FROM accounts WHERE email = ?",
+                {*normalized}));
   if (password.size() > options_.max_password_length) return wrong;
   if (rows.empty()) {
     // Spend the same time as for a real account.
@@ -222,7 +236,8 @@ Result<LoginResult> Accounts::Login(std::string_view email, std::string_view pas
   result.expires_at = now + options_.session_ttl_seconds;
 
   std::string rehash;
-  if (crypto_pwhash_str_needs_rehash(stored.c_str(), options_.pwhash_opslimit, options_.pwhash_memlimit) != 0) {
+  if (crypto_pwhash_str_needs_rehash(stored.c_str(), options_.pwhash_opslimit, options_.pwhash_memlimit) !=
+      0) {
     char out[crypto_pwhash_STRBYTES];
     if (crypto_pwhash_str(out, password.data(), password.size(), options_.pwhash_opslimit,
                           options_.pwhash_memlimit) == 0) {
@@ -230,10 +245,11 @@ Result<LoginResult> Accounts::Login(std::string_view email, std::string_view pas
     }
   }
   Status st = db_.Transact([&](store::Session& s) -> Status {
-    ATELIER_RETURN_IF_ERROR(s.Exec(
-        "INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-        {internal::Sha256Hex(result.session_token), result.account.id, result.csrf_token, now,
-         result.expires_at}));
+    ATELIER_RETURN_IF_ERROR(
+        s.Exec("INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, expires_at) VALUES (?, "
+               "?, ?, ?, ?)",
+               {internal::Sha256Hex(result.session_token), result.account.id, result.csrf_token, now,
+                result.expires_at}));
     if (!rehash.empty()) {
       ATELIER_RETURN_IF_ERROR(
           s.Exec("UPDATE accounts SET password_hash = ? WHERE id = ?", {rehash, result.account.id}));
@@ -247,16 +263,16 @@ Result<LoginResult> Accounts::Login(std::string_view email, std::string_view pas
 Result<SessionInfo> Accounts::Authenticate(std::string_view session_token) {
   if (session_token.empty()) return Error::Unauthorized("not logged in");
   ATELIER_ASSIGN_OR_RETURN(
-      auto rows,
-      db_.Query("SELECT a.id, a.email, a.role, a.region, a.created_at, s.csrf_token, s.expires_at "
-                "FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ?",
-                {internal::Sha256Hex(session_token)}));
+      auto rows, db_.Query("SELECT a.id, a.email, a.role, a.region, a.created_at, s.csrf_token, s.expires_at "
+                           "FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ?",
+                           {internal::Sha256Hex(session_token)}));
   if (rows.empty()) return Error::Unauthorized("session is unknown or has ended; log in again");
   SessionInfo info;
   info.account = AccountFromRow(rows[0]);
   info.csrf_token = rows[0].Text(5);
   info.expires_at = rows[0].Int(6);
-  if (info.expires_at <= options_.clock() / 1000) return Error::Unauthorized("session has expired; log in again");
+  if (info.expires_at <= options_.clock() / 1000)
+    return Error::Unauthorized("session has expired; log in again");
   return info;
 }
 
@@ -285,9 +301,9 @@ Status Accounts::LogoutEverywhere(int64_t account_id) {
 }
 
 Result<Account> Accounts::GetAccount(int64_t account_id) {
-  ATELIER_ASSIGN_OR_RETURN(auto rows, db_.Query(std::string("SELECT ") + kAccountColumns +
-                                                    " FROM accounts WHERE id = ?",
-                                                {account_id}));
+  ATELIER_ASSIGN_OR_RETURN(
+      auto rows,
+      db_.Query(std::string("SELECT ") + kAccountColumns + " FROM accounts WHERE id = ?", {account_id}));
   if (rows.empty()) return Error::NotFound("no account " + std::to_string(account_id), "account_id");
   return AccountFromRow(rows[0]);
 }
@@ -303,8 +319,8 @@ Status Accounts::SetRole(int64_t account_id, Role role) {
 
 Status Accounts::SetRegion(int64_t account_id, std::string_view region) {
   return db_.Transact([&](store::Session& s) -> Status {
-    ATELIER_ASSIGN_OR_RETURN(int64_t n, s.Exec("UPDATE accounts SET region = ? WHERE id = ?",
-                                               {std::string(region), account_id}));
+    ATELIER_ASSIGN_OR_RETURN(
+        int64_t n, s.Exec("UPDATE accounts SET region = ? WHERE id = ?", {std::string(region), account_id}));
     if (n == 0) return Error::NotFound("no account " + std::to_string(account_id), "account_id");
     return Ok();
   });
@@ -329,10 +345,11 @@ Result<CreatedApiKey> Accounts::CreateApiKey(std::string_view name, const std::v
   created.info.scopes = ParseScopesText(scopes_text);
   Status st = db_.Transact([&](store::Session& s) -> Status {
     ATELIER_ASSIGN_OR_RETURN(
-        auto rows, s.Query("INSERT INTO api_keys (key_hash, prefix, name, scopes, created_at) VALUES (?, ?, ?, ?, ?) "
-                           "RETURNING id",
-                           {internal::Sha256Hex(created.key), created.info.prefix, created.info.name, scopes_text,
-                            created.info.created_at}));
+        auto rows,
+        s.Query("INSERT INTO api_keys (key_hash, prefix, name, scopes, created_at) VALUES (?, ?, ?, ?, ?) "
+                "RETURNING id",
+                {internal::Sha256Hex(created.key), created.info.prefix, created.info.name, scopes_text,
+                 created.info.created_at}));
     created.info.id = rows.at(0).Int(0);
     return Ok();
   });
@@ -343,8 +360,9 @@ Result<CreatedApiKey> Accounts::CreateApiKey(std::string_view name, const std::v
 Result<ApiKeyInfo> Accounts::AuthenticateApiKey(std::string_view key, ApiScope scope) {
   if (key.empty()) return Error::Unauthorized("missing API key");
   ATELIER_ASSIGN_OR_RETURN(
-      auto rows, db_.Query("SELECT id, name, prefix, scopes, created_at, revoked_at FROM api_keys WHERE key_hash = ?",
-                           {internal::Sha256Hex(key)}));
+      auto rows,
+      db_.Query("SELECT id, name, prefix, scopes, created_at, revoked_at FROM api_keys WHERE key_hash = ?",
+                {internal::Sha256Hex(key)}));
   if (rows.empty()) return Error::Unauthorized("unknown API key");
   ApiKeyInfo info = ApiKeyFromRow(rows[0]);
   if (info.revoked_at != 0) return Error::Unauthorized("API key has been revoked");
@@ -357,8 +375,9 @@ Result<ApiKeyInfo> Accounts::AuthenticateApiKey(std::string_view key, ApiScope s
 Status Accounts::RevokeApiKey(int64_t key_id) {
   const int64_t now = options_.clock() / 1000;
   return db_.Transact([&](store::Session& s) -> Status {
-    ATELIER_ASSIGN_OR_RETURN(int64_t n, s.Exec("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at = 0",
-                                               {now, key_id}));
+    ATELIER_ASSIGN_OR_RETURN(
+        int64_t n,
+        s.Exec("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at = 0", {now, key_id}));
     if (n == 0) {
       ATELIER_ASSIGN_OR_RETURN(auto rows, s.Query("SELECT id FROM api_keys WHERE id = ?", {key_id}));
       if (rows.empty()) return Error::NotFound("no API key " + std::to_string(key_id), "key_id");
@@ -369,7 +388,8 @@ Status Accounts::RevokeApiKey(int64_t key_id) {
 
 Result<std::vector<ApiKeyInfo>> Accounts::ListApiKeys() {
   ATELIER_ASSIGN_OR_RETURN(
-      auto rows, db_.Query("SELECT id, name, prefix, scopes, created_at, revoked_at FROM api_keys ORDER BY id"));
+      auto rows,
+      db_.Query("SELECT id, name, prefix, scopes, created_at, revoked_at FROM api_keys ORDER BY id"));
   std::vector<ApiKeyInfo> out;
   for (const auto& r : rows) out.push_back(ApiKeyFromRow(r));
   return out;

@@ -15,7 +15,8 @@ class AccountsTest : public ::testing::Test {
   AccountsTest() : db_(testing::OpenMemoryDb()), accounts_(*db_, testing::FastAccounts(clock_.AsClock())) {}
 
   Account RegisterAlice() {
-    return Must(accounts_.Register({"Alice@Example.com", "correct horse battery", Role::kShopper, "us-east"}));
+    return Must(
+        accounts_.Register({"Alice@Example.com", "correct horse battery", Role::kShopper, "us-east"}));
   }
 
   FakeClock clock_;
@@ -28,8 +29,9 @@ TEST(EmailTest, NormalizesCaseAndSpaces) {
 }
 
 TEST(EmailTest, RejectsImplausibleAddresses) {
-  for (const char* bad : {"", "bob", "bob@", "@example.com", "bob@example", "bob@@example.com", "bo b@example.com",
-                          "bob@exa_mple.com", "bob@-example.com", ".bob@example.com", "bo..b@example.com"}) {
+  for (const char* bad :
+       {"", "bob", "bob@", "@example.com", "bob@example", "bob@@example.com", "bo b@example.com",
+        "bob@exa_mple.com", "bob@-example.com", ".bob@example.com", "bo..b@example.com"}) {
     auto r = NormalizeEmail(bad);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
@@ -217,7 +219,8 @@ TEST_F(AccountsTest, RolesCanBeGrantedAndRequired) {
 }
 
 TEST_F(AccountsTest, ApiKeyIsShownOnceAndStoredHashed) {
-  CreatedApiKey created = Must(accounts_.CreateApiKey("warehouse sync", {ApiScope::kCatalog, ApiScope::kOrders}));
+  CreatedApiKey created =
+      Must(accounts_.CreateApiKey("warehouse sync", {ApiScope::kCatalog, ApiScope::kOrders}));
   EXPECT_EQ(created.key.rfind("atk_", 0), 0u);
   auto rows = Must(db_->Query("SELECT key_hash FROM api_keys"));
   EXPECT_NE(rows.at(0).Text(0), created.key);
@@ -239,7 +242,8 @@ TEST_F(AccountsTest, UnknownOrRevokedApiKeyIsUnauthorized) {
   EXPECT_EQ(accounts_.AuthenticateApiKey("atk_not-a-key", ApiScope::kModels).error().code,
             ErrorCode::kUnauthorized);
   ASSERT_TRUE(accounts_.RevokeApiKey(created.info.id).ok());
-  EXPECT_EQ(accounts_.AuthenticateApiKey(created.key, ApiScope::kModels).error().code, ErrorCode::kUnauthorized);
+  EXPECT_EQ(accounts_.AuthenticateApiKey(created.key, ApiScope::kModels).error().code,
+            ErrorCode::kUnauthorized);
   EXPECT_EQ(accounts_.RevokeApiKey(12345).error().code, ErrorCode::kNotFound);
   EXPECT_NE(Must(accounts_.ListApiKeys()).at(0).revoked_at, 0);
 }
@@ -248,6 +252,25 @@ TEST_F(AccountsTest, ApiKeyNeedsANameAndAScope) {
   EXPECT_EQ(accounts_.CreateApiKey("", {ApiScope::kModels}).error().field, "name");
   EXPECT_EQ(accounts_.CreateApiKey("x", {}).error().field, "scopes");
   EXPECT_EQ(ParseApiScope("admin").error().code, ErrorCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace atelier::orders
+
+namespace atelier::orders {
+namespace {
+
+// The production cost, once: argon2id at the INTERACTIVE level.
+TEST(AccountsDefaultCostTest, HashesWithInteractiveArgon2idAndLogsIn) {
+  auto db = testing::OpenMemoryDb();
+  testing::FakeClock clock;
+  AccountsOptions options;
+  options.clock = clock.AsClock();
+  Accounts accounts(*db, options);
+  ASSERT_TRUE(accounts.Register({"dana@example.com", "correct horse battery", Role::kShopper, ""}).ok());
+  const std::string hash = testing::Must(db->Query("SELECT password_hash FROM accounts")).at(0).Text(0);
+  EXPECT_EQ(hash.rfind("$argon2id$v=19$m=65536,t=2,", 0), 0u) << hash;
+  EXPECT_TRUE(accounts.Login("dana@example.com", "correct horse battery", "10.0.0.1").ok());
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <tuple>
+#include <unordered_map>
 
 #include "atelier/core/strings.h"
 
@@ -41,23 +42,38 @@ AvailabilityFinder::AvailabilityFinder(store::Database& db, ConfigurationPricer&
                                        AvailabilityOptions options)
     : db_(db), pricer_(pricer), scheduler_(scheduler), options_(std::move(options)) {}
 
-Status AvailabilityFinder::SetOptionWeight(std::string_view model_id, std::string_view option_id, double weight) {
+Result<ConfiguredItem> AvailabilityFinder::ConfigurationOfStockUnit(int64_t stock_unit_id,
+                                                                    int model_version) {
+  ATELIER_ASSIGN_OR_RETURN(auto rows, db_.Query("SELECT p.model_id, su.configuration FROM stock_units su "
+                                                "JOIN products p ON p.id = su.product_id WHERE su.id = ?",
+                                                {stock_unit_id}));
+  const Error missing =
+      Error::NotFound("no configured stock unit " + std::to_string(stock_unit_id), "stock_unit_id");
+  if (rows.empty() || rows[0].Text(0).empty() || rows[0].Text(1).empty()) return missing;
+  auto selections = ParseSelections(rows[0].Text(1), "configuration");
+  if (!selections.ok()) return missing;
+  return ConfiguredItem{rows[0].Text(0), model_version, *selections, {}, 0};
+}
+
+Status AvailabilityFinder::SetOptionWeight(std::string_view model_id, std::string_view option_id,
+                                           double weight) {
   if (!std::isfinite(weight) || weight < 0) return Error::InvalidArgument("weight must be >= 0", "weight");
   if (model_id.empty() || option_id.empty()) {
     return Error::InvalidArgument("model and option are required", "option_id");
   }
   return db_.Transact([&](store::Session& s) -> Status {
-    ATELIER_RETURN_IF_ERROR(s.Exec(
-        "INSERT INTO option_weights (model_id, option_id, weight) VALUES (?, ?, ?) "
-        "ON CONFLICT (model_id, option_id) DO UPDATE SET weight = excluded.weight",
-        {std::string(model_id), std::string(option_id), weight}));
+    ATELIER_RETURN_IF_ERROR(
+        s.Exec("INSERT INTO option_weights (model_id, option_id, weight) VALUES (?, ?, ?) "
+               "ON CONFLICT (model_id, option_id) DO UPDATE SET weight = excluded.weight",
+               {std::string(model_id), std::string(option_id), weight}));
     return Ok();
   });
 }
 
 Result<std::map<std::string, double>> AvailabilityFinder::OptionWeights(std::string_view model_id) {
-  ATELIER_ASSIGN_OR_RETURN(auto rows, db_.Query("SELECT option_id, weight FROM option_weights WHERE model_id = ?",
-                                                {std::string(model_id)}));
+  ATELIER_ASSIGN_OR_RETURN(
+      auto rows,
+      db_.Query("SELECT option_id, weight FROM option_weights WHERE model_id = ?", {std::string(model_id)}));
   std::map<std::string, double> out;
   for (const auto& r : rows) out[r.Text(0)] = r.Real(1);
   return out;
@@ -74,7 +90,8 @@ Result<Availability> AvailabilityFinder::Find(const AvailabilityRequest& request
                                     "selections." + option);
     }
     if (o->FindValue(value) == nullptr) {
-      return Error::InvalidArgument("option '" + option + "' has no value '" + value + "'", "selections." + option);
+      return Error::InvalidArgument("option '" + option + "' has no value '" + value + "'",
+                                    "selections." + option);
     }
   }
   ATELIER_ASSIGN_OR_RETURN(auto weights, OptionWeights(request.model_id));
@@ -93,14 +110,27 @@ Result<Availability> AvailabilityFinder::Find(const AvailabilityRequest& request
                             "AND l.type IN ('distribution_centre','dealer','store') ORDER BY su.id",
                             {request.model_id}));
   Availability out;
+  // Many units share a configuration and a location: parse, price and look
+  // up transit once per distinct value.
+  struct Variant {
+    bool valid = false;
+    Selections config;
+    Money price;
+  };
+  std::unordered_map<std::string, Variant> variants;
+  std::unordered_map<int64_t, int> transit;
   for (const auto& r : units) {
-    auto config = ParseSelections(r.Text(8), "configuration");
-    if (!config.ok()) {
-      ++out.skipped_units;
-      continue;
+    const std::string text = r.Text(8);
+    auto [vit, fresh] = variants.try_emplace(text);
+    Variant& variant = vit->second;
+    if (fresh) {
+      auto config = ParseSelections(text, "configuration");
+      if (config.ok()) {
+        auto priced = pricer_.Price(request.model_id, request.model_version, *config, {});
+        if (priced.ok()) variant = Variant{true, std::move(*config), priced->unit_price};
+      }
     }
-    auto priced = pricer_.Price(request.model_id, request.model_version, *config, {});
-    if (!priced.ok()) {
+    if (!variant.valid) {
       ++out.skipped_units;
       continue;
     }
@@ -112,41 +142,32 @@ Result<Availability> AvailabilityFinder::Find(const AvailabilityRequest& request
     offer.location_type = r.Text(5);
     offer.location_region = r.Text(6);
     offer.quantity = r.Int(7);
-    offer.configuration = *config;
-    offer.price = priced->unit_price;
+    offer.configuration = variant.config;
+    offer.price = variant.price;
     offer.within_budget = in_budget(offer.price.amount);
-    ATELIER_ASSIGN_OR_RETURN(offer.transit_days, scheduler_.TransitDays(db_, r.Int(2), request.region));
+    auto [tit, new_location] = transit.try_emplace(r.Int(2), 0);
+    if (new_location) {
+      ATELIER_ASSIGN_OR_RETURN(tit->second, scheduler_.TransitDays(db_, r.Int(2), request.region));
+    }
+    offer.transit_days = tit->second;
     offer.delivery_day = today + offer.transit_days;
     offer.delivery_date = FormatDay(offer.delivery_day);
 
-    Alternative alt;
+    double distance = 0;
+    bool exact = true;
     for (const auto& [option, wanted] : request.selections) {
-      const std::string offered = UnitValue(*config, option);
-      if (offered == wanted) continue;
-      alt.distance += weight_of(option);
-      alt.differences.push_back(Describe(*model.FindOption(option), wanted, offered));
+      if (UnitValue(variant.config, option) == wanted) continue;
+      distance += weight_of(option);
+      exact = false;
     }
-    if (alt.differences.empty()) {
+    if (exact) {
       out.exact.push_back(std::move(offer));
-      continue;
+    } else if (offer.within_budget) {
+      Alternative alt;
+      alt.distance = distance;
+      alt.offer = std::move(offer);
+      out.alternatives.push_back(std::move(alt));
     }
-    if (!offer.within_budget) continue;
-    Selections with_picks = *config;
-    for (const auto& [option, wanted] : request.selections) with_picks[option] = wanted;
-    auto picks_price = pricer_.Price(request.model_id, request.model_version, with_picks, {});
-    std::vector<std::string> parts;
-    for (const auto& d : alt.differences) parts.push_back(d.text);
-    if (picks_price.ok() && picks_price->unit_price.currency == offer.price.currency) {
-      alt.price_difference = offer.price.amount - picks_price->unit_price.amount;
-      const int64_t diff = *alt.price_difference;
-      if (diff != 0) {
-        parts.push_back(FormatMoney(Money{diff < 0 ? -diff : diff, offer.price.currency}) +
-                        (diff < 0 ? " less" : " more"));
-      }
-    }
-    alt.summary = Join(parts, ", ");
-    alt.offer = std::move(offer);
-    out.alternatives.push_back(std::move(alt));
   }
 
   std::sort(out.exact.begin(), out.exact.end(), [](const StockOffer& a, const StockOffer& b) {
@@ -160,14 +181,39 @@ Result<Availability> AvailabilityFinder::Find(const AvailabilityRequest& request
   });
   if (out.alternatives.size() > request.max_alternatives) out.alternatives.resize(request.max_alternatives);
 
+  // Explain the alternatives that made the list.
+  for (Alternative& alt : out.alternatives) {
+    const Selections& config = alt.offer.configuration;
+    std::vector<std::string> parts;
+    for (const auto& [option, wanted] : request.selections) {
+      const std::string offered = UnitValue(config, option);
+      if (offered == wanted) continue;
+      alt.differences.push_back(Describe(*model.FindOption(option), wanted, offered));
+      parts.push_back(alt.differences.back().text);
+    }
+    Selections with_picks = config;
+    for (const auto& [option, wanted] : request.selections) with_picks[option] = wanted;
+    auto picks_price = pricer_.Price(request.model_id, request.model_version, with_picks, {});
+    if (picks_price.ok() && picks_price->unit_price.currency == alt.offer.price.currency) {
+      const int64_t diff = alt.offer.price.amount - picks_price->unit_price.amount;
+      alt.price_difference = diff;
+      if (diff != 0) {
+        parts.push_back(FormatMoney(Money{diff < 0 ? -diff : diff, alt.offer.price.currency}) +
+                        (diff < 0 ? " less" : " more"));
+      }
+    }
+    alt.summary = Join(parts, ", ");
+  }
+
   auto priced = pricer_.Price(request.model_id, request.model_version, request.selections, {});
   if (!priced.ok()) {
-    out.build_to_order_unavailable = "complete the configuration for a build-to-order quote: " +
-                                     priced.error().message;
+    out.build_to_order_unavailable =
+        "complete the configuration for a build-to-order quote: " + priced.error().message;
     return out;
   }
   auto quote = scheduler_.Quote(
-      BuildRequest{priced->product_line, priced->plant_codes, priced->lead_time_days, 1, request.region}, today);
+      BuildRequest{priced->product_line, priced->plant_codes, priced->lead_time_days, 1, request.region},
+      today);
   if (!quote.ok()) {
     out.build_to_order_unavailable = quote.error().message;
     return out;

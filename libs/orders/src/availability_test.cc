@@ -7,33 +7,26 @@
 namespace atelier::orders {
 namespace {
 
-using testing::FakeClock;
-using testing::FakePricer;
 using testing::Must;
 
 // The seeds' scenario: a shopper wants a red sport SUV with the tow package;
 // none is in stock, near alternatives are, and a red one can be built.
-class AvailabilityTest : public ::testing::Test {
+class AvailabilityTest : public ::testing::Test, protected testing::BuyingWorld {
  protected:
-  AvailabilityTest()
-      : db_(testing::OpenMemoryDb()),
-        shop_(*db_),
-        scheduler_(*db_, ScheduleOptions{60, 7}),
-        finder_(*db_, pricer_, scheduler_, AvailabilityOptions{clock_.AsClock(), 20}) {
-    pricer_.AddModel(FakePricer::Suv());
-    dealer_east_ = shop_.AddLocation("DEALER-EAST", catalog::LocationType::kDealer, "us-east");
-    int64_t dealer_west = shop_.AddLocation("DEALER-WEST", catalog::LocationType::kDealer, "us-west");
-    int64_t plant = shop_.AddLocation("PLANT-A", catalog::LocationType::kPlant, "us-central");
-    testing::MustOk(scheduler_.SetCapacity("PLANT-A", "suv", 1));
-    testing::MustOk(scheduler_.SetTransit("PLANT-A", "us-east", 3));
-    testing::MustOk(scheduler_.SetTransit("DEALER-EAST", "us-east", 1));
-    testing::MustOk(scheduler_.SetTransit("DEALER-WEST", "us-east", 5));
-    int64_t suv = shop_.AddProduct("SUV-STOCK", 0, "suv");
-    grey_sport_tow_ = shop_.AddStock(suv, dealer_east_, 1, R"({"colour":"grey","trim":"sport","tow":"yes"})");
-    red_sport_ = shop_.AddStock(suv, dealer_west, 2, R"({"colour":"red","trim":"sport","tow":"none"})");
-    blue_base_ = shop_.AddStock(suv, dealer_east_, 1, R"({"colour":"blue","trim":"base"})");
-    shop_.AddStock(suv, dealer_east_, 0, R"({"colour":"red","trim":"sport","tow":"yes"})");  // sold out
-    shop_.AddStock(suv, plant, 3, R"({"colour":"red","trim":"sport","tow":"yes"})");         // at the plant
+  AvailabilityTest() {
+    dealer_east_ = shop.AddLocation("DEALER-EAST", catalog::LocationType::kDealer, "us-east");
+    int64_t dealer_west = shop.AddLocation("DEALER-WEST", catalog::LocationType::kDealer, "us-west");
+    int64_t plant = shop.AddLocation("PLANT-A", catalog::LocationType::kPlant, "us-central");
+    testing::MustOk(scheduler.SetCapacity("PLANT-A", "suv", 1));
+    testing::MustOk(scheduler.SetTransit("PLANT-A", "us-east", 3));
+    testing::MustOk(scheduler.SetTransit("DEALER-EAST", "us-east", 1));
+    testing::MustOk(scheduler.SetTransit("DEALER-WEST", "us-east", 5));
+    int64_t suv = shop.AddProduct("SUV-STOCK", 0, "suv");
+    grey_sport_tow_ = shop.AddStock(suv, dealer_east_, 1, R"({"colour":"grey","trim":"sport","tow":"yes"})");
+    red_sport_ = shop.AddStock(suv, dealer_west, 2, R"({"colour":"red","trim":"sport","tow":"none"})");
+    blue_base_ = shop.AddStock(suv, dealer_east_, 1, R"({"colour":"blue","trim":"base"})");
+    shop.AddStock(suv, dealer_east_, 0, R"({"colour":"red","trim":"sport","tow":"yes"})");  // sold out
+    shop.AddStock(suv, plant, 3, R"({"colour":"red","trim":"sport","tow":"yes"})");         // at the plant
   }
 
   AvailabilityRequest Wanted() {
@@ -45,12 +38,7 @@ class AvailabilityTest : public ::testing::Test {
     return r;
   }
 
-  FakeClock clock_;
-  std::unique_ptr<store::Database> db_;
-  testing::Shop shop_;
-  FakePricer pricer_;
-  Scheduler scheduler_;
-  AvailabilityFinder finder_;
+  AvailabilityFinder finder_{*db, pricer, scheduler, AvailabilityOptions{clock.AsClock(), 20}};
   int64_t dealer_east_ = 0;
   int64_t grey_sport_tow_ = 0, red_sport_ = 0, blue_base_ = 0;
 };
@@ -66,13 +54,13 @@ TEST_F(AvailabilityTest, NotInStockGivesNearAlternativesAndABuildToOrderQuote) {
   EXPECT_EQ(a.alternatives[1].offer.stock_unit_id, grey_sport_tow_);
   EXPECT_EQ(a.alternatives[1].summary, "colour: grey instead of red, $500.00 less");
   EXPECT_EQ(a.alternatives[1].offer.location_code, "DEALER-EAST");
-  EXPECT_EQ(a.alternatives[1].offer.delivery_day, clock_.today() + 1);
+  EXPECT_EQ(a.alternatives[1].offer.delivery_day, clock.today() + 1);
   EXPECT_EQ(a.alternatives[2].offer.stock_unit_id, blue_base_);
   EXPECT_EQ(a.alternatives[2].distance, 3);
   ASSERT_TRUE(a.build_to_order.has_value());
   EXPECT_EQ(a.build_to_order->price.amount, 3'470'000);
   EXPECT_EQ(a.build_to_order->quote.plant_code, "PLANT-A");
-  EXPECT_EQ(a.build_to_order->quote.delivery_day, clock_.today() + 13);
+  EXPECT_EQ(a.build_to_order->quote.delivery_day, clock.today() + 13);
 }
 
 TEST_F(AvailabilityTest, ExactMatchHonoursOnlyThePickedOptions) {
@@ -83,10 +71,11 @@ TEST_F(AvailabilityTest, ExactMatchHonoursOnlyThePickedOptions) {
   EXPECT_EQ(a.exact[0].stock_unit_id, red_sport_);
   EXPECT_EQ(a.exact[0].quantity, 2);
   EXPECT_EQ(a.exact[0].transit_days, 5);
-  EXPECT_EQ(a.exact[0].delivery_date, FormatDay(clock_.today() + 5));
+  EXPECT_EQ(a.exact[0].delivery_date, FormatDay(clock.today() + 5));
   // Partial: no build-to-order price without a complete configuration.
   EXPECT_FALSE(a.build_to_order.has_value());
-  EXPECT_NE(a.build_to_order_unavailable.find("choose a Trim"), std::string::npos) << a.build_to_order_unavailable;
+  EXPECT_NE(a.build_to_order_unavailable.find("choose a Trim"), std::string::npos)
+      << a.build_to_order_unavailable;
 }
 
 TEST_F(AvailabilityTest, BudgetFiltersAlternativesButFlagsExactMatches) {
@@ -153,7 +142,7 @@ TEST_F(AvailabilityTest, NoPriceDifferenceWhenThePicksDoNotFitTheUnit) {
 }
 
 TEST_F(AvailabilityTest, NoCapacityMeansNoBuildToOrderQuote) {
-  testing::MustOk(scheduler_.SetCapacity("PLANT-A", "suv", 0));
+  testing::MustOk(scheduler.SetCapacity("PLANT-A", "suv", 0));
   Availability a = Must(finder_.Find(Wanted()));
   EXPECT_FALSE(a.build_to_order.has_value());
   EXPECT_NE(a.build_to_order_unavailable.find("no plant"), std::string::npos);
@@ -174,9 +163,22 @@ TEST_F(AvailabilityTest, RejectsUnknownModelOptionsAndValues) {
   EXPECT_EQ(finder_.Find(r).error().field, "budget");
 }
 
+TEST_F(AvailabilityTest, TheSameButInRedStartsFromAStockUnit) {
+  ConfiguredItem item = Must(finder_.ConfigurationOfStockUnit(grey_sport_tow_, 3));
+  EXPECT_EQ(item.model_id, "suv");
+  EXPECT_EQ(item.selections.at("colour"), "grey");
+  item.selections["colour"] = "red";
+  AvailabilityRequest r = Wanted();
+  r.selections = item.selections;
+  Availability a = Must(finder_.Find(r));
+  EXPECT_TRUE(a.exact.empty());
+  ASSERT_TRUE(a.build_to_order.has_value());
+  EXPECT_EQ(finder_.ConfigurationOfStockUnit(9999, 3).error().code, ErrorCode::kNotFound);
+}
+
 TEST_F(AvailabilityTest, SkipsUnitsTheModelVersionRejects) {
-  int64_t suv = Must(db_->Query("SELECT id FROM products WHERE sku = 'SUV-STOCK'")).at(0).Int(0);
-  shop_.AddStock(suv, dealer_east_, 1, R"({"colour":"pink","trim":"sport"})");
+  int64_t suv = Must(db->Query("SELECT id FROM products WHERE sku = 'SUV-STOCK'")).at(0).Int(0);
+  shop.AddStock(suv, dealer_east_, 1, R"({"colour":"pink","trim":"sport"})");
   EXPECT_EQ(Must(finder_.Find(Wanted())).skipped_units, 1);
 }
 

@@ -6,20 +6,23 @@ namespace atelier::orders::internal {
 
 Result<int64_t> FindCartId(store::Session& s, const CartOwner& owner) {
   if (owner.account_id != 0) {
-    ATELIER_ASSIGN_OR_RETURN(auto rows, s.Query("SELECT id FROM carts WHERE account_id = ?", {owner.account_id}));
+    ATELIER_ASSIGN_OR_RETURN(auto rows,
+                             s.Query("SELECT id FROM carts WHERE account_id = ?", {owner.account_id}));
     return rows.empty() ? int64_t{0} : rows[0].Int(0);
   }
-  if (owner.guest_token.empty()) return Error::InvalidArgument("no cart: neither an account nor a cart token", "cart");
-  ATELIER_ASSIGN_OR_RETURN(auto rows,
-                           s.Query("SELECT id FROM carts WHERE token_hash = ?", {Sha256Hex(owner.guest_token)}));
+  if (owner.guest_token.empty())
+    return Error::InvalidArgument("no cart: neither an account nor a cart token", "cart");
+  ATELIER_ASSIGN_OR_RETURN(
+      auto rows, s.Query("SELECT id FROM carts WHERE token_hash = ?", {Sha256Hex(owner.guest_token)}));
   if (rows.empty()) return Error::NotFound("unknown cart token", "cart");
   return rows[0].Int(0);
 }
 
 Result<int64_t> EnsureAccountCart(store::Session& s, int64_t account_id, int64_t now) {
-  ATELIER_RETURN_IF_ERROR(s.Exec(
-      "INSERT INTO carts (account_id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT (account_id) DO NOTHING",
-      {account_id, now, now}));
+  ATELIER_RETURN_IF_ERROR(
+      s.Exec("INSERT INTO carts (account_id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT "
+             "(account_id) DO NOTHING",
+             {account_id, now, now}));
   ATELIER_ASSIGN_OR_RETURN(auto rows, s.Query("SELECT id FROM carts WHERE account_id = ?", {account_id}));
   if (rows.empty()) return Error::Internal("account cart vanished");
   return rows[0].Int(0);
@@ -55,8 +58,8 @@ std::string ProductLineKey(const std::string& sku) { return "p:" + sku; }
 
 std::string ConfiguredLineKey(const ConfiguredItem& item) {
   return "c:" + Sha256Hex(item.model_id + "\n" + std::to_string(item.model_version) + "\n" +
-                          SelectionsToJson(item.selections) + "\n" + SelectionsToJson(item.personalization) + "\n" +
-                          std::to_string(item.stock_unit_id));
+                          SelectionsToJson(item.selections) + "\n" + SelectionsToJson(item.personalization) +
+                          "\n" + std::to_string(item.stock_unit_id));
 }
 
 Status CheckConfiguredStockUnit(store::Session& s, const ConfiguredItem& item) {
@@ -69,13 +72,14 @@ Status CheckConfiguredStockUnit(store::Session& s, const ConfiguredItem& item) {
     return Error::NotFound("no stock unit " + std::to_string(item.stock_unit_id), "stock_unit_id");
   }
   if (rows[0].Text(0) != item.model_id || rows[0].Text(2) == "plant") {
-    return Error::InvalidArgument("stock unit " + std::to_string(item.stock_unit_id) + " is not a " + item.model_id,
-                                  "stock_unit_id");
+    return Error::InvalidArgument(
+        "stock unit " + std::to_string(item.stock_unit_id) + " is not a " + item.model_id, "stock_unit_id");
   }
   auto config = ParseSelections(rows[0].Text(1), "stock_unit.configuration");
   if (!config.ok() || *config != item.selections) {
     return Error::InvalidArgument(
-        "stock unit " + std::to_string(item.stock_unit_id) + " is not configured as requested", "stock_unit_id");
+        "stock unit " + std::to_string(item.stock_unit_id) + " is not configured as requested",
+        "stock_unit_id");
   }
   return Ok();
 }

@@ -9,8 +9,9 @@ namespace {
 
 Status CheckQuantity(int64_t quantity, int64_t max, bool allow_zero) {
   if (quantity < (allow_zero ? 0 : 1) || quantity > max) {
-    return Error::InvalidArgument("quantity must be between " + std::string(allow_zero ? "0" : "1") + " and " +
-                                      std::to_string(max) + " (got " + std::to_string(quantity) + ")",
+    return Error::InvalidArgument("quantity must be between " + std::string(allow_zero ? "0" : "1") +
+                                      " and " + std::to_string(max) + " (got " + std::to_string(quantity) +
+                                      ")",
                                   "quantity");
   }
   return Ok();
@@ -48,23 +49,28 @@ Result<int64_t> Carts::AddLine(const CartOwner& owner, const std::string& line_k
     }
     if (item.stock_unit_id != 0) ATELIER_RETURN_IF_ERROR(internal::CheckConfiguredStockUnit(s, item));
     ATELIER_ASSIGN_OR_RETURN(
-        auto existing, s.Query("SELECT id FROM cart_items WHERE cart_id = ? AND line_key = ?", {cart_id, line_key}));
+        auto existing,
+        s.Query("SELECT id FROM cart_items WHERE cart_id = ? AND line_key = ?", {cart_id, line_key}));
     if (existing.empty()) {
-      ATELIER_ASSIGN_OR_RETURN(auto count, s.Query("SELECT COUNT(*) FROM cart_items WHERE cart_id = ?", {cart_id}));
+      ATELIER_ASSIGN_OR_RETURN(auto count,
+                               s.Query("SELECT COUNT(*) FROM cart_items WHERE cart_id = ?", {cart_id}));
       if (count[0].Int(0) >= options_.max_lines) {
-        return Error::TooLarge("a cart holds at most " + std::to_string(options_.max_lines) + " lines", "items");
+        return Error::TooLarge("a cart holds at most " + std::to_string(options_.max_lines) + " lines",
+                               "items");
       }
     }
     ATELIER_ASSIGN_OR_RETURN(
         auto rows,
-        s.Query("INSERT INTO cart_items (cart_id, line_key, kind, sku, model_id, model_version, selections, "
-                "personalization, stock_unit_id, quantity, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (cart_id, line_key) DO UPDATE SET quantity = cart_items.quantity + excluded.quantity "
-                "RETURNING id, quantity",
-                {cart_id, line_key, std::string(kind == CartItemKind::kProduct ? "product" : "configured"), sku,
-                 item.model_id, static_cast<int64_t>(item.model_version), SelectionsToJson(item.selections),
-                 SelectionsToJson(item.personalization),
-                 item.stock_unit_id != 0 ? store::Value(item.stock_unit_id) : store::Value(), quantity, now}));
+        s.Query(
+            "INSERT INTO cart_items (cart_id, line_key, kind, sku, model_id, model_version, selections, "
+            "personalization, stock_unit_id, quantity, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (cart_id, line_key) DO UPDATE SET quantity = cart_items.quantity + "
+            "excluded.quantity "
+            "RETURNING id, quantity",
+            {cart_id, line_key, std::string(kind == CartItemKind::kProduct ? "product" : "configured"), sku,
+             item.model_id, static_cast<int64_t>(item.model_version), SelectionsToJson(item.selections),
+             SelectionsToJson(item.personalization),
+             item.stock_unit_id != 0 ? store::Value(item.stock_unit_id) : store::Value(), quantity, now}));
     ATELIER_RETURN_IF_ERROR(CheckQuantity(rows.at(0).Int(1), options_.max_quantity_per_line, false));
     item_id = rows[0].Int(0);
     ATELIER_RETURN_IF_ERROR(s.Exec("UPDATE carts SET updated_at = ? WHERE id = ?", {now, cart_id}));
@@ -78,16 +84,19 @@ Result<int64_t> Carts::AddProduct(const CartOwner& owner, std::string_view sku, 
   const catalog::Product* product = snapshot ? snapshot->FindProductBySku(sku) : nullptr;
   if (product == nullptr) return Error::NotFound("no product with SKU '" + std::string(sku) + "'", "sku");
   if (!product->model_id.empty()) {
-    return Error::InvalidArgument("SKU '" + std::string(sku) + "' is configurable: add a configuration of model '" +
+    return Error::InvalidArgument("SKU '" + std::string(sku) +
+                                      "' is configurable: add a configuration of model '" +
                                       product->model_id + "' instead",
                                   "sku");
   }
-  return AddLine(owner, internal::ProductLineKey(product->sku), CartItemKind::kProduct, product->sku, {}, quantity);
+  return AddLine(owner, internal::ProductLineKey(product->sku), CartItemKind::kProduct, product->sku, {},
+                 quantity);
 }
 
 Result<int64_t> Carts::AddConfigured(const CartOwner& owner, const ConfiguredItem& item, int64_t quantity) {
   if (item.model_id.empty()) return Error::InvalidArgument("model_id is required", "model_id");
-  ATELIER_RETURN_IF_ERROR(pricer_.Price(item.model_id, item.model_version, item.selections, item.personalization));
+  ATELIER_RETURN_IF_ERROR(
+      pricer_.Price(item.model_id, item.model_version, item.selections, item.personalization));
   return AddLine(owner, internal::ConfiguredLineKey(item), CartItemKind::kConfigured, "", item, quantity);
 }
 
@@ -183,7 +192,8 @@ Status Carts::MergeGuestCart(std::string_view guest_token, int64_t account_id) {
         ATELIER_RETURN_IF_ERROR(s.Exec(
             "INSERT INTO cart_items (cart_id, line_key, kind, sku, model_id, model_version, selections, "
             "personalization, stock_unit_id, quantity, created_at) "
-            "SELECT ?, line_key, kind, sku, model_id, model_version, selections, personalization, stock_unit_id, "
+            "SELECT ?, line_key, kind, sku, model_id, model_version, selections, personalization, "
+            "stock_unit_id, "
             "quantity, ? FROM cart_items WHERE id = ? "
             "ON CONFLICT (cart_id, line_key) DO UPDATE SET quantity = CASE "
             "WHEN cart_items.quantity + excluded.quantity > ? THEN ? "

@@ -17,7 +17,8 @@ Status CheckIdempotencyKey(const std::string& key) {
   }
   for (char c : key) {
     if (c < 0x21 || c > 0x7e) {
-      return Error::InvalidArgument("Idempotency-Key must be printable ASCII without spaces", "idempotency_key");
+      return Error::InvalidArgument("Idempotency-Key must be printable ASCII without spaces",
+                                    "idempotency_key");
     }
   }
   return Ok();
@@ -27,8 +28,8 @@ Status CheckIdempotencyKey(const std::string& key) {
 std::string RequestHash(const CheckoutRequest& r) {
   std::string text = "region=" + r.region;
   for (const auto& [item, q] : r.accepted_quotes) {
-    text += "\nquote=" + std::to_string(item) + "," + std::to_string(q.plant_id) + "," + q.product_line + "," +
-            std::to_string(q.build_day);
+    text += "\nquote=" + std::to_string(item) + "," + std::to_string(q.plant_id) + "," + q.product_line +
+            "," + std::to_string(q.build_day);
   }
   return internal::Sha256Hex(text);
 }
@@ -57,7 +58,8 @@ struct StockCandidate {
 
 }  // namespace
 
-Checkout::Checkout(store::Database& db, ConfigurationPricer& pricer, Scheduler& scheduler, CheckoutOptions options)
+Checkout::Checkout(store::Database& db, ConfigurationPricer& pricer, Scheduler& scheduler,
+                   CheckoutOptions options)
     : db_(db), pricer_(pricer), scheduler_(scheduler), options_(std::move(options)) {}
 
 Result<Order> Checkout::Place(const CheckoutRequest& request, CheckoutFailure* failure) {
@@ -71,9 +73,9 @@ Result<Order> Checkout::Place(const CheckoutRequest& request, CheckoutFailure* f
 
   // Returns the order already placed under this key, if any.
   auto find_previous = [&](store::Session& s) -> Result<std::optional<Order>> {
-    ATELIER_ASSIGN_OR_RETURN(auto rows,
-                             s.Query("SELECT id, request_hash FROM orders WHERE account_id = ? AND idempotency_key = ?",
-                                     {request.account_id, request.idempotency_key}));
+    ATELIER_ASSIGN_OR_RETURN(
+        auto rows, s.Query("SELECT id, request_hash FROM orders WHERE account_id = ? AND idempotency_key = ?",
+                           {request.account_id, request.idempotency_key}));
     if (rows.empty()) return std::optional<Order>();
     if (rows[0].Text(1) != request_hash) {
       return Error::Conflict("Idempotency-Key was already used for a different checkout request",
@@ -93,11 +95,13 @@ Result<Order> Checkout::Place(const CheckoutRequest& request, CheckoutFailure* f
       return Ok();
     }
 
-    ATELIER_ASSIGN_OR_RETURN(auto account, s.Query("SELECT region FROM accounts WHERE id = ?", {request.account_id}));
+    ATELIER_ASSIGN_OR_RETURN(auto account,
+                             s.Query("SELECT region FROM accounts WHERE id = ?", {request.account_id}));
     if (account.empty()) return Error::Unauthorized("checkout needs a logged-in account");
     const std::string region = request.region.empty() ? account[0].Text(0) : request.region;
 
-    ATELIER_ASSIGN_OR_RETURN(int64_t cart_id, internal::FindCartId(s, CartOwner::Account(request.account_id)));
+    ATELIER_ASSIGN_OR_RETURN(int64_t cart_id,
+                             internal::FindCartId(s, CartOwner::Account(request.account_id)));
     std::vector<internal::CartItemRow> items;
     if (cart_id != 0) {
       ATELIER_ASSIGN_OR_RETURN(items, internal::LoadCartItems(s, cart_id));
@@ -112,7 +116,8 @@ Result<Order> Checkout::Place(const CheckoutRequest& request, CheckoutFailure* f
       const std::string field = ItemField(item.id);
       if (item.kind == CartItemKind::kProduct) {
         ATELIER_ASSIGN_OR_RETURN(
-            auto product, s.Query("SELECT id, price_amount, currency, model_id FROM products WHERE sku = ?", {item.sku}));
+            auto product,
+            s.Query("SELECT id, price_amount, currency, model_id FROM products WHERE sku = ?", {item.sku}));
         if (product.empty() || !product[0].Text(3).empty()) {
           return Error::InvalidArgument("product '" + item.sku + "' is no longer sold", field);
         }
@@ -126,8 +131,8 @@ Result<Order> Checkout::Place(const CheckoutRequest& request, CheckoutFailure* f
         line.product_line = priced->product_line;
         if (item.configured.stock_unit_id == 0) {
           line.source = Fulfilment::kBuildToOrder;
-          const BuildRequest build{priced->product_line, priced->plant_codes, priced->lead_time_days, item.quantity,
-                                   region};
+          const BuildRequest build{priced->product_line, priced->plant_codes, priced->lead_time_days,
+                                   item.quantity, region};
           auto accepted = request.accepted_quotes.find(item.id);
           if (accepted != request.accepted_quotes.end()) {
             const DeliveryQuote& q = accepted->second;
@@ -163,9 +168,9 @@ Result<Order> Checkout::Place(const CheckoutRequest& request, CheckoutFailure* f
       }
       if (currency.empty()) currency = line.unit_price.currency;
       if (line.unit_price.currency != currency) {
-        return Error::InvalidArgument("items priced in " + line.unit_price.currency + " and " + currency +
-                                          " cannot be bought together",
-                                      field);
+        return Error::InvalidArgument(
+            "items priced in " + line.unit_price.currency + " and " + currency + " cannot be bought together",
+            field);
       }
 
       if (line.source == Fulfilment::kStock) {
@@ -192,7 +197,8 @@ Result<Order> Checkout::Place(const CheckoutRequest& request, CheckoutFailure* f
           ATELIER_ASSIGN_OR_RETURN(c.transit_days, scheduler_.TransitDays(s, c.location_id, region));
         }
         std::sort(candidates.begin(), candidates.end(), [](const StockCandidate& a, const StockCandidate& b) {
-          return std::tie(a.group, a.transit_days, a.location_id) < std::tie(b.group, b.transit_days, b.location_id);
+          return std::tie(a.group, a.transit_days, a.location_id) <
+                 std::tie(b.group, b.transit_days, b.location_id);
         });
         bool reserved = false;
         for (const auto& c : candidates) {
@@ -227,9 +233,9 @@ Result<Order> Checkout::Place(const CheckoutRequest& request, CheckoutFailure* f
     }
     if (!local_failure.new_quotes.empty()) {
       const DeliveryQuote& q = local_failure.new_quotes.begin()->second;
-      return Error::Conflict("the accepted delivery slot is no longer free; the earliest delivery now is " +
-                                 q.delivery_date,
-                             "delivery");
+      return Error::Conflict(
+          "the accepted delivery slot is no longer free; the earliest delivery now is " + q.delivery_date,
+          "delivery");
     }
 
     int64_t total = 0;
@@ -246,18 +252,20 @@ Result<Order> Checkout::Place(const CheckoutRequest& request, CheckoutFailure* f
                 "total_amount, currency, expected_delivery_day, created_at, updated_at) "
                 "VALUES (?, ?, ?, 'placed', ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 {request.account_id, request.idempotency_key, request_hash,
-                 std::string(FulfilmentName(build_to_order ? Fulfilment::kBuildToOrder : Fulfilment::kStock)), region,
-                 total, currency, expected, now, now}));
+                 std::string(FulfilmentName(build_to_order ? Fulfilment::kBuildToOrder : Fulfilment::kStock)),
+                 region, total, currency, expected, now, now}));
     const int64_t order_id = inserted.at(0).Int(0);
     int64_t line_no = 0;
     for (const auto& l : lines) {
       const auto& item = *l.item;
       ATELIER_RETURN_IF_ERROR(s.Exec(
-          "INSERT INTO order_lines (order_id, line_no, kind, sku, product_id, model_id, model_version, selections, "
-          "personalization, quantity, unit_amount, currency, source, stock_unit_id, location_id, product_line, "
+          "INSERT INTO order_lines (order_id, line_no, kind, sku, product_id, model_id, model_version, "
+          "selections, "
+          "personalization, quantity, unit_amount, currency, source, stock_unit_id, location_id, "
+          "product_line, "
           "production_day, delivery_day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          {order_id, ++line_no, std::string(item.kind == CartItemKind::kProduct ? "product" : "configured"), item.sku,
-           l.product_id ? store::Value(l.product_id) : store::Value(), item.configured.model_id,
+          {order_id, ++line_no, std::string(item.kind == CartItemKind::kProduct ? "product" : "configured"),
+           item.sku, l.product_id ? store::Value(l.product_id) : store::Value(), item.configured.model_id,
            static_cast<int64_t>(item.configured.model_version), SelectionsToJson(item.configured.selections),
            SelectionsToJson(item.configured.personalization), item.quantity, l.unit_price.amount, currency,
            std::string(l.source == Fulfilment::kStock ? "stock" : "build_to_order"),
@@ -265,10 +273,10 @@ Result<Order> Checkout::Place(const CheckoutRequest& request, CheckoutFailure* f
            l.build_day, l.delivery_day}));
     }
     ATELIER_RETURN_IF_ERROR(internal::AddOrderEvent(s, order_id, OrderStatus::kPlaced, now, actor, ""));
-    ATELIER_RETURN_IF_ERROR(s.Exec(
-        "INSERT INTO payments (order_id, amount, currency, status, created_at, updated_at) "
-        "VALUES (?, ?, ?, 'pending', ?, ?)",
-        {order_id, total, currency, now, now}));
+    ATELIER_RETURN_IF_ERROR(
+        s.Exec("INSERT INTO payments (order_id, amount, currency, status, created_at, updated_at) "
+               "VALUES (?, ?, ?, 'pending', ?, ?)",
+               {order_id, total, currency, now, now}));
     ATELIER_RETURN_IF_ERROR(s.Exec("DELETE FROM cart_items WHERE cart_id = ?", {cart_id}));
     ATELIER_ASSIGN_OR_RETURN(result, internal::LoadOrder(s, order_id));
     return Ok();

@@ -35,16 +35,17 @@ TEST(CheckoutConcurrencyTest, TwoHundredBuyersForTenUnitsNeverOversell) {
   int64_t east_unit = shop.AddStock(product, east, 6);
   int64_t west_unit = shop.AddStock(product, west, kUnits - 6);
   Accounts accounts(*db, testing::FastAccounts(clock.AsClock()));
-  Carts carts(*db, [&shop] { return shop.Snapshot(); }, pricer, CartsOptions{99, 100, clock.AsClock()});
+  Carts carts(
+      *db, [&shop] { return shop.Snapshot(); }, pricer, CartsOptions{99, 100, clock.AsClock()});
   Scheduler scheduler(*db);
   Checkout checkout(*db, pricer, scheduler, CheckoutOptions{clock.AsClock()});
 
   std::vector<int64_t> buyers;
   for (int i = 0; i < kBuyers; ++i) {
-    int64_t id = Must(accounts.Register(
-                          {"buyer" + std::to_string(i) + "@example.com", "correct horse battery", Role::kShopper,
-                           i % 2 ? "us-east" : "us-west"}))
-                     .id;
+    int64_t id =
+        Must(accounts.Register({"buyer" + std::to_string(i) + "@example.com", "correct horse battery",
+                                Role::kShopper, i % 2 ? "us-east" : "us-west"}))
+            .id;
     Must(carts.AddProduct(CartOwner::Account(id), "CONSOLE-LAST", 1));
     buyers.push_back(id);
   }

@@ -46,7 +46,8 @@ constexpr int64_t kInitialStock = 100'000;
   p.price = Money{(*snapshot_rows)[0].Int(2), "USD"};
   data.products.push_back(p);
   auto snapshot = catalog::CatalogSnapshot::Build(std::move(data), 1);
-  Carts carts(db, [snapshot] { return snapshot; }, pricer, CartsOptions{99, 100, clock.AsClock()});
+  Carts carts(
+      db, [snapshot] { return snapshot; }, pricer, CartsOptions{99, 100, clock.AsClock()});
   Scheduler scheduler(db);
   Checkout checkout(db, pricer, scheduler, CheckoutOptions{clock.AsClock()});
   for (int i = 0; i < 100'000; ++i) {
@@ -107,7 +108,8 @@ TEST(CheckoutCrashTest, AcknowledgedOrdersSurviveSigkillAndStockAndSlotsStayCons
     const int before_kill = std::uniform_int_distribution<int>(1, 12)(rng);
     int64_t id = 0;
     for (int k = 0; k < before_kill; ++k) {
-      ASSERT_EQ(read(fds[0], &id, sizeof id), static_cast<ssize_t>(sizeof id)) << "child died in round " << round;
+      ASSERT_EQ(read(fds[0], &id, sizeof id), static_cast<ssize_t>(sizeof id))
+          << "child died in round " << round;
       acknowledged.insert(id);
     }
     ASSERT_EQ(kill(pid, SIGKILL), 0);
@@ -122,7 +124,8 @@ TEST(CheckoutCrashTest, AcknowledgedOrdersSurviveSigkillAndStockAndSlotsStayCons
   auto db = testing::OpenFileDb(dir.path());
   ASSERT_GE(acknowledged.size(), 20u);
   for (int64_t id : acknowledged) {
-    EXPECT_EQ(Must(db->Query("SELECT COUNT(*) FROM orders WHERE id = ?", {id})).at(0).Int(0), 1) << "order " << id;
+    EXPECT_EQ(Must(db->Query("SELECT COUNT(*) FROM orders WHERE id = ?", {id})).at(0).Int(0), 1)
+        << "order " << id;
   }
   // Every order is whole: lines, a placed event and a payment.
   EXPECT_EQ(Must(db->Query("SELECT COUNT(*) FROM orders o WHERE NOT EXISTS "
@@ -132,12 +135,16 @@ TEST(CheckoutCrashTest, AcknowledgedOrdersSurviveSigkillAndStockAndSlotsStayCons
             0);
   const int64_t orders = Must(db->Query("SELECT COUNT(*) FROM orders")).at(0).Int(0);
   EXPECT_EQ(Must(db->Query("SELECT COUNT(*) FROM payments")).at(0).Int(0), orders);
-  EXPECT_EQ(Must(db->Query("SELECT COUNT(*) FROM order_events WHERE status = 'placed'")).at(0).Int(0), orders);
+  EXPECT_EQ(Must(db->Query("SELECT COUNT(*) FROM order_events WHERE status = 'placed'")).at(0).Int(0),
+            orders);
 
   // Stock: what is left plus what orders took is what there was.
-  const int64_t left = Must(db->Query("SELECT quantity FROM stock_units WHERE id = ?", {stock_unit})).at(0).Int(0);
+  const int64_t left =
+      Must(db->Query("SELECT quantity FROM stock_units WHERE id = ?", {stock_unit})).at(0).Int(0);
   const int64_t sold =
-      Must(db->Query("SELECT COALESCE(SUM(quantity), 0) FROM order_lines WHERE source = 'stock'")).at(0).Int(0);
+      Must(db->Query("SELECT COALESCE(SUM(quantity), 0) FROM order_lines WHERE source = 'stock'"))
+          .at(0)
+          .Int(0);
   EXPECT_EQ(left + sold, kInitialStock);
   EXPECT_GT(sold, 0);
 

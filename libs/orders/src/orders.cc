@@ -6,19 +6,25 @@ namespace atelier::orders {
 
 const char* OrderStatusName(OrderStatus status) {
   switch (status) {
-    case OrderStatus::kPlaced: return "placed";
-    case OrderStatus::kInProduction: return "in_production";
-    case OrderStatus::kBuilt: return "built";
-    case OrderStatus::kShipped: return "shipped";
-    case OrderStatus::kDelivered: return "delivered";
-    case OrderStatus::kCancelled: return "cancelled";
+    case OrderStatus::kPlaced:
+      return "placed";
+    case OrderStatus::kInProduction:
+      return "in_production";
+    case OrderStatus::kBuilt:
+      return "built";
+    case OrderStatus::kShipped:
+      return "shipped";
+    case OrderStatus::kDelivered:
+      return "delivered";
+    case OrderStatus::kCancelled:
+      return "cancelled";
   }
   return "placed";
 }
 
 Result<OrderStatus> ParseOrderStatus(std::string_view text) {
-  for (OrderStatus s : {OrderStatus::kPlaced, OrderStatus::kInProduction, OrderStatus::kBuilt, OrderStatus::kShipped,
-                        OrderStatus::kDelivered, OrderStatus::kCancelled}) {
+  for (OrderStatus s : {OrderStatus::kPlaced, OrderStatus::kInProduction, OrderStatus::kBuilt,
+                        OrderStatus::kShipped, OrderStatus::kDelivered, OrderStatus::kCancelled}) {
     if (text == OrderStatusName(s)) return s;
   }
   return Error::InvalidArgument("unknown order status '" + std::string(text) + "'", "status");
@@ -30,10 +36,11 @@ namespace internal {
 
 Result<Order> LoadOrder(store::Session& s, int64_t order_id) {
   ATELIER_ASSIGN_OR_RETURN(
-      auto rows, s.Query("SELECT o.id, o.account_id, o.status, o.fulfilment, o.region, o.total_amount, o.currency, "
-                         "o.expected_delivery_day, o.created_at, o.updated_at, p.status "
-                         "FROM orders o LEFT JOIN payments p ON p.order_id = o.id WHERE o.id = ?",
-                         {order_id}));
+      auto rows,
+      s.Query("SELECT o.id, o.account_id, o.status, o.fulfilment, o.region, o.total_amount, o.currency, "
+              "o.expected_delivery_day, o.created_at, o.updated_at, p.status "
+              "FROM orders o LEFT JOIN payments p ON p.order_id = o.id WHERE o.id = ?",
+              {order_id}));
   if (rows.empty()) return Error::NotFound("no order " + std::to_string(order_id), "order_id");
   const store::Row& r = rows[0];
   Order o;
@@ -50,12 +57,13 @@ Result<Order> LoadOrder(store::Session& s, int64_t order_id) {
   o.payment_status = r.Text(10);
 
   ATELIER_ASSIGN_OR_RETURN(
-      auto lines, s.Query("SELECT ol.line_no, ol.kind, ol.sku, ol.model_id, ol.model_version, ol.selections, "
-                          "ol.personalization, ol.quantity, ol.unit_amount, ol.currency, ol.source, ol.stock_unit_id, "
-                          "ol.location_id, l.code, ol.product_line, ol.production_day, ol.delivery_day "
-                          "FROM order_lines ol LEFT JOIN locations l ON l.id = ol.location_id "
-                          "WHERE ol.order_id = ? ORDER BY ol.line_no",
-                          {order_id}));
+      auto lines,
+      s.Query("SELECT ol.line_no, ol.kind, ol.sku, ol.model_id, ol.model_version, ol.selections, "
+              "ol.personalization, ol.quantity, ol.unit_amount, ol.currency, ol.source, ol.stock_unit_id, "
+              "ol.location_id, l.code, ol.product_line, ol.production_day, ol.delivery_day "
+              "FROM order_lines ol LEFT JOIN locations l ON l.id = ol.location_id "
+              "WHERE ol.order_id = ? ORDER BY ol.line_no",
+              {order_id}));
   for (const auto& lr : lines) {
     OrderLine line;
     line.line_no = static_cast<int>(lr.Int(0));
@@ -93,11 +101,11 @@ Result<Order> LoadOrder(store::Session& s, int64_t order_id) {
   return o;
 }
 
-Status AddOrderEvent(store::Session& s, int64_t order_id, OrderStatus status, int64_t at, std::string_view actor,
-                     std::string_view note) {
-  ATELIER_RETURN_IF_ERROR(s.Exec("INSERT INTO order_events (order_id, status, at, actor, note) VALUES (?, ?, ?, ?, ?)",
-                                 {order_id, std::string(OrderStatusName(status)), at, std::string(actor),
-                                  std::string(note)}));
+Status AddOrderEvent(store::Session& s, int64_t order_id, OrderStatus status, int64_t at,
+                     std::string_view actor, std::string_view note) {
+  ATELIER_RETURN_IF_ERROR(
+      s.Exec("INSERT INTO order_events (order_id, status, at, actor, note) VALUES (?, ?, ?, ?, ?)",
+             {order_id, std::string(OrderStatusName(status)), at, std::string(actor), std::string(note)}));
   return Ok();
 }
 
@@ -110,11 +118,15 @@ OrderStatus NextStatus(Fulfilment f, OrderStatus from) {
   switch (from) {
     case OrderStatus::kPlaced:
       return f == Fulfilment::kBuildToOrder ? OrderStatus::kInProduction : OrderStatus::kShipped;
-    case OrderStatus::kInProduction: return OrderStatus::kBuilt;
-    case OrderStatus::kBuilt: return OrderStatus::kShipped;
-    case OrderStatus::kShipped: return OrderStatus::kDelivered;
+    case OrderStatus::kInProduction:
+      return OrderStatus::kBuilt;
+    case OrderStatus::kBuilt:
+      return OrderStatus::kShipped;
+    case OrderStatus::kShipped:
+      return OrderStatus::kDelivered;
     case OrderStatus::kDelivered:
-    case OrderStatus::kCancelled: return OrderStatus::kCancelled;
+    case OrderStatus::kCancelled:
+      return OrderStatus::kCancelled;
   }
   return OrderStatus::kCancelled;
 }
@@ -128,13 +140,31 @@ Result<Order> OrderBook::GetOrder(int64_t account_id, int64_t order_id) {
   auto order = internal::LoadOrder(db_, order_id);
   if (!order.ok()) return order.error();
   // Same error as a missing order: ids reveal nothing about other shoppers.
-  if (order->account_id != account_id) return Error::NotFound("no order " + std::to_string(order_id), "order_id");
+  if (order->account_id != account_id)
+    return Error::NotFound("no order " + std::to_string(order_id), "order_id");
   return order;
+}
+
+Result<ConfiguredItem> OrderBook::ConfigurationFromOrder(int64_t account_id, int64_t order_id, int line_no) {
+  ATELIER_ASSIGN_OR_RETURN(Order order, GetOrder(account_id, order_id));
+  for (const OrderLine& line : order.lines) {
+    if (line.line_no != line_no) continue;
+    if (line.kind != CartItemKind::kConfigured) {
+      return Error::InvalidArgument("line " + std::to_string(line_no) + " is not a configured product",
+                                    "line_no");
+    }
+    ConfiguredItem item = line.configured;
+    item.stock_unit_id = 0;
+    return item;
+  }
+  return Error::NotFound("order " + std::to_string(order_id) + " has no line " + std::to_string(line_no),
+                         "line_no");
 }
 
 Result<Order> OrderBook::GetOrderForMerchant(int64_t order_id) { return internal::LoadOrder(db_, order_id); }
 
-Result<OrderPage> OrderBook::List(const std::string& where, const store::Value& filter, int page, int per_page) {
+Result<OrderPage> OrderBook::List(const std::string& where, const store::Value& filter, int page,
+                                  int per_page) {
   if (page < 1) return Error::InvalidArgument("page starts at 1", "page");
   if (per_page < 1 || per_page > options_.max_per_page) {
     return Error::InvalidArgument("per_page must be between 1 and " + std::to_string(options_.max_per_page),
@@ -145,9 +175,9 @@ Result<OrderPage> OrderBook::List(const std::string& where, const store::Value& 
   out.total = count[0].Int(0);
   const int64_t limit = per_page;
   const int64_t offset = static_cast<int64_t>(page - 1) * per_page;
-  ATELIER_ASSIGN_OR_RETURN(auto ids, db_.Query("SELECT id FROM orders WHERE " + where +
-                                                   " ORDER BY id DESC LIMIT ? OFFSET ?",
-                                               {filter, limit, offset}));
+  ATELIER_ASSIGN_OR_RETURN(
+      auto ids, db_.Query("SELECT id FROM orders WHERE " + where + " ORDER BY id DESC LIMIT ? OFFSET ?",
+                          {filter, limit, offset}));
   for (const auto& r : ids) {
     ATELIER_ASSIGN_OR_RETURN(Order o, internal::LoadOrder(db_, r.Int(0)));
     out.orders.push_back(std::move(o));
@@ -163,7 +193,8 @@ Result<OrderPage> OrderBook::ListByStatus(OrderStatus status, int page, int per_
   return List("status = ?", store::Value(std::string(OrderStatusName(status))), page, per_page);
 }
 
-Result<Order> OrderBook::Advance(int64_t order_id, OrderStatus to, std::string_view actor, std::string_view note) {
+Result<Order> OrderBook::Advance(int64_t order_id, OrderStatus to, std::string_view actor,
+                                 std::string_view note) {
   const int64_t now = options_.clock() / 1000;
   Order result;
   ATELIER_RETURN_IF_ERROR(db_.Transact([&](store::Session& s) -> Status {
@@ -174,10 +205,10 @@ Result<Order> OrderBook::Advance(int64_t order_id, OrderStatus to, std::string_v
                                  OrderStatusName(o.status) + " to " + OrderStatusName(to),
                              "status");
     }
-    ATELIER_ASSIGN_OR_RETURN(int64_t changed,
-                             s.Exec("UPDATE orders SET status = ?, updated_at = ? WHERE id = ? AND status = ?",
-                                    {std::string(OrderStatusName(to)), now, order_id,
-                                     std::string(OrderStatusName(o.status))}));
+    ATELIER_ASSIGN_OR_RETURN(
+        int64_t changed,
+        s.Exec("UPDATE orders SET status = ?, updated_at = ? WHERE id = ? AND status = ?",
+               {std::string(OrderStatusName(to)), now, order_id, std::string(OrderStatusName(o.status))}));
     if (changed != 1) return Error::Conflict("the order changed meanwhile", "status");
     ATELIER_RETURN_IF_ERROR(internal::AddOrderEvent(s, order_id, to, now, actor, note));
     ATELIER_ASSIGN_OR_RETURN(result, internal::LoadOrder(s, order_id));
@@ -204,8 +235,8 @@ Result<Order> OrderBook::CancelImpl(int64_t order_id, int64_t account_id, std::s
       return Error::NotFound("no order " + std::to_string(order_id), "order_id");
     }
     if (o.status != OrderStatus::kPlaced) {
-      return Error::Conflict(std::string("a ") + FulfilmentName(o.fulfilment) + " order can no longer be cancelled " +
-                                 "once " + OrderStatusName(o.status),
+      return Error::Conflict(std::string("a ") + FulfilmentName(o.fulfilment) +
+                                 " order can no longer be cancelled " + "once " + OrderStatusName(o.status),
                              "status");
     }
     ATELIER_ASSIGN_OR_RETURN(int64_t changed,
@@ -215,15 +246,16 @@ Result<Order> OrderBook::CancelImpl(int64_t order_id, int64_t account_id, std::s
     if (changed != 1) return Error::Conflict("the order changed meanwhile", "status");
     for (const OrderLine& line : o.lines) {
       if (line.source == Fulfilment::kStock) {
-        ATELIER_RETURN_IF_ERROR(s.Exec("UPDATE stock_units SET quantity = quantity + ?, updated_at = ? WHERE id = ?",
-                                       {line.quantity, now, line.stock_unit_id}));
+        ATELIER_RETURN_IF_ERROR(
+            s.Exec("UPDATE stock_units SET quantity = quantity + ?, updated_at = ? WHERE id = ?",
+                   {line.quantity, now, line.stock_unit_id}));
       } else {
         ATELIER_RETURN_IF_ERROR(
             scheduler_.Release(s, line.location_id, line.product_line, line.build_day, line.quantity));
       }
     }
-    ATELIER_RETURN_IF_ERROR(s.Exec("UPDATE payments SET status = 'voided', updated_at = ? WHERE order_id = ?",
-                                   {now, order_id}));
+    ATELIER_RETURN_IF_ERROR(
+        s.Exec("UPDATE payments SET status = 'voided', updated_at = ? WHERE order_id = ?", {now, order_id}));
     ATELIER_RETURN_IF_ERROR(internal::AddOrderEvent(s, order_id, OrderStatus::kCancelled, now, actor, note));
     ATELIER_ASSIGN_OR_RETURN(result, internal::LoadOrder(s, order_id));
     return Ok();

@@ -13,7 +13,8 @@ namespace atelier::orders {
 namespace {
 
 Result<int64_t> LocationId(store::Session& s, std::string_view code, bool plant) {
-  ATELIER_ASSIGN_OR_RETURN(auto rows, s.Query("SELECT id, type FROM locations WHERE code = ?", {std::string(code)}));
+  ATELIER_ASSIGN_OR_RETURN(auto rows,
+                           s.Query("SELECT id, type FROM locations WHERE code = ?", {std::string(code)}));
   const char* field = plant ? "plant" : "location";
   if (rows.empty()) return Error::NotFound("no location '" + std::string(code) + "'", field);
   if (plant && rows[0].Text(1) != "plant") {
@@ -24,15 +25,16 @@ Result<int64_t> LocationId(store::Session& s, std::string_view code, bool plant)
 
 }  // namespace
 
-Status Scheduler::SetCapacity(std::string_view plant_code, std::string_view product_line, int64_t units_per_day) {
+Status Scheduler::SetCapacity(std::string_view plant_code, std::string_view product_line,
+                              int64_t units_per_day) {
   if (product_line.empty()) return Error::InvalidArgument("product line is required", "product_line");
   if (units_per_day < 0) return Error::InvalidArgument("capacity must be >= 0", "units_per_day");
   return db_.Transact([&](store::Session& s) -> Status {
     ATELIER_ASSIGN_OR_RETURN(int64_t plant, LocationId(s, plant_code, true));
-    ATELIER_RETURN_IF_ERROR(s.Exec(
-        "INSERT INTO plant_capacity (plant_id, product_line, units_per_day) VALUES (?, ?, ?) "
-        "ON CONFLICT (plant_id, product_line) DO UPDATE SET units_per_day = excluded.units_per_day",
-        {plant, std::string(product_line), units_per_day}));
+    ATELIER_RETURN_IF_ERROR(
+        s.Exec("INSERT INTO plant_capacity (plant_id, product_line, units_per_day) VALUES (?, ?, ?) "
+               "ON CONFLICT (plant_id, product_line) DO UPDATE SET units_per_day = excluded.units_per_day",
+               {plant, std::string(product_line), units_per_day}));
     return Ok();
   });
 }
@@ -45,7 +47,8 @@ Status Scheduler::SetClosed(std::string_view plant_code, int64_t day, bool close
           "INSERT INTO plant_closures (plant_id, day) VALUES (?, ?) ON CONFLICT (plant_id, day) DO NOTHING",
           {plant, day}));
     } else {
-      ATELIER_RETURN_IF_ERROR(s.Exec("DELETE FROM plant_closures WHERE plant_id = ? AND day = ?", {plant, day}));
+      ATELIER_RETURN_IF_ERROR(
+          s.Exec("DELETE FROM plant_closures WHERE plant_id = ? AND day = ?", {plant, day}));
     }
     return Ok();
   });
@@ -56,17 +59,18 @@ Status Scheduler::SetTransit(std::string_view location_code, std::string_view re
   if (region.empty()) return Error::InvalidArgument("region is required", "region");
   return db_.Transact([&](store::Session& s) -> Status {
     ATELIER_ASSIGN_OR_RETURN(int64_t location, LocationId(s, location_code, false));
-    ATELIER_RETURN_IF_ERROR(s.Exec(
-        "INSERT INTO transit_times (location_id, region, days) VALUES (?, ?, ?) "
-        "ON CONFLICT (location_id, region) DO UPDATE SET days = excluded.days",
-        {location, std::string(region), static_cast<int64_t>(days)}));
+    ATELIER_RETURN_IF_ERROR(
+        s.Exec("INSERT INTO transit_times (location_id, region, days) VALUES (?, ?, ?) "
+               "ON CONFLICT (location_id, region) DO UPDATE SET days = excluded.days",
+               {location, std::string(region), static_cast<int64_t>(days)}));
     return Ok();
   });
 }
 
 Result<int> Scheduler::TransitDays(store::Session& s, int64_t location_id, std::string_view region) {
-  ATELIER_ASSIGN_OR_RETURN(auto rows, s.Query("SELECT days FROM transit_times WHERE location_id = ? AND region = ?",
-                                              {location_id, std::string(region)}));
+  ATELIER_ASSIGN_OR_RETURN(auto rows,
+                           s.Query("SELECT days FROM transit_times WHERE location_id = ? AND region = ?",
+                                   {location_id, std::string(region)}));
   if (rows.empty()) return options_.default_transit_days;
   return static_cast<int>(rows[0].Int(0));
 }
@@ -87,9 +91,10 @@ Result<DeliveryQuote> Scheduler::Quote(store::Session& s, const BuildRequest& re
   std::optional<DeliveryQuote> best;
   for (const std::string& code : codes) {
     ATELIER_ASSIGN_OR_RETURN(
-        auto plant, s.Query("SELECT l.id, c.units_per_day FROM locations l JOIN plant_capacity c ON c.plant_id = l.id "
-                            "WHERE l.code = ? AND l.type = 'plant' AND c.product_line = ?",
-                            {code, request.product_line}));
+        auto plant,
+        s.Query("SELECT l.id, c.units_per_day FROM locations l JOIN plant_capacity c ON c.plant_id = l.id "
+                "WHERE l.code = ? AND l.type = 'plant' AND c.product_line = ?",
+                {code, request.product_line}));
     if (plant.empty() || plant[0].Int(1) < request.quantity) continue;
     const int64_t plant_id = plant[0].Int(0);
     const int64_t capacity = plant[0].Int(1);
@@ -97,9 +102,10 @@ Result<DeliveryQuote> Scheduler::Quote(store::Session& s, const BuildRequest& re
     // The earliest possible delivery from this plant cannot beat the best so far.
     if (best && first + transit > best->delivery_day) continue;
 
-    ATELIER_ASSIGN_OR_RETURN(auto closed_rows,
-                             s.Query("SELECT day FROM plant_closures WHERE plant_id = ? AND day >= ? AND day <= ?",
-                                     {plant_id, first, last}));
+    ATELIER_ASSIGN_OR_RETURN(
+        auto closed_rows,
+        s.Query("SELECT day FROM plant_closures WHERE plant_id = ? AND day >= ? AND day <= ?",
+                {plant_id, first, last}));
     std::set<int64_t> closed;
     for (const auto& r : closed_rows) closed.insert(r.Int(0));
     ATELIER_ASSIGN_OR_RETURN(
@@ -113,8 +119,10 @@ Result<DeliveryQuote> Scheduler::Quote(store::Session& s, const BuildRequest& re
       if (closed.count(day)) continue;
       auto it = booked.find(day);
       if ((it == booked.end() ? 0 : it->second) + request.quantity > capacity) continue;
-      DeliveryQuote q{plant_id, code, request.product_line, day, transit, day + transit, FormatDay(day + transit)};
-      if (!best || std::tie(q.delivery_day, q.build_day) < std::tie(best->delivery_day, best->build_day)) best = q;
+      DeliveryQuote q{plant_id, code,          request.product_line,    day,
+                      transit,  day + transit, FormatDay(day + transit)};
+      if (!best || std::tie(q.delivery_day, q.build_day) < std::tie(best->delivery_day, best->build_day))
+        best = q;
       break;
     }
   }
@@ -131,15 +139,16 @@ Result<bool> Scheduler::Reserve(store::Session& s, const DeliveryQuote& quote, i
   ATELIER_ASSIGN_OR_RETURN(auto closed, s.Query("SELECT 1 FROM plant_closures WHERE plant_id = ? AND day = ?",
                                                 {quote.plant_id, quote.build_day}));
   if (!closed.empty()) return false;
-  ATELIER_RETURN_IF_ERROR(s.Exec(
-      "INSERT INTO plant_slots (plant_id, product_line, day, booked) VALUES (?, ?, ?, 0) "
-      "ON CONFLICT (plant_id, product_line, day) DO NOTHING",
-      {quote.plant_id, quote.product_line, quote.build_day}));
+  ATELIER_RETURN_IF_ERROR(
+      s.Exec("INSERT INTO plant_slots (plant_id, product_line, day, booked) VALUES (?, ?, ?, 0) "
+             "ON CONFLICT (plant_id, product_line, day) DO NOTHING",
+             {quote.plant_id, quote.product_line, quote.build_day}));
   // Conditional on the capacity in the same statement: never read-then-write.
   ATELIER_ASSIGN_OR_RETURN(
       int64_t changed,
       s.Exec("UPDATE plant_slots SET booked = booked + ? WHERE plant_id = ? AND product_line = ? AND day = ? "
-             "AND booked + ? <= (SELECT units_per_day FROM plant_capacity WHERE plant_id = ? AND product_line = ?)",
+             "AND booked + ? <= (SELECT units_per_day FROM plant_capacity WHERE plant_id = ? AND "
+             "product_line = ?)",
              {quantity, quote.plant_id, quote.product_line, quote.build_day, quantity, quote.plant_id,
               quote.product_line}));
   return changed == 1;

@@ -124,7 +124,8 @@ TEST_F(ScheduleTest, ReleaseFreesTheSlot) {
   const int64_t today = clock_.today();
   DeliveryQuote q = Must(scheduler_.Quote(Suv(2), today));
   ASSERT_TRUE(Book(q, 2));
-  testing::MustOk(db_->Transact([&](store::Session& s) { return scheduler_.Release(s, q.plant_id, "suv", q.build_day, 1); }));
+  testing::MustOk(db_->Transact(
+      [&](store::Session& s) { return scheduler_.Release(s, q.plant_id, "suv", q.build_day, 1); }));
   EXPECT_EQ(Must(scheduler_.Booked("PLANT-A", "suv", q.build_day)), 1);
   EXPECT_EQ(Must(scheduler_.Quote(Suv(), today)).build_day, today + 10);
 }

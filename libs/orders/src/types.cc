@@ -11,11 +11,15 @@ Result<Selections> ParseSelections(std::string_view json, std::string_view field
   if (json.empty()) return out;
   boost::system::error_code ec;
   boost::json::value v = boost::json::parse(json, ec);
-  if (ec) return Error::InvalidArgument(std::string(field) + " is not valid JSON: " + ec.message(), std::string(field));
-  if (!v.is_object()) return Error::InvalidArgument(std::string(field) + " must be a JSON object", std::string(field));
+  if (ec)
+    return Error::InvalidArgument(std::string(field) + " is not valid JSON: " + ec.message(),
+                                  std::string(field));
+  if (!v.is_object())
+    return Error::InvalidArgument(std::string(field) + " must be a JSON object", std::string(field));
   for (const auto& [key, value] : v.as_object()) {
     const std::string name = std::string(field) + "." + std::string(key);
-    if (key.empty()) return Error::InvalidArgument(std::string(field) + " has an empty key", std::string(field));
+    if (key.empty())
+      return Error::InvalidArgument(std::string(field) + " has an empty key", std::string(field));
     if (value.is_string()) {
       out[std::string(key)] = std::string(value.as_string());
     } else if (value.is_number() || value.is_bool()) {
@@ -34,7 +38,9 @@ std::string SelectionsToJson(const Selections& selections) {
   return boost::json::serialize(o);
 }
 
-Clock SystemClock() { return [] { return NowUnixMillis(); }; }
+Clock SystemClock() {
+  return [] { return NowUnixMillis(); };
+}
 
 int64_t DayOf(int64_t unix_millis) {
   constexpr int64_t kMsPerDay = 86'400'000;
@@ -45,9 +51,12 @@ std::string FormatDay(int64_t day) { return FormatDate(day * 86'400); }
 
 const char* RoleName(Role role) {
   switch (role) {
-    case Role::kShopper: return "shopper";
-    case Role::kStylist: return "stylist";
-    case Role::kMerchant: return "merchant";
+    case Role::kShopper:
+      return "shopper";
+    case Role::kStylist:
+      return "stylist";
+    case Role::kMerchant:
+      return "merchant";
   }
   return "shopper";
 }
@@ -56,8 +65,8 @@ Result<Role> ParseRole(std::string_view text) {
   if (text == "shopper") return Role::kShopper;
   if (text == "stylist") return Role::kStylist;
   if (text == "merchant") return Role::kMerchant;
-  return Error::InvalidArgument("unknown role '" + std::string(text) + "': expected shopper, stylist or merchant",
-                                "role");
+  return Error::InvalidArgument(
+      "unknown role '" + std::string(text) + "': expected shopper, stylist or merchant", "role");
 }
 
 }  // namespace atelier::orders

@@ -242,7 +242,7 @@ std::vector<float> TuneBlendWeights(const std::vector<Tuned>& parts, const Split
     }
     if (options.log) {
       std::string desc;
-      for (size_t k = 0; k < nc; ++k) desc += fmt::format(" {}={}", parts[k].kind, w[k]);
+      for (size_t k = 0; k < nc; ++k) desc += fmt::format(" {}={:.4g}", parts[k].kind, w[k]);
       options.log(fmt::format("  validate blend{}: NDCG@{} {:.4f}", desc, tune_k, best));
     }
     if (!improved) break;
@@ -355,7 +355,7 @@ Result<EvalReport> Evaluate(const Split& split, const std::vector<std::string>& 
       if (!m.ok()) return m.error();
       parts.push_back(std::shared_ptr<Model>(std::move(*m)));
       weights.push_back(w[k]);
-      params["w_" + tuned[k].kind] = w[k];
+      params["w_" + tuned[k].kind] = std::round(static_cast<double>(w[k]) * 1e4) / 1e4;
     }
     auto blend = std::make_shared<internal::Blend>(std::move(parts), std::move(weights));
     report.models.push_back(FinalRun("blend", blend, params, history, split, options, tune_seconds, true));
@@ -391,7 +391,7 @@ std::string FormatReportTable(const EvalReport& report) {
     }
     if (!m.params.empty()) {
       std::string desc;
-      for (const auto& [name, value] : m.params) desc += fmt::format(" {}={}", name, value);
+      for (const auto& [name, value] : m.params) desc += fmt::format(" {}={:.4g}", name, value);
       out << fmt::format("{:<13}   params:{}\n", "", desc);
     }
   }

@@ -22,7 +22,7 @@ using internal::WriteVector;
 namespace {
 
 constexpr char kMagic[8] = {'A', 'T', 'L', 'R', 'R', 'E', 'C', '\n'};
-constexpr size_t kExplainContext = 16;  // most recent items consulted for a reason
+constexpr size_t kExplainContext = 5;  // most recent items consulted for a reason
 
 struct Scratch {
   std::vector<float> scores, part;

@@ -11,6 +11,7 @@
 #include "atelier/catalog/types.h"
 #include "atelier/core/strings.h"
 #include "atelier/search/search_index.h"
+#include "internal/document_tables.h"
 #include "internal/query_words.h"
 #include "internal/reader_pool.h"
 #include "internal/schema.h"
@@ -191,6 +192,11 @@ Result<std::shared_ptr<const SearchIndex>> SearchIndex::Build(
     return Error::Unavailable("search index at '" + index->directory_ +
                               "': " + e.get_description());
   }
+  index->tables_ =
+      std::make_unique<internal::DocumentTables>(*index->catalog_, opts.price_bucket_bounds);
+  index->catalog_facets_ =
+      index->tables_->ToFacets(index->tables_->all(), static_cast<size_t>(opts.brand_facet_size),
+                               opts.price_bucket_bounds);
   return std::shared_ptr<const SearchIndex>(std::move(index));
 }
 

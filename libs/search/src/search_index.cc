@@ -10,6 +10,7 @@
 
 #include "atelier/core/strings.h"
 #include "atelier/search/search_index.h"
+#include "internal/document_tables.h"
 #include "internal/query_words.h"
 #include "internal/reader_pool.h"
 #include "internal/schema.h"
@@ -47,6 +48,28 @@ Status ValidateRequest(const SearchRequest& request, const Options& options) {
   return Ok();
 }
 
+// As MSet::snippet escapes text for HTML.
+std::string HtmlEscape(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
 // True for a word the spelling dictionary should not second-guess: numbers,
 // model codes ("ps5") and very short words.
 bool IsSpellcheckable(const std::string& word) {
@@ -58,19 +81,19 @@ bool IsSpellcheckable(const std::string& word) {
 std::string SuggestWord(const Xapian::Database& db, const Xapian::Stem& stem,
                         const std::string& word, bool is_prefix) {
   if (!IsSpellcheckable(word)) return {};
-  // Words up to 6 letters get one edit, longer ones two (Xapian's default):
-  // two edits turn short words into unrelated ones ("playst" -> "planet").
-  unsigned max_edits = word.size() <= 6 ? 1 : 2;
-  std::string suggestion = db.get_spelling_suggestion(word, max_edits);
-  // Xapian returns "" for a dictionary word and when nothing is close.
-  if (suggestion.empty() || suggestion == word) return {};
-  // A word of the catalog outside the dictionary (descriptions, attributes).
+  // A word of the catalog, in any field, is no misspelling. (Checked first:
+  // a term lookup is much cheaper than a dictionary search.)
   if (db.term_exists(word)) return {};
   // The word being typed: a prefix of an indexed word is not a misspelling.
   if (is_prefix) {
     Xapian::TermIterator it = db.allterms_begin(word);
     if (it != db.allterms_end(word)) return {};
   }
+  // Words up to 6 letters get one edit, longer ones two (Xapian's default):
+  // two edits turn short words into unrelated ones ("playst" -> "planet").
+  unsigned max_edits = word.size() <= 6 ? 1 : 2;
+  std::string suggestion = db.get_spelling_suggestion(word, max_edits);
+  if (suggestion.empty() || suggestion == word) return {};
   // An inflection of the suggested word ("mowers" for "mower") already
   // matches through stemming and is no misspelling; a typo that happens to
   // stem the same ("controler") is not a prefix of it.
@@ -132,10 +155,15 @@ struct SearchIndex::Query {
   }
 
   // Runs `query` under the filters; fills items, total and facets of `out`.
-  void Run(const Xapian::Query& query, SearchResult& out) const {
+  // `browse`: the query is MatchAll, and every match weighs the same.
+  void Run(const Xapian::Query& query, bool browse, SearchResult& out) const {
     Xapian::Enquire enquire(db);
     const Bm25Params& bm25 = index.options_.bm25;
-    enquire.set_weighting_scheme(Xapian::BM25Weight(bm25.k1, 0, 1, bm25.b, 0.5));
+    if (browse) {
+      enquire.set_weighting_scheme(Xapian::BoolWeight());
+    } else {
+      enquire.set_weighting_scheme(Xapian::BM25Weight(bm25.k1, 0, 1, bm25.b, 0.5));
+    }
     enquire.set_query(filter.empty() ? query
                                      : Xapian::Query(Xapian::Query::OP_FILTER, query, filter));
     switch (request.sort) {
@@ -151,17 +179,26 @@ struct SearchIndex::Query {
         enquire.set_sort_by_value_then_relevance(internal::kCreatedSlot, true);
         break;
     }
+    // Facet tallies see every match (check_at_least below).
+    const int children_depth =
+        category != nullptr && category_depth + 1 < internal::kMaxCategoryDepth
+            ? category_depth + 1
+            : -1;
+    const Options& options = index.options_;
+    const bool from_slots = options.facets_from_value_slots;
+    internal::FacetSpy facet_spy(*index.tables_, from_slots ? -1 : children_depth);
     Xapian::ValueCountMatchSpy top_categories(internal::CategorySlot(0));
+    Xapian::ValueCountMatchSpy children(internal::CategorySlot(std::max(children_depth, 0)));
     Xapian::ValueCountMatchSpy brands(internal::kBrandSlot);
     Xapian::ValueCountMatchSpy prices(internal::kPriceBucketSlot);
-    enquire.add_matchspy(&top_categories);
-    enquire.add_matchspy(&brands);
-    enquire.add_matchspy(&prices);
-    const bool want_children =
-        category != nullptr && category_depth + 1 < internal::kMaxCategoryDepth;
-    Xapian::ValueCountMatchSpy children(want_children ? internal::CategorySlot(category_depth + 1)
-                                                      : internal::CategorySlot(0));
-    if (want_children) enquire.add_matchspy(&children);
+    if (from_slots) {
+      enquire.add_matchspy(&top_categories);
+      if (children_depth >= 0) enquire.add_matchspy(&children);
+      enquire.add_matchspy(&brands);
+      enquire.add_matchspy(&prices);
+    } else {
+      enquire.add_matchspy(&facet_spy);
+    }
 
     // check_at_least = every document: the matcher visits the whole match
     // set, so the total is exact and the spies see every match.
@@ -183,11 +220,16 @@ struct SearchIndex::Query {
       out.items.push_back(std::move(hit));
     }
 
+    const size_t brand_limit = static_cast<size_t>(options.brand_facet_size);
+    if (!from_slots) {
+      out.facets =
+          index.tables_->ToFacets(facet_spy.tally(), brand_limit, options.price_bucket_bounds);
+      return;
+    }
     out.facets = Facets();
     AddCategoryCounts(top_categories, out.facets.category);
-    if (want_children) AddCategoryCounts(children, out.facets.category);
-    const size_t brand_count = static_cast<size_t>(index.options_.brand_facet_size);
-    for (auto it = brands.top_values_begin(brand_count); it != brands.top_values_end(brand_count);
+    if (children_depth >= 0) AddCategoryCounts(children, out.facets.category);
+    for (auto it = brands.top_values_begin(brand_limit); it != brands.top_values_end(brand_limit);
          ++it) {
       out.facets.brand.push_back({*it, static_cast<int64_t>(it.get_termfreq())});
     }
@@ -195,7 +237,7 @@ struct SearchIndex::Query {
                      [](const BrandCount& a, const BrandCount& b) {
                        return a.count != b.count ? a.count > b.count : a.name < b.name;
                      });
-    const auto& bounds = index.options_.price_bucket_bounds;
+    const auto& bounds = options.price_bucket_bounds;
     for (auto it = prices.values_begin(); it != prices.values_end(); ++it) {
       size_t bucket = static_cast<size_t>(std::stoi(*it));
       PriceBucketCount count;
@@ -223,6 +265,18 @@ struct SearchIndex::Query {
   }
 };
 
+void SearchIndex::BrowseCatalog(const SearchRequest& request, SearchResult& out) const {
+  const std::vector<uint32_t>& order = tables_->BrowseOrder(request.sort);
+  const auto& products = catalog_->products();
+  const size_t first = static_cast<size_t>(request.page - 1) * static_cast<size_t>(request.per_page);
+  for (size_t i = first; i < order.size() && i < first + static_cast<size_t>(request.per_page); ++i) {
+    const catalog::Product& product = products[order[i]];
+    out.items.push_back({product.id, 0.0, HtmlEscape(product.title)});
+  }
+  out.total = static_cast<int64_t>(order.size());
+  out.facets = catalog_facets_;
+}
+
 Result<SearchResult> SearchIndex::Search(const SearchRequest& request) const {
   ATELIER_RETURN_IF_ERROR(ValidateRequest(request, options_));
   const catalog::Category* category = nullptr;
@@ -238,6 +292,12 @@ Result<SearchResult> SearchIndex::Search(const SearchRequest& request) const {
   SearchResult result;
   result.page = request.page;
   result.per_page = request.per_page;
+  const bool filtered = category != nullptr || !request.brands.empty() || request.min_price ||
+                        request.max_price;
+  if (!filtered && Trim(request.query).empty()) {
+    BrowseCatalog(request, result);
+    return result;
+  }
   try {
     auto lease = readers_->Acquire();
     Query q{*this, request, lease.db(), Xapian::Stem("english"), Xapian::Query(), category,
@@ -246,7 +306,7 @@ Result<SearchResult> SearchIndex::Search(const SearchRequest& request) const {
 
     const std::string lowered = internal::LowerUtf8(request.query);
     if (Trim(lowered).empty()) {
-      q.Run(Xapian::Query::MatchAll, result);
+      q.Run(Xapian::Query::MatchAll, true, result);
       return result;
     }
 
@@ -267,12 +327,12 @@ Result<SearchResult> SearchIndex::Search(const SearchRequest& request) const {
       suggestion = std::string(Trim(internal::ReplaceWords(lowered, words, corrections)));
     }
 
-    q.Run(q.Parse(lowered, Xapian::Query::OP_AND), result);
+    q.Run(q.Parse(lowered, Xapian::Query::OP_AND), false, result);
     if (!suggestion.empty() && result.total < options_.correction_threshold) {
       SearchResult corrected;
       corrected.page = request.page;
       corrected.per_page = request.per_page;
-      q.Run(q.Parse(suggestion, Xapian::Query::OP_AND), corrected);
+      q.Run(q.Parse(suggestion, Xapian::Query::OP_AND), false, corrected);
       if (corrected.total > result.total) {
         result = std::move(corrected);
         result.corrected = true;
@@ -280,7 +340,7 @@ Result<SearchResult> SearchIndex::Search(const SearchRequest& request) const {
       }
     }
     if (result.total == 0 && words.size() > 1) {
-      q.Run(q.Parse(text, Xapian::Query::OP_OR), result);
+      q.Run(q.Parse(text, Xapian::Query::OP_OR), false, result);
       result.relaxed = result.total > 0;
     }
     if (!suggestion.empty()) result.suggestion = std::move(suggestion);

@@ -297,8 +297,8 @@ void ExpectSameFacets(const Facets& got, const Facets& want, const std::string& 
   }
 }
 
-TEST_F(SearchIndexTest, CountsFacetsOverTheWholeMatchSet) {
-  std::vector<SearchRequest> requests = {
+std::vector<SearchRequest> FacetRequests() {
+  return {
       {},
       {.query = "controller"},
       {.query = "wireless", .per_page = 2},
@@ -306,15 +306,67 @@ TEST_F(SearchIndexTest, CountsFacetsOverTheWholeMatchSet) {
       {.category = "video-games-accessories"},
       {.query = "dog", .max_price = 6000},
       {.query = "shoe", .brands = {"Nike", "Brooks"}},
+      {.query = "playstaton controler"},
   };
+}
+
+TEST_F(SearchIndexTest, CountsFacetsOverTheWholeMatchSet) {
   Options defaults;
-  for (const SearchRequest& request : requests) {
+  for (const SearchRequest& request : FacetRequests()) {
     const std::string label = "q='" + request.query + "' category=" + request.category;
     SearchResult r = Run(request);
     auto matches = AllMatches(request);
     EXPECT_EQ(r.total, static_cast<int64_t>(matches.size())) << label;
     ExpectSameFacets(r.facets, BruteForceFacets(catalog(), matches, request, defaults), label);
   }
+}
+
+TEST_F(SearchIndexTest, CountsTheSameFacetsFromValueSlots) {
+  auto slots = SearchIndex::Build(index().catalog(), {.facets_from_value_slots = true});
+  ASSERT_TRUE(slots.ok()) << slots.error().ToString();
+  for (const SearchRequest& request : FacetRequests()) {
+    auto r = (*slots)->Search(request);
+    ASSERT_TRUE(r.ok());
+    ExpectSameFacets(r->facets, Run(request).facets, "q='" + request.query + "'");
+  }
+}
+
+TEST_F(SearchIndexTest, BrowsesTheWholeCatalogLikeTheMatcher) {
+  // No words and no filters is answered from precomputed tables; a filter
+  // that every product passes (min_price 0) goes through Xapian's matcher.
+  for (SortOrder sort : {SortOrder::kRelevance, SortOrder::kPriceAsc, SortOrder::kPriceDesc,
+                         SortOrder::kNewest}) {
+    for (int page = 1; page <= 3; ++page) {
+      SearchRequest plain{.sort = sort, .page = page, .per_page = 20};
+      SearchRequest filtered = plain;
+      filtered.min_price = 0;
+      SearchResult a = Run(plain), b = Run(filtered);
+      const std::string label = std::string(SortOrderName(sort)) + " page " + std::to_string(page);
+      EXPECT_EQ(a.total, b.total) << label;
+      ASSERT_EQ(a.items.size(), b.items.size()) << label;
+      for (size_t i = 0; i < a.items.size(); ++i) {
+        EXPECT_EQ(a.items[i].product_id, b.items[i].product_id) << label << " item " << i;
+        EXPECT_EQ(a.items[i].highlighted_title, b.items[i].highlighted_title) << label;
+      }
+      ExpectSameFacets(a.facets, b.facets, label);
+    }
+  }
+}
+
+TEST_F(SearchIndexTest, EscapesTitlesForHtml) {
+  SearchResult r = Run("sim kit");
+  ASSERT_EQ(r.total, 1);
+  EXPECT_EQ(r.items[0].highlighted_title,
+            "AT&amp;T Prepaid <mark>SIM</mark> <mark>Kit</mark> &lt;5G&gt;");
+  SearchRequest browse{.sort = SortOrder::kPriceAsc, .per_page = 100};
+  bool found = false;
+  for (const SearchHit& hit : Run(browse).items) {
+    if (hit.product_id == 606) {
+      EXPECT_EQ(hit.highlighted_title, "AT&amp;T Prepaid SIM Kit &lt;5G&gt;");
+      found = true;
+    }
+  }
+  EXPECT_TRUE(found);
 }
 
 TEST_F(SearchIndexTest, ListsTheChosenCategorysChildren) {

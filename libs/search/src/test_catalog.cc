@@ -201,6 +201,8 @@ std::shared_ptr<const catalog::CatalogSnapshot> TestCatalog() {
         "Google AI phone with the best Pixel camera yet.", {{"storage_gb", 128.0}}),
       P(605, "ANKER-PWR", "Anker USB-C Charging Station, 7-in-1", "Anker", 17, 4999, t + 59 * day,
         "Desktop charging station for phones, tablets and laptops."),
+      P(606, "ATT-SIM", "AT&T Prepaid SIM Kit <5G>", "AT&T", 17, 999, t + 60 * day,
+        "Nano, micro and standard SIM for unlocked phones."),
   };
   return catalog::CatalogSnapshot::Build(std::move(d), 7);
 }

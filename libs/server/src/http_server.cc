@@ -1,7 +1,10 @@
 #include "atelier/server/http_server.h"
 
-#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
@@ -11,7 +14,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -59,14 +61,52 @@ void AppendJsonString(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
+// Appends log lines to a buffer written to stderr in blocks (when 16 KiB
+// gather, and on flush) instead of one write(2) per request.
+class BufferedStderrSink : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  ~BufferedStderrSink() override { WriteOut(); }
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    spdlog::memory_buf_t formatted;
+    formatter_->format(msg, formatted);
+    buffer_.append(formatted.data(), formatted.size());
+    if (buffer_.size() >= kBlock) WriteOut();
+  }
+  void flush_() override { WriteOut(); }
+
+ private:
+  static constexpr size_t kBlock = 16 << 10;
+
+  void WriteOut() {
+    size_t done = 0;
+    while (done < buffer_.size()) {
+      ssize_t n = ::write(STDERR_FILENO, buffer_.data() + done, buffer_.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;  // stderr is gone; drop the lines
+      done += static_cast<size_t>(n);
+    }
+    buffer_.clear();
+  }
+
+  std::string buffer_;
+};
+
+// The "access" logger, shared by every server in the process.
 std::shared_ptr<spdlog::logger> AccessLogger() {
   static std::mutex mu;
   std::lock_guard lock(mu);
   if (auto existing = spdlog::get("access")) return existing;
-  auto logger = spdlog::stderr_logger_mt("access");
+  auto logger = std::make_shared<spdlog::logger>("access", std::make_shared<BufferedStderrSink>());
   logger->set_pattern("%v");
+  logger->flush_on(spdlog::level::warn);
+  spdlog::register_logger(logger);
   return logger;
 }
+
+// How often buffered access-log lines are written out.
+constexpr std::chrono::milliseconds kAccessLogFlush{250};
 
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
@@ -80,7 +120,8 @@ class HttpServer::Impl {
       : options_(std::move(options)),
         router_(router),
         metrics_(metrics),
-        acceptor_(asio::make_strand(ioc_)),
+        listener_(1),
+        acceptor_(listener_),
         access_log_(options_.access_log ? AccessLogger() : nullptr) {}
 
   Status Start();
@@ -110,14 +151,25 @@ class HttpServer::Impl {
   }
 
  private:
+  // One io_context per worker thread, each run by that thread alone: a
+  // connection lives on one worker for its whole life, so handing work
+  // between threads (and the futex wake-ups it costs) never happens on the
+  // request path. The listener context (accepting, signals, log flushing)
+  // has its own thread, so a slow handler never delays accepting.
+  struct Worker {
+    asio::io_context ioc{1};
+    asio::executor_work_guard<asio::io_context::executor_type> work{ioc.get_executor()};
+  };
+
   void DoAccept();
   void OnAccept(beast::error_code ec, tcp::socket socket);
+  void ScheduleLogFlush();
 
   const HttpServerOptions options_;
   const Router& router_;
   Metrics& metrics_;
 
-  // Declared before ioc_ so that sessions destroyed with the io_context can
+  // Declared before the io_contexts so that sessions destroyed with them can
   // still unregister themselves.
   std::mutex mu_;
   std::condition_variable cv_;
@@ -127,18 +179,20 @@ class HttpServer::Impl {
   bool stopped_ = false;                                           // guarded by mu_
   std::atomic<bool> stopping_{false};
 
-  asio::io_context ioc_;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  size_t next_worker_ = 0;  // used by the listener thread only
+  asio::io_context listener_;
   tcp::acceptor acceptor_;
   std::optional<asio::signal_set> signals_;
   std::optional<asio::steady_timer> accept_retry_;
+  std::optional<asio::steady_timer> log_flush_;
   std::vector<std::thread> threads_;
   uint16_t port_ = 0;
   std::shared_ptr<spdlog::logger> access_log_;
 };
 
 // One connection: reads requests one after another (keep-alive), answers
-// each through the router. All of its work runs on its strand.
+// each through the router. All of its work runs on its worker's thread.
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, HttpServer::Impl& server) : stream_(std::move(socket)), server_(server) {
@@ -377,7 +431,7 @@ Status HttpServer::Impl::Start() {
     if (started_) return Error::Internal("the server was already started");
   }
   beast::error_code ec;
-  tcp::resolver resolver(ioc_);
+  tcp::resolver resolver(listener_);
   auto results = resolver.resolve(options_.host, std::to_string(options_.port),
                                   tcp::resolver::numeric_service | tcp::resolver::passive, ec);
   if (ec || results.empty()) {
@@ -406,35 +460,46 @@ Status HttpServer::Impl::Start() {
     std::lock_guard lock(mu_);
     started_ = true;
   }
-  work_.emplace(ioc_.get_executor());
   if (options_.handle_signals) {
-    signals_.emplace(ioc_, SIGINT, SIGTERM);
+    signals_.emplace(listener_, SIGINT, SIGTERM);
     signals_->async_wait([this](beast::error_code ec, int signal) {
       if (ec) return;
       spdlog::info("signal {} received: shutting down gracefully", signal);
       BeginShutdown();
     });
   }
-  DoAccept();
   int threads = options_.threads > 0 ? options_.threads : static_cast<int>(std::thread::hardware_concurrency());
   if (threads < 1) threads = 1;
-  for (int i = 0; i < threads; ++i) {
-    threads_.emplace_back([this] {
-      for (;;) {
-        try {
-          ioc_.run();
-          return;
-        } catch (const std::exception& e) {
-          spdlog::error("server thread caught: {}", e.what());
-        }
+  for (int i = 0; i < threads; ++i) workers_.push_back(std::make_unique<Worker>());
+  if (access_log_) ScheduleLogFlush();
+  DoAccept();
+  auto run = [](asio::io_context& ioc) {
+    for (;;) {
+      try {
+        ioc.run();
+        return;
+      } catch (const std::exception& e) {
+        spdlog::error("server thread caught: {}", e.what());
       }
-    });
-  }
+    }
+  };
+  for (auto& worker : workers_) threads_.emplace_back(run, std::ref(worker->ioc));
+  threads_.emplace_back(run, std::ref(listener_));
   return Ok();
 }
 
+void HttpServer::Impl::ScheduleLogFlush() {
+  if (!log_flush_) log_flush_.emplace(listener_);
+  log_flush_->expires_after(kAccessLogFlush);
+  log_flush_->async_wait([this](beast::error_code ec) {
+    access_log_->flush();
+    if (!ec && !stopping()) ScheduleLogFlush();
+  });
+}
+
 void HttpServer::Impl::DoAccept() {
-  acceptor_.async_accept(asio::make_strand(ioc_), beast::bind_front_handler(&Impl::OnAccept, this));
+  Worker& worker = *workers_[next_worker_++ % workers_.size()];
+  acceptor_.async_accept(worker.ioc.get_executor(), beast::bind_front_handler(&Impl::OnAccept, this));
 }
 
 void HttpServer::Impl::OnAccept(beast::error_code ec, tcp::socket socket) {
@@ -475,6 +540,7 @@ void HttpServer::Impl::BeginShutdown() {
     beast::error_code ignored;
     acceptor_.close(ignored);
     if (accept_retry_) accept_retry_->cancel();
+    if (log_flush_) log_flush_->cancel();
     if (signals_) signals_->cancel(ignored);
   });
   for (auto& s : live) s->OnShutdown();
@@ -487,10 +553,11 @@ void HttpServer::Impl::Wait() {
   cv_.wait_for(lock, options_.drain_timeout, [this] { return sessions_.empty(); });
   stopped_ = true;
   lock.unlock();
-  work_.reset();
-  ioc_.stop();
+  for (auto& worker : workers_) worker->ioc.stop();
+  listener_.stop();
   for (auto& t : threads_) t.join();
   threads_.clear();
+  if (access_log_) access_log_->flush();
 }
 
 HttpServer::HttpServer(HttpServerOptions options, const Router& router, Metrics& metrics)

@@ -2,10 +2,9 @@
 // The JSON text forms of a product's attributes and images, as stored in
 // products.attributes / products.images and read by the JSON Lines import.
 
+#include <boost/json.hpp>
 #include <string>
 #include <vector>
-
-#include <boost/json.hpp>
 
 #include "atelier/catalog/types.h"
 #include "atelier/core/result.h"

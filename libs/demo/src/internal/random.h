@@ -31,7 +31,9 @@ class Random {
     return static_cast<uint64_t>((static_cast<unsigned __int128>(Next()) * n) >> 64);
   }
   // Uniform in [lo, hi].
-  int64_t Between(int64_t lo, int64_t hi) { return lo + static_cast<int64_t>(Below(static_cast<uint64_t>(hi - lo + 1))); }
+  int64_t Between(int64_t lo, int64_t hi) {
+    return lo + static_cast<int64_t>(Below(static_cast<uint64_t>(hi - lo + 1)));
+  }
   // Uniform in [0, 1).
   double Unit() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
   bool Chance(double p) { return Unit() < p; }
@@ -72,8 +74,10 @@ class Zipf {
     size_t lo = 0, hi = cdf_.size() - 1;
     while (lo < hi) {
       size_t mid = (lo + hi) / 2;
-      if (cdf_[mid] < u) lo = mid + 1;
-      else hi = mid;
+      if (cdf_[mid] < u)
+        lo = mid + 1;
+      else
+        hi = mid;
     }
     return lo;
   }

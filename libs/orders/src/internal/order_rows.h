@@ -12,7 +12,7 @@ namespace atelier::orders::internal {
 Result<Order> LoadOrder(store::Session& s, int64_t order_id);
 
 // Appends an order_events row.
-Status AddOrderEvent(store::Session& s, int64_t order_id, OrderStatus status, int64_t at, std::string_view actor,
-                     std::string_view note);
+Status AddOrderEvent(store::Session& s, int64_t order_id, OrderStatus status, int64_t at,
+                     std::string_view actor, std::string_view note);
 
 }  // namespace atelier::orders::internal

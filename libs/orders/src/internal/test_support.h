@@ -19,7 +19,11 @@
 #include "atelier/catalog/snapshot.h"
 #include "atelier/core/clock.h"
 #include "atelier/orders/accounts.h"
+#include "atelier/orders/carts.h"
+#include "atelier/orders/checkout.h"
+#include "atelier/orders/orders.h"
 #include "atelier/orders/pricer.h"
+#include "atelier/orders/schedule.h"
 #include "atelier/orders/types.h"
 #include "atelier/store/database.h"
 
@@ -85,10 +89,10 @@ inline AccountsOptions FastAccounts(Clock clock) {
   return o;
 }
 
-#define ASSERT_OK(expr)                                                     \
-  do {                                                                      \
-    auto _r = (expr);                                                       \
-    ASSERT_TRUE(_r.ok()) << #expr << ": " << _r.error().ToString();         \
+#define ASSERT_OK(expr)                                             \
+  do {                                                              \
+    auto _r = (expr);                                               \
+    ASSERT_TRUE(_r.ok()) << #expr << ": " << _r.error().ToString(); \
   } while (0)
 
 template <typename T>
@@ -134,10 +138,11 @@ class Shop {
     int64_t id = 0;
     MustOk(db_.Transact([&](store::Session& s) -> Status {
       ATELIER_ASSIGN_OR_RETURN(
-          auto rows, s.Query("INSERT INTO products (sku, title, category_id, price_amount, currency, model_id, "
-                             "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, 0) RETURNING id",
-                             {sku, "Title of " + sku, category_id_, price, currency,
-                              model_id.empty() ? store::Value() : store::Value(model_id)}));
+          auto rows,
+          s.Query("INSERT INTO products (sku, title, category_id, price_amount, currency, model_id, "
+                  "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, 0) RETURNING id",
+                  {sku, "Title of " + sku, category_id_, price, currency,
+                   model_id.empty() ? store::Value() : store::Value(model_id)}));
       id = rows.at(0).Int(0);
       return Ok();
     }));
@@ -152,12 +157,14 @@ class Shop {
     return id;
   }
 
-  int64_t AddStock(int64_t product_id, int64_t location_id, int64_t quantity, const std::string& configuration = "") {
+  int64_t AddStock(int64_t product_id, int64_t location_id, int64_t quantity,
+                   const std::string& configuration = "") {
     int64_t id = 0;
     MustOk(db_.Transact([&](store::Session& s) -> Status {
-      ATELIER_ASSIGN_OR_RETURN(auto rows, s.Query("INSERT INTO stock_units (product_id, location_id, configuration, "
-                                                  "quantity, updated_at) VALUES (?, ?, ?, ?, 0) RETURNING id",
-                                                  {product_id, location_id, configuration, quantity}));
+      ATELIER_ASSIGN_OR_RETURN(auto rows,
+                               s.Query("INSERT INTO stock_units (product_id, location_id, configuration, "
+                                       "quantity, updated_at) VALUES (?, ?, ?, ?, 0) RETURNING id",
+                                       {product_id, location_id, configuration, quantity}));
       id = rows.at(0).Int(0);
       return Ok();
     }));
@@ -197,7 +204,7 @@ class Shop {
   catalog::CatalogData data_;
   std::mutex mu_;
   std::shared_ptr<const catalog::CatalogSnapshot> snapshot_;  // guarded by mu_
-  size_t snapshot_products_ = 0;                             // guarded by mu_
+  size_t snapshot_products_ = 0;                              // guarded by mu_
 };
 
 // A configurator stand-in: options with labelled values and price deltas;
@@ -256,13 +263,14 @@ class FakePricer : public ConfigurationPricer {
     return m;
   }
 
-  Result<PricedConfiguration> Price(std::string_view model_id, int model_version, const Selections& selections,
+  Result<PricedConfiguration> Price(std::string_view model_id, int model_version,
+                                    const Selections& selections,
                                     const Personalization& personalization) override {
     ++price_calls_;
     auto it = models_.find(std::string(model_id));
     if (it == models_.end() || it->second.version != model_version) {
-      return Error::NotFound("no model '" + std::string(model_id) + "' version " + std::to_string(model_version),
-                             "model_id");
+      return Error::NotFound(
+          "no model '" + std::string(model_id) + "' version " + std::to_string(model_version), "model_id");
     }
     const Model& m = it->second;
     int64_t price = m.base_price;
@@ -289,14 +297,16 @@ class FakePricer : public ConfigurationPricer {
     for (const auto& [a, b] : m.excludes) {
       auto sa = selections.find(a.first);
       auto sb = selections.find(b.first);
-      if (sa != selections.end() && sb != selections.end() && sa->second == a.second && sb->second == b.second) {
+      if (sa != selections.end() && sb != selections.end() && sa->second == a.second &&
+          sb->second == b.second) {
         return Error::InvalidArgument(a.first + " " + a.second + " excludes " + b.first + " " + b.second,
                                       "selections." + b.first);
       }
     }
     for (const auto& [field, text] : personalization) {
       if (field != "engraving") {
-        return Error::InvalidArgument("unknown personalization field '" + field + "'", "personalization." + field);
+        return Error::InvalidArgument("unknown personalization field '" + field + "'",
+                                      "personalization." + field);
       }
       if (text.size() > 20) {
         return Error::InvalidArgument("engraving is longer than 20 characters", "personalization.engraving");
@@ -325,6 +335,33 @@ class FakePricer : public ConfigurationPricer {
  private:
   std::map<std::string, Model> models_;  // set up before concurrent use
   std::atomic<int64_t> price_calls_{0};
+};
+
+// A red sport SUV with the tow package: valid, 3,470,000 minor units.
+inline ConfiguredItem RedSuv() {
+  return ConfiguredItem{"suv", 3, {{"colour", "red"}, {"trim", "sport"}, {"tow", "yes"}}, {}, 0};
+}
+
+// The whole buying flow over one in-memory store, with the demo SUV model,
+// a fixed clock, transit default 7 days and a 60-day quote horizon. Test
+// fixtures inherit it.
+class BuyingWorld {
+ protected:
+  BuyingWorld() { pricer.AddModel(FakePricer::Suv()); }
+
+  int64_t RegisterShopper(const std::string& email, const std::string& region = "us-east") {
+    return Must(accounts.Register({email, "correct horse battery", Role::kShopper, region})).id;
+  }
+
+  FakeClock clock;
+  std::unique_ptr<store::Database> db = OpenMemoryDb();
+  Shop shop{*db};
+  FakePricer pricer;
+  Accounts accounts{*db, FastAccounts(clock.AsClock())};
+  Carts carts{*db, [this] { return shop.Snapshot(); }, pricer, CartsOptions{99, 100, clock.AsClock()}};
+  Scheduler scheduler{*db, ScheduleOptions{60, 7}};
+  Checkout checkout{*db, pricer, scheduler, CheckoutOptions{clock.AsClock()}};
+  OrderBook book{*db, scheduler, OrderBookOptions{100, clock.AsClock()}};
 };
 
 }  // namespace atelier::orders::testing

@@ -66,10 +66,10 @@ struct RowError {
 };
 
 struct ImportReport {
-  int64_t rows = 0;        // data rows read (header and blank lines excluded)
-  int64_t imported = 0;    // products written to the store
-  int64_t bad_rows = 0;    // rows with an error
-  std::vector<RowError> errors;  // the first max_reported_errors bad rows, in file order
+  int64_t rows = 0;                          // data rows read (header and blank lines excluded)
+  int64_t imported = 0;                      // products written to the store
+  int64_t bad_rows = 0;                      // rows with an error
+  std::vector<RowError> errors;              // the first max_reported_errors bad rows, in file order
   std::vector<std::string> ignored_columns;  // unknown CSV columns / JSON fields seen
   // False when the file was rejected because of bad rows (skip_bad not set):
   // nothing was written.

@@ -34,7 +34,10 @@ struct WalkOptions {
 };
 
 struct WalkResult {
-  LatencyStats latency;  // one sample per valid-domain computation
+  LatencyStats latency;  // wall clock, one sample per valid-domain computation
+  // The same steps in thread CPU time: excludes time the OS gave to other
+  // processes (on a loaded shared machine wall-clock p99 shows preemption).
+  LatencyStats cpu_latency;
   int64_t picks = 0;
   int64_t verify_failures = 0;  // shown values that did not complete (must be 0)
 };
@@ -62,7 +65,8 @@ Result<std::vector<int>> LoadFolds(const std::string& path, size_t rows);
 
 struct ReplayResult {
   int64_t cars = 0;
-  LatencyStats latency;
+  LatencyStats latency;      // wall clock
+  LatencyStats cpu_latency;  // thread CPU time
   int64_t not_offered = 0;  // sold values not shown at their step (must be 0)
   // Next-choice precision over the 10 folds (when folds are given): at each
   // step the top-ranked offered value (most frequent among training sales

@@ -13,9 +13,8 @@
 // Sessions: a session id is 256 random bits (shown to the client once, as
 // the cookie value, base64url), stored only as its SHA-256 (libsodium
 // crypto_hash_sha256; a fast hash suffices for 256 random bits), so a leaked
-// table yields no usable cookies. Each login
-// creates a new id (no fixation); logout deletes it; it expires
-// `session_ttl_seconds` after login. Each session has its own CSRF token
+// table yields no usable cookies. Each login creates a new id (no fixation);
+// logout deletes it; it expires `session_ttl_seconds` after login. Each session has its own CSRF token
 // (also 256 random bits), which cookie-authenticated writes must echo in a
 // header; it is not a credential on its own and is stored in clear.
 //
@@ -43,12 +42,17 @@
 
 namespace atelier::orders {
 
+// libsodium's crypto_pwhash_OPSLIMIT_INTERACTIVE and MEMLIMIT_INTERACTIVE
+// for argon2id (accounts.cc checks they still are).
+inline constexpr uint64_t kInteractiveOpslimit = 2;
+inline constexpr size_t kInteractiveMemlimit = size_t{64} << 20;
+
 struct AccountsOptions {
   // argon2id cost (libsodium units). Defaults: crypto_pwhash_OPSLIMIT_INTERACTIVE
   // and crypto_pwhash_MEMLIMIT_INTERACTIVE (see the file comment). Tests may
   // lower them to crypto_pwhash_*_MIN; never do so in production.
-  uint64_t pwhash_opslimit = 2;
-  size_t pwhash_memlimit = 67108864;
+  uint64_t pwhash_opslimit = kInteractiveOpslimit;
+  size_t pwhash_memlimit = kInteractiveMemlimit;
   // Password policy: length in bytes, inclusive.
   size_t min_password_length = 10;
   size_t max_password_length = 256;
@@ -65,7 +69,7 @@ struct Account {
   int64_t id = 0;
   std::string email;  // lower-cased
   Role role = Role::kShopper;
-  std::string region;  // shipping region ("us-east"); "" when unknown
+  std::string region;      // shipping region ("us-east"); "" when unknown
   int64_t created_at = 0;  // unix seconds
 };
 
@@ -113,7 +117,9 @@ struct RegisterRequest {
 
 class Accounts {
  public:
-  // REQUIRES: `db` outlives this object.
+  // REQUIRES: `db` outlives this object. Hashes one random password with the
+  // configured cost (for equal-time answers to unknown emails), so
+  // construction takes as long as one login.
   Accounts(store::Database& db, AccountsOptions options = {});
 
   // Creates an account. Errors: kInvalidArgument (field "email") for an
@@ -127,8 +133,7 @@ class Accounts {
   // wrong password (the same message for both); kUnavailable (field
   // "login") when the (email, IP) bucket is empty, with the wait in the
   // message.
-  Result<LoginResult> Login(std::string_view email, std::string_view password,
-                            std::string_view client_ip);
+  Result<LoginResult> Login(std::string_view email, std::string_view password, std::string_view client_ip);
 
   // The session behind a cookie value. Errors: kUnauthorized when unknown,
   // logged out or expired.

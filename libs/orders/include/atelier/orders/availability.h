@@ -39,6 +39,7 @@
 
 #include "atelier/core/money.h"
 #include "atelier/core/result.h"
+#include "atelier/orders/carts.h"
 #include "atelier/orders/pricer.h"
 #include "atelier/orders/schedule.h"
 #include "atelier/orders/types.h"
@@ -118,6 +119,13 @@ class AvailabilityFinder {
   // unknown model; kInvalidArgument (field "selections.<option>") for an
   // option or value the model does not have.
   Result<Availability> Find(const AvailabilityRequest& request);
+
+  // "The same, but in red" from a unit in stock (the configure handler's
+  // `from_stock_unit`): the unit's model and configuration, with
+  // `model_version` as given by the caller (stock carries no version).
+  // Errors: kNotFound (field "stock_unit_id") for an unknown unit or one
+  // that is not a configured product.
+  Result<ConfiguredItem> ConfigurationOfStockUnit(int64_t stock_unit_id, int model_version);
 
   // Merchant-set weight of an option in the distance. Errors:
   // kInvalidArgument (field "weight") for a negative or non-finite weight.

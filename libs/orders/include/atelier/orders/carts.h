@@ -65,8 +65,8 @@ struct ConfiguredItem {
 struct CartLine {
   int64_t item_id = 0;
   CartItemKind kind = CartItemKind::kProduct;
-  std::string sku;    // kProduct
-  std::string title;  // product title, or model id for configured items
+  std::string sku;            // kProduct
+  std::string title;          // product title, or model id for configured items
   ConfiguredItem configured;  // kConfigured
   int64_t quantity = 0;
   Money unit_price;
@@ -80,7 +80,7 @@ struct CartLine {
 struct CartView {
   int64_t cart_id = 0;  // 0 when the owner has no cart yet (an empty cart)
   std::vector<CartLine> lines;
-  Money subtotal;       // of the lines without a problem
+  Money subtotal;  // of the lines without a problem
   int64_t item_count = 0;
 };
 

@@ -70,7 +70,8 @@ struct CheckoutOptions {
 class Checkout {
  public:
   // REQUIRES: `db`, `pricer` and `scheduler` outlive this object.
-  Checkout(store::Database& db, ConfigurationPricer& pricer, Scheduler& scheduler, CheckoutOptions options = {});
+  Checkout(store::Database& db, ConfigurationPricer& pricer, Scheduler& scheduler,
+           CheckoutOptions options = {});
 
   // Places the order. Errors:
   //   kInvalidArgument (field "idempotency_key") for a missing or malformed

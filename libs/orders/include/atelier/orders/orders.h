@@ -44,23 +44,23 @@ const char* FulfilmentName(Fulfilment f);  // "stock", "build_to_order"
 struct OrderLine {
   int line_no = 0;
   CartItemKind kind = CartItemKind::kProduct;
-  std::string sku;               // kProduct
-  ConfiguredItem configured;     // kConfigured
+  std::string sku;            // kProduct
+  ConfiguredItem configured;  // kConfigured
   int64_t quantity = 0;
   Money unit_price;
   Money line_total;
   Fulfilment source = Fulfilment::kStock;
-  int64_t stock_unit_id = 0;     // source kStock: the unit it was taken from
-  int64_t location_id = 0;       // ships from (stock location or plant)
+  int64_t stock_unit_id = 0;  // source kStock: the unit it was taken from
+  int64_t location_id = 0;    // ships from (stock location or plant)
   std::string location_code;
-  std::string product_line;      // build to order
-  int64_t build_day = 0;         // build to order: the booked plant slot
+  std::string product_line;  // build to order
+  int64_t build_day = 0;     // build to order: the booked plant slot
   int64_t delivery_day = 0;
 };
 
 struct OrderEvent {
   OrderStatus status = OrderStatus::kPlaced;
-  int64_t at = 0;  // unix seconds
+  int64_t at = 0;     // unix seconds
   std::string actor;  // "shopper:12", "merchant:<key name>", ...
   std::string note;
 };
@@ -103,6 +103,13 @@ class OrderBook {
   // kInvalidArgument (field "page"/"per_page").
   Result<OrderPage> ListOrders(int64_t account_id, int page, int per_page);
 
+  // "The same, but in red": the configuration of line `line_no` (from 1) of
+  // the shopper's own order, to start a new configuration from (the
+  // configure handler's `from_order`). The stock unit pin is cleared.
+  // Errors: kNotFound for another shopper's order or a missing line;
+  // kInvalidArgument (field "line_no") for a line that is not configured.
+  Result<ConfiguredItem> ConfigurationFromOrder(int64_t account_id, int64_t order_id, int line_no);
+
   // Merchant views (behind an API key with the `orders` scope).
   Result<Order> GetOrderForMerchant(int64_t order_id);
   Result<OrderPage> ListByStatus(OrderStatus status, int page, int per_page);
@@ -120,7 +127,8 @@ class OrderBook {
   Result<Order> CancelForShopper(int64_t account_id, int64_t order_id);
 
  private:
-  Result<Order> CancelImpl(int64_t order_id, int64_t account_id, std::string_view actor, std::string_view note);
+  Result<Order> CancelImpl(int64_t order_id, int64_t account_id, std::string_view actor,
+                           std::string_view note);
   Result<OrderPage> List(const std::string& where, const store::Value& filter, int page, int per_page);
 
   store::Database& db_;

@@ -50,9 +50,9 @@ struct DeliveryQuote {
   int64_t plant_id = 0;
   std::string plant_code;
   std::string product_line;
-  int64_t build_day = 0;     // day the plant builds it (slot booked on this day)
+  int64_t build_day = 0;  // day the plant builds it (slot booked on this day)
   int transit_days = 0;
-  int64_t delivery_day = 0;  // build_day + transit_days
+  int64_t delivery_day = 0;   // build_day + transit_days
   std::string delivery_date;  // "2026-12-04"
 };
 

@@ -23,8 +23,12 @@
 //    query matches fewer than Options::correction_threshold products the
 //    corrected query is run instead (`corrected`);
 //  - filters (category subtree, brands, price range) are boolean terms and
-//    value ranges; facets are counted by Xapian ValueCountMatchSpy over the
-//    whole match set; totals are exact (the matcher checks every match).
+//    value ranges; facets are counted over the whole match set by a Xapian
+//    MatchSpy reading per-document facet codes held in memory (or, with
+//    Options::facets_from_value_slots, by ValueCountMatchSpy on value
+//    slots); totals are exact (the matcher checks every match);
+//  - a browse of the whole catalog (no words, no filters) is answered from
+//    counts and orders computed at build time, without a matcher run.
 //
 // Thread-safety: Search() is safe to call concurrently. A Xapian::Database
 // handle is not, so each call borrows a read handle on the same on-disk
@@ -40,6 +44,9 @@
 #include "atelier/search/types.h"
 
 namespace atelier::search {
+namespace internal {
+class DocumentTables;
+}  // namespace internal
 
 struct FieldWeights {
   // wdf increment per occurrence of a word in each field.
@@ -72,6 +79,11 @@ struct Options {
   std::vector<int64_t> price_bucket_bounds = {1000, 2500, 5000, 10000, 25000, 50000, 100000};
   // Brands listed in the brand facet.
   int brand_facet_size = 10;
+  // Count facets with Xapian ValueCountMatchSpy on the value slots instead of
+  // the in-memory per-document tables (the slots are written either way, for
+  // tools and remote shards). Several times slower per match; see
+  // BENCHMARKS.md.
+  bool facets_from_value_slots = false;
   // Run the spelling-corrected query when the original matched fewer products.
   int64_t correction_threshold = 3;
   // Deepest page reachable: (page - 1) * per_page + per_page may not exceed it.
@@ -112,12 +124,16 @@ class SearchIndex {
   struct Query;
 
   SearchIndex() = default;
+  // A search without words or filters: every product, from tables_.
+  void BrowseCatalog(const SearchRequest& request, SearchResult& out) const;
 
   std::shared_ptr<const catalog::CatalogSnapshot> catalog_;
   Options options_;
   std::string directory_;
   bool owns_directory_ = false;
   std::unique_ptr<ReaderPool> readers_;
+  std::unique_ptr<const internal::DocumentTables> tables_;
+  Facets catalog_facets_;  // facets of the whole catalog
 };
 
 }  // namespace atelier::search
