@@ -26,7 +26,7 @@ void OnBuddyError(int code) { g_buddy_error = code; }
 
 void EnsureBuddy(int vars) {
   if (!bdd_isrunning()) {
-    bdd_init(1 << 20, 1 << 18);
+    bdd_init(1 << 18, 1 << 16);  // grows on demand; small start keeps small models fast
     bdd_error_hook(OnBuddyError);
     bdd_gbc_hook(nullptr);
     bdd_resize_hook(nullptr);

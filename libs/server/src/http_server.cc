@@ -6,6 +6,8 @@
 
 #include <cerrno>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -193,38 +195,67 @@ class HttpServer::Impl {
 
 // One connection: reads requests one after another (keep-alive), answers
 // each through the router. All of its work runs on its worker's thread.
+//
+// Timeouts are coarse: each phase (waiting for a request, reading it,
+// writing the answer, lingering before close) sets a deadline, and a
+// watchdog timer that ticks a few times per shortest timeout closes the
+// socket once the deadline has passed. Setting a deadline is a clock read,
+// not a timer operation, which keeps the per-request cost down.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, HttpServer::Impl& server) : stream_(std::move(socket)), server_(server) {
+  Session(tcp::socket&& socket, HttpServer::Impl& server)
+      : socket_(std::move(socket)), watchdog_(socket_.get_executor()), server_(server) {
     beast::error_code ec;
-    auto endpoint = stream_.socket().remote_endpoint(ec);
+    auto endpoint = socket_.remote_endpoint(ec);
     if (!ec) remote_ = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
-    stream_.socket().set_option(tcp::no_delay(true), ec);
+    socket_.set_option(tcp::no_delay(true), ec);
+    const auto& o = server_.options();
+    tick_ = std::min({o.read_timeout, o.idle_timeout, o.write_timeout}) / 4;
+    tick_ = std::clamp(tick_, std::chrono::milliseconds(5), std::chrono::milliseconds(1000));
   }
   ~Session() { server_.Unregister(this); }
 
   void Run() {
-    asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::WaitForRequest, shared_from_this()));
+    asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
+      self->ArmWatchdog();
+      self->WaitForRequest();
+    });
   }
 
   // Posted by BeginShutdown: a connection waiting for its next request
   // closes now; one in the middle of a request finishes it first.
   void OnShutdown() {
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
-      if (self->state_ == State::kIdle) self->stream_.socket().cancel();
+    asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
+      if (self->state_ == State::kIdle) {
+        beast::error_code ec;
+        self->socket_.cancel(ec);
+      }
     });
   }
 
  private:
-  enum class State { kIdle, kReading, kWriting, kClosed };
+  enum class State { kIdle, kReading, kWriting, kLingering, kClosed };
+  using Clock = std::chrono::steady_clock;
+
+  void SetDeadline(State state, std::chrono::milliseconds timeout) {
+    state_ = state;
+    deadline_ = Clock::now() + timeout;
+  }
+
+  void ArmWatchdog() {
+    watchdog_.expires_after(tick_);
+    watchdog_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || self->state_ == State::kClosed) return;
+      if (Clock::now() >= self->deadline_) return self->Close();  // pending I/O completes with an error
+      self->ArmWatchdog();
+    });
+  }
 
   void WaitForRequest() {
     if (server_.stopping()) return Close();
     if (buffer_.size() > 0) return ReadRequest();  // a pipelined request
-    state_ = State::kIdle;
-    stream_.expires_after(server_.options().idle_timeout);
-    stream_.async_read_some(buffer_.prepare(8192),
-                            beast::bind_front_handler(&Session::OnFirstBytes, shared_from_this()));
+    SetDeadline(State::kIdle, server_.options().idle_timeout);
+    socket_.async_read_some(buffer_.prepare(8192), beast::bind_front_handler(&Session::OnFirstBytes, shared_from_this()));
   }
 
   void OnFirstBytes(beast::error_code ec, size_t n) {
@@ -234,12 +265,11 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void ReadRequest() {
-    state_ = State::kReading;
+    SetDeadline(State::kReading, server_.options().read_timeout);
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(server_.options().header_limit));
     parser_->body_limit(server_.options().body_limit);
-    stream_.expires_after(server_.options().read_timeout);
-    http::async_read_header(stream_, buffer_, *parser_,
+    http::async_read_header(socket_, buffer_, *parser_,
                             beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
   }
 
@@ -247,14 +277,14 @@ class Session : public std::enable_shared_from_this<Session> {
   // when there is nobody to answer (EOF, timeout, reset).
   bool HandleReadError(beast::error_code ec) {
     if (!ec) return false;
+    if (state_ == State::kClosed) return true;
     if (ec == http::error::header_limit) {
-      WriteAndClose(HeaderTooLargeResponse(server_.options().header_limit));
+      WriteError(HeaderTooLargeResponse(server_.options().header_limit));
     } else if (ec == http::error::body_limit) {
-      WriteAndClose(BodyTooLargeResponse(server_.options().body_limit));
+      WriteError(BodyTooLargeResponse(server_.options().body_limit));
     } else if (ec.category() == http::make_error_code(http::error::end_of_stream).category() &&
-               ec != http::error::end_of_stream &&
-               ec != http::error::partial_message) {
-      WriteAndClose(MalformedRequestResponse(ec.message()));
+               ec != http::error::end_of_stream && ec != http::error::partial_message) {
+      WriteError(MalformedRequestResponse(ec.message()));
     } else {
       Close();
     }
@@ -266,7 +296,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (parser_->is_done()) return Handle();
     auto expect = parser_->get()[http::field::expect];
     if (beast::iequals(expect, "100-continue")) {
-      asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
+      asio::async_write(socket_, asio::buffer(kContinue.data(), kContinue.size()),
                         [self = shared_from_this()](beast::error_code ec, size_t) {
                           if (ec) return self->Close();
                           self->ReadBody();
@@ -277,7 +307,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void ReadBody() {
-    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnBody, shared_from_this()));
+    http::async_read(socket_, buffer_, *parser_, beast::bind_front_handler(&Session::OnBody, shared_from_this()));
   }
 
   void OnBody(beast::error_code ec, size_t) {
@@ -286,7 +316,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Handle() {
-    const auto start = std::chrono::steady_clock::now();
+    const auto start = Clock::now();
     auto& message = parser_->get();
     Request request;
     request.method = std::string(message.method_string());
@@ -297,7 +327,6 @@ class Session : public std::enable_shared_from_this<Session> {
       request.route = std::string(Router::kUnmatchedRoute);
       request.path = std::string(message.target());
     } else {
-      request.headers.reserve(std::distance(message.begin(), message.end()));
       for (const auto& field : message) {
         request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
       }
@@ -311,25 +340,11 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     const bool keep_alive = message.keep_alive() && !server_.stopping();
     const bool head = message.method() == http::verb::head;
-
-    response_ = {};
-    response_.version(message.version());
-    response_.result(static_cast<unsigned>(response.status));
-    response_.set(http::field::server, "atelier");
-    response_.set(http::field::content_type, response.content_type);
-    response_.set("X-Content-Type-Options", "nosniff");
-    for (auto& [name, value] : response.headers) response_.insert(name, value);
-    const size_t body_bytes = response.body.size();
-    if (!head) response_.body() = std::move(response.body);
-    response_.content_length(body_bytes);
-    response_.keep_alive(keep_alive);
-
-    const auto micros =
-        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
+    const unsigned version = message.version();
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count();
     server_.metrics().RecordRequest(request.route, response.status, micros);
-    LogAccess(request, response.status, head ? 0 : body_bytes, micros);
-
-    Write(keep_alive);
+    LogAccess(request, response.status, head ? 0 : response.body.size(), micros);
+    Write(std::move(response), version, keep_alive, head);
   }
 
   void LogAccess(const Request& request, int status, size_t bytes, int64_t micros) {
@@ -354,74 +369,106 @@ class Session : public std::enable_shared_from_this<Session> {
     log->info(line);
   }
 
-  void Write(bool keep_alive) {
-    state_ = State::kWriting;
-    stream_.expires_after(server_.options().write_timeout);
-    http::async_write(stream_, response_,
-                      [self = shared_from_this(), keep_alive](beast::error_code ec, size_t) {
-                        if (ec) return self->Close();
-                        if (!keep_alive) return self->GracefulClose();
-                        self->response_ = {};
-                        self->WaitForRequest();
-                      });
+  // Serializes the status line and headers by hand (one buffer) and writes
+  // them with the body in one gathered write.
+  void Write(Response response, unsigned version, bool keep_alive, bool head) {
+    head_.clear();
+    head_ += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    head_ += std::to_string(response.status);
+    head_ += ' ';
+    head_ += std::string_view(http::obsolete_reason(static_cast<http::status>(response.status)));
+    head_ += "\r\nServer: atelier\r\nContent-Type: ";
+    AppendHeaderValue(head_, response.content_type);
+    head_ += "\r\nX-Content-Type-Options: nosniff\r\n";
+    for (const auto& [name, value] : response.headers) {
+      AppendHeaderValue(head_, name);
+      head_ += ": ";
+      AppendHeaderValue(head_, value);
+      head_ += "\r\n";
+    }
+    const bool no_body_status = response.status == 204 || response.status == 304 || response.status < 200;
+    if (!no_body_status) {
+      head_ += "Content-Length: ";
+      head_ += std::to_string(response.body.size());
+      head_ += "\r\n";
+    }
+    if (!keep_alive) {
+      head_ += "Connection: close\r\n";
+    } else if (version == 10) {
+      head_ += "Connection: keep-alive\r\n";
+    }
+    head_ += "\r\n";
+    body_ = (head || no_body_status) ? std::string() : std::move(response.body);
+
+    SetDeadline(State::kWriting, server_.options().write_timeout);
+    const std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::buffer(body_)};
+    asio::async_write(socket_, buffers, [self = shared_from_this(), keep_alive](beast::error_code ec, size_t) {
+      if (ec) return self->Close();
+      if (!keep_alive) return self->GracefulClose();
+      self->WaitForRequest();
+    });
+  }
+
+  // Header text without CR or LF, so a value can never start a new header.
+  static void AppendHeaderValue(std::string& out, std::string_view value) {
+    for (char c : value) {
+      if (c != '\r' && c != '\n') out.push_back(c);
+    }
   }
 
   // An error answer to a request that could not be read whole: the rest of
-  // it is still arriving, so close gracefully after writing.
-  void WriteAndClose(Response response) {
-    const unsigned version = parser_ && parser_->is_header_done() ? parser_->get().version() : 11;
+  // it may still be arriving, so the connection closes after the answer.
+  void WriteError(Response response) {
+    const bool header_done = parser_ && parser_->is_header_done();
+    const unsigned version = header_done ? parser_->get().version() : 11;
     Request request;
-    request.method = parser_ && parser_->is_header_done() ? std::string(parser_->get().method_string()) : "";
-    request.path = parser_ && parser_->is_header_done() ? std::string(parser_->get().target()) : "";
+    request.method = header_done ? std::string(parser_->get().method_string()) : "";
+    request.path = header_done ? std::string(parser_->get().target()) : "";
     request.route = std::string(Router::kUnmatchedRoute);
     request.remote = remote_;
-    response_ = {};
-    response_.version(version);
-    response_.result(static_cast<unsigned>(response.status));
-    response_.set(http::field::server, "atelier");
-    response_.set(http::field::content_type, response.content_type);
-    response_.set("X-Content-Type-Options", "nosniff");
     server_.metrics().RecordRequest(request.route, response.status, 0);
     LogAccess(request, response.status, response.body.size(), 0);
-    response_.body() = std::move(response.body);
-    response_.content_length(response_.body().size());
-    response_.keep_alive(false);
-    Write(false);
+    Write(std::move(response), version, false, false);
   }
 
   // Half-closes, then discards what the client still sends (briefly), so
   // that our response is not destroyed by a reset caused by unread input.
   void GracefulClose() {
-    state_ = State::kClosed;
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    socket_.shutdown(tcp::socket::shutdown_send, ec);
     if (ec) return Close();
-    stream_.expires_after(std::chrono::seconds(2));
+    SetDeadline(State::kLingering, std::chrono::milliseconds(2000));
     Drain();
   }
 
   void Drain() {
     buffer_.clear();
-    stream_.async_read_some(buffer_.prepare(65536), [self = shared_from_this()](beast::error_code ec, size_t n) {
+    socket_.async_read_some(buffer_.prepare(65536), [self = shared_from_this()](beast::error_code ec, size_t n) {
       if (ec || (self->drained_ += n) > (16u << 20)) return self->Close();
       self->Drain();
     });
   }
 
   void Close() {
+    if (state_ == State::kClosed) return;
     state_ = State::kClosed;
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.socket().close(ec);
+    watchdog_.cancel();
+    socket_.shutdown(tcp::socket::shutdown_both, ec);
+    socket_.close(ec);
   }
 
-  beast::tcp_stream stream_;
+  tcp::socket socket_;
+  asio::steady_timer watchdog_;
   HttpServer::Impl& server_;
   std::string remote_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  http::response<http::string_body> response_;
+  std::string head_;  // status line and headers of the response being written
+  std::string body_;  // its body
   State state_ = State::kIdle;
+  Clock::time_point deadline_ = Clock::time_point::max();
+  std::chrono::milliseconds tick_{1000};
   size_t drained_ = 0;
 };
 
