@@ -31,7 +31,8 @@ std::string DataPath(const std::string& rel) {
 }
 
 ProductModel Demo(const std::string& id) {
-  for (auto& m : *DemoModels()) {
+  auto models = DemoModels();
+  for (auto& m : *models) {
     if (m.id == id) return m;
   }
   return {};

@@ -42,35 +42,47 @@ Result<std::shared_ptr<const CompiledModel>> CompiledModel::Compile(ProductModel
   cm->problem_ = std::make_unique<internal::Problem>(internal::BuildProblem(cm->model_));
   const internal::Problem& problem = *cm->problem_;
   std::shared_ptr<const internal::Engine> sat = internal::MakeSatEngine(problem);
-  if (options.reject_unsatisfiable && !sat->Feasible(internal::Assignment(problem.domain.size(), -1))) {
+  auto reject = [&]() -> Error {
     std::vector<std::string> ids = cm->RuleIds({});
     return Error::Conflict("model '" + cm->model_.id + "' has no valid configuration: rules " + JoinIds(ids) +
                                " cannot all hold",
                            "rules: " + JoinIds(ids));
-  }
+  };
   internal::BddBudget budget;
   budget.max_nodes = options.bdd_node_budget;
   budget.max_seconds = options.bdd_time_budget_seconds;
   budget.cancel = &cm->cancel_;
   using Backend = CompileOptions::Backend;
-  if (options.backend == Backend::kSat) {
-    cm->engine_.store(sat);
-  } else if (options.backend == Backend::kAuto && options.background_bdd) {
-    cm->engine_.store(sat);
-    CompiledModel* self = cm.get();
-    cm->background_ = std::thread([self, budget] {
-      auto bdd = internal::CompileBdd(*self->problem_, budget, nullptr);
-      if (bdd.ok()) self->engine_.store(std::shared_ptr<const internal::Engine>(std::move(bdd).value()));
-    });
-  } else {
-    auto bdd = internal::CompileBdd(problem, budget, nullptr);
-    if (bdd.ok()) {
-      cm->engine_.store(std::shared_ptr<const internal::Engine>(std::move(bdd).value()));
-    } else if (options.backend == Backend::kBdd || bdd.error().code != ErrorCode::kUnavailable) {
-      return bdd.error();
-    } else {
-      cm->engine_.store(sat);
+  const bool bdd_now = options.backend == Backend::kBdd || (options.backend == Backend::kAuto && !options.background_bdd);
+  if (!bdd_now) {
+    // The SAT engine serves first: check satisfiability with it.
+    if (options.reject_unsatisfiable && !sat->Feasible(internal::Assignment(problem.domain.size(), -1))) {
+      return reject();
     }
+    cm->engine_.store(sat);
+    if (options.backend == Backend::kAuto) {
+      CompiledModel* self = cm.get();
+      cm->background_ = std::thread([self, budget] {
+        auto bdd = internal::CompileBdd(*self->problem_, budget, nullptr);
+        if (bdd.ok()) self->engine_.store(std::shared_ptr<const internal::Engine>(std::move(bdd).value()));
+      });
+    }
+    return std::shared_ptr<const CompiledModel>(std::move(cm));
+  }
+  auto bdd = internal::CompileBdd(problem, budget, nullptr);
+  if (bdd.ok()) {
+    cm->engine_.store(std::shared_ptr<const internal::Engine>(std::move(bdd).value()));
+  } else if (bdd.error().code == ErrorCode::kConflict) {
+    // The BDD proved there is no configuration at all.
+    if (options.reject_unsatisfiable) return reject();
+    cm->engine_.store(sat);
+  } else if (options.backend == Backend::kBdd) {
+    return bdd.error();
+  } else {
+    if (options.reject_unsatisfiable && !sat->Feasible(internal::Assignment(problem.domain.size(), -1))) {
+      return reject();
+    }
+    cm->engine_.store(sat);
   }
   return std::shared_ptr<const CompiledModel>(std::move(cm));
 }

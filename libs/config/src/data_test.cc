@@ -68,7 +68,7 @@ TEST(DataTest, EshopSxfmReadsTheWholeTreeAndEnginesAgree) {
   ASSERT_TRUE(m.ok()) << m.error().message;
   EXPECT_EQ(static_cast<int>(m->options.size()), features);
   int imported_constraints = 0;
-  for (const auto& r : m->rules) imported_constraints += StartsWith(r.id, "constraint:") ? 1 : 0;
+  for (const auto& r : m->rules) imported_constraints += StartsWith(r.id, "constraint.") ? 1 : 0;
   EXPECT_EQ(imported_constraints, constraints);
   auto bdd = CompiledModel::Compile(*m);
   CompileOptions sat_opts;

@@ -96,23 +96,23 @@ void EmitTree(std::vector<FeatureNode>& nodes, ProductModel* m) {
     for (int ci : n.children) {
       const FeatureNode& c = nodes[ci];
       const std::string& cid = m->options[c.option].id;
-      m->rules.push_back(ConstraintRule("parent:" + cid, c.name + " needs " + n.name,
+      m->rules.push_back(ConstraintRule("parent." + cid, c.name + " needs " + n.name,
                                         Expr::Or({Is(c.option, false), Is(n.option, true)})));
       if (n.group == "and" && c.mandatory) {
-        m->rules.push_back(ConstraintRule("mandatory:" + cid, n.name + " always includes " + c.name,
+        m->rules.push_back(ConstraintRule("mandatory." + cid, n.name + " always includes " + c.name,
                                           Expr::Or({Is(n.option, false), Is(c.option, true)})));
       }
     }
     if (n.children.empty() || n.group == "and") continue;
     std::vector<Expr> any{Is(n.option, false)};
     for (int ci : n.children) any.push_back(Is(nodes[ci].option, true));
-    m->rules.push_back(ConstraintRule("group:" + pid, n.name + " needs at least one of its choices", Expr::Or(std::move(any))));
+    m->rules.push_back(ConstraintRule("group." + pid, n.name + " needs at least one of its choices", Expr::Or(std::move(any))));
     if (n.group == "alt") {
       for (size_t a = 0; a < n.children.size(); ++a) {
         for (size_t b = a + 1; b < n.children.size(); ++b) {
           const FeatureNode& x = nodes[n.children[a]];
           const FeatureNode& y = nodes[n.children[b]];
-          m->rules.push_back(ConstraintRule("alt:" + m->options[x.option].id + ":" + m->options[y.option].id,
+          m->rules.push_back(ConstraintRule("alt." + m->options[x.option].id + "." + m->options[y.option].id,
                                             x.name + " and " + y.name + " are alternatives",
                                             Expr::Or({Is(x.option, false), Is(y.option, false)})));
         }
@@ -493,7 +493,7 @@ Result<ProductModel> ImportSxfm(std::string_view text, std::string_view model_id
         if (it == by_id.end()) return LineError(model_id, line_no, "constraint " + cid + " names unknown feature '" + tok + "'");
         lits.push_back(Is(nodes[it->second].option, !neg));
       }
-      m.rules.push_back(ConstraintRule("constraint:" + SafeId(cid), std::string(Trim(expr)), Expr::Or(std::move(lits))));
+      m.rules.push_back(ConstraintRule("constraint." + SafeId(cid), std::string(Trim(expr)), Expr::Or(std::move(lits))));
     }
   }
   return m;
@@ -527,7 +527,7 @@ Result<ProductModel> ImportFeatureIde(std::string_view text, std::string_view mo
       }
       if (body.size() != 1) return Error::InvalidArgument(Where(model_id, rule) + ": <rule> needs one formula", Where(model_id, rule));
       ATELIER_ASSIGN_OR_RETURN(Expr e, ReadFormula(body[0], model_id, by_name));
-      Rule r = ConstraintRule("constraint:" + std::to_string(++k), "", std::move(e));
+      Rule r = ConstraintRule("constraint." + std::to_string(++k), "", std::move(e));
       r.message = FormatExpression(m, r.expr);
       m.rules.push_back(std::move(r));
     }

@@ -139,5 +139,28 @@ TEST(ImportersTest, ImportedModelsWriteAsYamlAndReadBack) {
   EXPECT_EQ(Count(*again), "3");
 }
 
+TEST(ImportersTest, FeatureTreesWriteAsYamlAndReadBack) {
+  const char* text = R"(<feature_model name="Phone">
+<feature_tree>
+:r Phone (phone)
+	:m Screen (screen)
+		:g [1,1]
+			: Basic (basic)
+			: HD (hd)
+	:o GPS (gps)
+</feature_tree>
+<constraints>
+c1: ~gps or ~basic
+</constraints>
+</feature_model>
+)";
+  auto m = ImportSxfm(text, "phone");
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  auto again = ParseProductModel(WriteProductModel(*m), "phone.yaml");
+  ASSERT_TRUE(again.ok()) << again.error().message << "\n" << WriteProductModel(*m);
+  EXPECT_EQ(Count(*m), "3");
+  EXPECT_EQ(Count(*again), "3");
+}
+
 }  // namespace
 }  // namespace atelier::config

@@ -136,13 +136,19 @@ Result<Order> Checkout::Place(const CheckoutRequest& request, CheckoutFailure* f
           auto accepted = request.accepted_quotes.find(item.id);
           if (accepted != request.accepted_quotes.end()) {
             const DeliveryQuote& q = accepted->second;
+            // The client sent the quote back: trust only its plant and day,
+            // and only when that plant may build this configuration.
+            ATELIER_ASSIGN_OR_RETURN(
+                auto plant, s.Query("SELECT code FROM locations WHERE id = ? AND type = 'plant'", {q.plant_id}));
             const bool plausible =
-                q.product_line == priced->product_line && q.build_day >= today + priced->lead_time_days &&
-                std::find(priced->plant_codes.begin(), priced->plant_codes.end(), q.plant_code) !=
+                !plant.empty() && q.build_day >= today + priced->lead_time_days &&
+                std::find(priced->plant_codes.begin(), priced->plant_codes.end(), plant[0].Text(0)) !=
                     priced->plant_codes.end();
             bool booked = false;
             if (plausible) {
-              ATELIER_ASSIGN_OR_RETURN(booked, scheduler_.Reserve(s, q, item.quantity));
+              DeliveryQuote slot = q;
+              slot.product_line = priced->product_line;
+              ATELIER_ASSIGN_OR_RETURN(booked, scheduler_.Reserve(s, slot, item.quantity));
             }
             if (!booked) {
               ATELIER_ASSIGN_OR_RETURN(DeliveryQuote fresh, scheduler_.Quote(s, build, today));

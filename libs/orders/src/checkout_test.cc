@@ -273,6 +273,30 @@ TEST_F(CheckoutTest, AcceptedQuoteBooksExactlyThatSlot) {
   EXPECT_EQ(order.expected_delivery_day, quote.delivery_day);
 }
 
+TEST_F(CheckoutTest, ForgedQuoteIsNotBooked) {
+  int64_t other_plant = shop.AddLocation("PLANT-Z", catalog::LocationType::kPlant, "us-east");
+  testing::MustOk(scheduler.SetCapacity("PLANT-Z", "suv", 5));
+  int64_t item = Must(carts.AddConfigured(CartOwner::Account(alice_), RedSuv(), 1));
+  DeliveryQuote quote = Must(scheduler.Quote(BuildRequest{"suv", {"PLANT-A"}, 10, 1, "us-east"}, clock.today()));
+  // A plant the model does not list, and a day before the lead time.
+  DeliveryQuote wrong_plant = quote;
+  wrong_plant.plant_id = other_plant;
+  DeliveryQuote too_early = quote;
+  too_early.build_day = clock.today() + 1;
+  for (const DeliveryQuote& forged : {wrong_plant, too_early}) {
+    CheckoutRequest request = Request(alice_, "k-" + std::to_string(forged.build_day) + "-" +
+                                                  std::to_string(forged.plant_id));
+    request.accepted_quotes[item] = forged;
+    CheckoutFailure failure;
+    auto r = checkout.Place(request, &failure);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().field, "delivery");
+    EXPECT_EQ(failure.new_quotes.at(item).plant_code, "PLANT-A");
+  }
+  EXPECT_EQ(Must(scheduler.Booked("PLANT-Z", "suv", quote.build_day)), 0);
+  EXPECT_EQ(shop.Count("orders"), 0);
+}
+
 TEST_F(CheckoutTest, FilledSlotGivesConflictWithANewQuote) {
   BuildRequest build{"suv", {"PLANT-A"}, 10, 1, "us-east"};
   DeliveryQuote alice_quote = Must(scheduler.Quote(build, clock.today()));
