@@ -5,7 +5,8 @@
 //
 // Opens the store (creating the data directory), seeds the demo shop into an
 // empty store with --demo, loads the read snapshots (catalog, search index
-// under DIR/search, bought-together table), then serves until SIGINT/SIGTERM.
+// under DIR/search, bought-together table, the demo product models compiled),
+// then serves until SIGINT/SIGTERM.
 // stdout carries exactly one line, "Atelier is running at http://HOST:PORT/",
 // once connections are accepted; everything else goes to stderr.
 
@@ -16,6 +17,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <thread>
 
 #include "atelier/demo/demo_shop.h"
 #include "atelier/server/http_server.h"
@@ -113,6 +115,24 @@ int RunServe(const ServeArgs& args) {
   std::cerr << "Catalog v" << catalog->version() << " with " << catalog->products().size()
             << " products loaded and indexed in " << SecondsSince(load_start) << " s\n";
 
+  // The recommender: the newest artifact, else trained once serving (below).
+  const std::string model_dir = (fs::path(args.data_dir) / "models").string();
+  Status model = server::LoadRecommender(services, model_dir);
+  if (!model.ok() && model.error().code != ErrorCode::kNotFound) {
+    std::cerr << "atelier serve: ignoring the recommender artifact: " << model.error().ToString() << "\n";
+  }
+  services.accessories = server::RecommenderAccessories(services);
+  // The demo product models are small, so compiling them before the URL is
+  // printed delays startup by well under a second; a store of large models
+  // would publish them from a background thread instead.
+  const auto models_start = std::chrono::steady_clock::now();
+  if (Status models = server::LoadDemoProductModels(services); !models.ok()) {
+    std::cerr << "atelier serve: loading the product models failed: " << models.error().ToString() << "\n";
+    return 1;
+  }
+  std::cerr << "Product models: " << services.product_models.Get()->by_id.size() << " compiled in "
+            << SecondsSince(models_start) << " s\n";
+
   server::Router router;
   server::RegisterAllRoutes(router, services, args.web_dir);
 
@@ -130,7 +150,20 @@ int RunServe(const ServeArgs& args) {
   const bool any_address = args.host == "0.0.0.0" || args.host == "::";
   std::cout << "Atelier is running at http://" << (any_address ? std::string("localhost") : args.host) << ":"
             << http.port() << "/" << std::endl;
+  // Until training finishes the recommendation routes answer from popularity
+  // and the bought-together table.
+  std::thread trainer;
+  if (!model.ok()) {
+    trainer = std::thread([&services, model_dir] {
+      auto trained = server::TrainAndPublishRecommender(services, model_dir);
+      if (!trained.ok()) spdlog::warn("recommender training failed: {}", trained.error().ToString());
+    });
+  }
   http.Wait();
+  if (trainer.joinable()) {
+    std::cerr << "Waiting for the recommender training to finish ...\n";
+    trainer.join();
+  }
   std::cerr << "Atelier stopped.\n";
   return 0;
 }

@@ -460,6 +460,10 @@ class SatEngine final : public Engine {
         if (parent && !parent->supported[var][v]) continue;
         const int lit = in.encoder.Lit(var, v);
         if (in.solver.fixed(lit) < 0 || in.bcp.IsFalse(lit)) continue;
+        const size_t mark_at = in.bcp.trail.size();
+        const bool probe_ok = bcp.Push(&in.bcp, lit);
+        bcp.Undo(&in.bcp, mark_at);
+        if (!probe_ok) continue;  // failed literal: propagation alone refutes it
         SteerToUnseen(in, fixed, *supported, parent.get());
         if (Solve(in, fixed, lit) == 10) mark();
       }

@@ -8,6 +8,8 @@ void RegisterAllRoutes(Router& router, Services& services, const std::string& we
   RegisterSystemRoutes(router, services);
   RegisterCatalogRoutes(router, services);
   RegisterSearchRoutes(router, services);
+  RegisterRecommendRoutes(router, services);
+  RegisterConfigRoutes(router, services);
   RegisterStaticFiles(router, web_dir);
 }
 

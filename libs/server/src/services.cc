@@ -3,8 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
 
 #include "atelier/catalog/catalog_store.h"
+#include "atelier/config/demo_models.h"
 
 namespace atelier::server {
 
@@ -50,6 +54,117 @@ Status LoadSnapshots(Services& services, const SnapshotOptions& options) {
   ATELIER_ASSIGN_OR_RETURN(auto catalog, store.Load());
   spdlog::info("catalog v{} loaded from the store in {} ms", catalog->version(), MillisSince(start));
   return PublishCatalog(services, std::move(catalog), options);
+}
+
+Status PublishProductModels(Services& services, std::vector<config::ProductModel> models) {
+  auto registry = std::make_shared<ProductModelRegistry>();
+  for (config::ProductModel& model : models) {
+    const auto start = std::chrono::steady_clock::now();
+    const std::string id = model.id;
+    const int version = model.version;
+    if (registry->by_id.contains(id)) {
+      return Error::InvalidArgument("two product models have the id \"" + id + "\"", "id");
+    }
+    auto compiled = services.model_cache.Get(model);
+    if (!compiled.ok()) {
+      Error error = compiled.error();
+      error.message = "product model " + id + " v" + std::to_string(version) + ": " + error.message;
+      return error;
+    }
+    spdlog::info("product model {} v{}: {} options, {} rules, ready ({}) in {} ms", id, version,
+                 (*compiled)->model().options.size(), (*compiled)->model().rules.size(), (*compiled)->backend(),
+                 MillisSince(start));
+    registry->by_id.emplace(id, std::move(*compiled));
+  }
+  services.product_models.Publish(std::move(registry));
+  return Ok();
+}
+
+Status LoadDemoProductModels(Services& services) {
+  ATELIER_ASSIGN_OR_RETURN(auto models, config::DemoModels());
+  return PublishProductModels(services, std::move(models));
+}
+
+Status LoadRecommender(Services& services, const std::string& model_dir) {
+  const auto start = std::chrono::steady_clock::now();
+  ATELIER_ASSIGN_OR_RETURN(std::string path, recommend::NewestArtifact(model_dir));
+  ATELIER_ASSIGN_OR_RETURN(auto rec, recommend::LoadArtifact(path));
+  spdlog::info("recommender {} loaded: {} items, {} users, for-you model {}, in {} ms", path, rec->num_items(),
+               rec->num_users(), rec->for_you_kind(), MillisSince(start));
+  services.recommender.Publish(std::move(rec));
+  return Ok();
+}
+
+Result<std::string> TrainAndPublishRecommender(Services& services, const std::string& model_dir) {
+  const auto start = std::chrono::steady_clock::now();
+  recommend::TrainOptions options;
+  options.log = [](const std::string& message) { spdlog::info("recommender training: {}", message); };
+  ATELIER_ASSIGN_OR_RETURN(auto rec, recommend::TrainFromStore(*services.db, options));
+  std::string path;
+  if (!model_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(model_dir, ec);
+    if (ec) return Error::Unavailable("cannot create " + model_dir + ": " + ec.message());
+    ATELIER_ASSIGN_OR_RETURN(path, recommend::SaveArtifact(*rec, model_dir));
+  }
+  spdlog::info("recommender trained: {} items, {} users, for-you model {}, in {} ms{}", rec->num_items(),
+               rec->num_users(), rec->for_you_kind(), MillisSince(start), path.empty() ? "" : "; saved " + path);
+  services.recommender.Publish(std::move(rec));
+  return path;
+}
+
+const catalog::Product* RecommendableProduct(const catalog::CatalogSnapshot& catalog, std::string_view item_id) {
+  const catalog::Product* product = catalog.FindProductBySku(item_id);
+  if (product == nullptr) {
+    int64_t id = 0;
+    auto [end, ec] = std::from_chars(item_id.data(), item_id.data() + item_id.size(), id);
+    if (ec == std::errc() && end == item_id.data() + item_id.size()) product = catalog.FindProduct(id);
+  }
+  if (product == nullptr) return nullptr;
+  if (product->model_id.empty() && catalog.TotalStock(product->id) <= 0) return nullptr;
+  return product;
+}
+
+std::string ShopperReason(const catalog::CatalogSnapshot& catalog, const std::string& reason) {
+  // The recommender's reasons that end in an item id (recommender.cc).
+  for (std::string_view prefix : {"bought together with ", "often chosen by people who chose "}) {
+    if (reason.size() <= prefix.size() || reason.compare(0, prefix.size(), prefix) != 0) continue;
+    const catalog::Product* p = catalog.FindProductBySku(std::string_view(reason).substr(prefix.size()));
+    if (p == nullptr) return reason;
+    std::string out = reason.substr(0, prefix.size()) + p->title;
+    return out;
+  }
+  return reason;
+}
+
+AccessoryProvider RecommenderAccessories(Services& services) {
+  return [&services](const std::vector<int64_t>& top_product_ids, int k) -> std::vector<Accessory> {
+    auto catalog = services.catalog.Get();
+    auto rec = services.recommender.Get();
+    if (!rec || !catalog) {
+      auto table = services.bought_together.Get();
+      return table ? table->For(top_product_ids, k) : std::vector<Accessory>{};
+    }
+    std::vector<std::string> skus;
+    for (int64_t id : top_product_ids) {
+      if (const catalog::Product* p = catalog->FindProduct(id)) skus.push_back(p->sku);
+    }
+    std::vector<Accessory> out;
+    // Over-fetch: out-of-stock and unknown items are dropped afterwards.
+    const size_t want = static_cast<size_t>(std::max(k, 0));
+    for (size_t fetch = want * 2 + 8;; fetch *= 2) {
+      out.clear();
+      const auto recs = rec->BoughtTogether(skus, fetch);
+      for (const recommend::Recommendation& r : recs) {
+        const catalog::Product* p = RecommendableProduct(*catalog, r.item);
+        if (p == nullptr) continue;
+        if (std::find(top_product_ids.begin(), top_product_ids.end(), p->id) != top_product_ids.end()) continue;
+        out.push_back({p->id, r.score, ShopperReason(*catalog, r.reason)});
+        if (out.size() == want) return out;
+      }
+      if (recs.size() < fetch || fetch >= rec->num_items()) return out;
+    }
+  };
 }
 
 }  // namespace atelier::server

@@ -17,6 +17,11 @@ void RegisterSystemRoutes(Router& router, Services& services);
 void RegisterCatalogRoutes(Router& router, Services& services);
 // GET /api/v1/search
 void RegisterSearchRoutes(Router& router, Services& services);
+// POST /api/v1/events, GET /api/v1/recommendations, GET /api/v1/products/{id}/recommendations,
+// POST /api/v1/recommendations/basket
+void RegisterRecommendRoutes(Router& router, Services& services);
+// GET /api/v1/models, /api/v1/models/{id}; POST /api/v1/models/{id}/configure
+void RegisterConfigRoutes(Router& router, Services& services);
 
 // Every module's routes. `web_dir` (may be empty or absent) holds the built
 // storefront, served as the router's fallback (static_files.h).

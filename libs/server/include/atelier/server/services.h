@@ -11,13 +11,17 @@
 // plain members are set before serving and read-only afterwards.
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "atelier/catalog/snapshot.h"
+#include "atelier/config/compiled_model.h"
 #include "atelier/core/result.h"
 #include "atelier/core/snapshot.h"
+#include "atelier/recommend/recommender.h"
 #include "atelier/search/search_index.h"
 #include "atelier/server/bought_together.h"
 #include "atelier/server/metrics.h"
@@ -31,12 +35,25 @@ namespace atelier::server {
 using AccessoryProvider =
     std::function<std::vector<Accessory>(const std::vector<int64_t>& top_product_ids, int k)>;
 
+// The configurable products' models, each compiled once per version: one
+// immutable snapshot, published whole (Services::product_models).
+struct ProductModelRegistry {
+  // model id -> compiled model (which owns its ProductModel), in id order.
+  std::map<std::string, std::shared_ptr<const config::CompiledModel>, std::less<>> by_id;
+};
+
 struct Services {
   store::Database* db = nullptr;  // not owned; outlives the services
   SnapshotHolder<catalog::CatalogSnapshot> catalog;
   SnapshotHolder<search::SearchIndex> search;
   SnapshotHolder<BoughtTogether> bought_together;
   AccessoryProvider accessories;
+  // The trained recommender; null until an artifact is loaded or training
+  // finishes (the recommendation routes then answer from popularity and the
+  // bought-together table).
+  SnapshotHolder<recommend::Recommender> recommender;
+  SnapshotHolder<ProductModelRegistry> product_models;  // null until loaded
+  config::ModelCache model_cache;  // compiled models by (id, version); feeds product_models
   Metrics metrics;
 };
 
@@ -59,5 +76,46 @@ Status LoadSnapshots(Services& services, const SnapshotOptions& options);
 // hold a snapshot.
 Status PublishCatalog(Services& services, std::shared_ptr<const catalog::CatalogSnapshot> catalog,
                       const SnapshotOptions& options);
+
+// Compiles `models` (through services.model_cache, so an id + version already
+// compiled is reused) and publishes them as services.product_models,
+// replacing the previous registry. Compilation is synchronous and happens
+// off the request path (readers keep the old registry meanwhile); call it
+// before serving or from a background thread. Errors: kInvalidArgument for
+// a duplicate model id; the compiler's error (kConflict for a model without
+// any valid configuration) prefixed with the model id. Nothing is published
+// on error.
+Status PublishProductModels(Services& services, std::vector<config::ProductModel> models);
+
+// PublishProductModels with the demo shop's models (config::DemoModels()).
+Status LoadDemoProductModels(Services& services);
+
+// Loads the newest recommender artifact in `model_dir`
+// (recommend::NewestArtifact) and publishes it as services.recommender.
+// Errors: kNotFound when the directory holds none, those of LoadArtifact.
+Status LoadRecommender(Services& services, const std::string& model_dir);
+
+// Trains a recommender from the events in services.db (off the request
+// path: call it from a background thread once serving), saves it as a
+// versioned artifact in `model_dir` (skipped when empty) and publishes it.
+// Returns the artifact's path ("" when not saved). Errors: those of
+// recommend::TrainFromStore and SaveArtifact; nothing is published on error.
+// REQUIRES: services.db != nullptr.
+Result<std::string> TrainAndPublishRecommender(Services& services, const std::string& model_dir);
+
+// An AccessoryProvider answering from services.recommender's bought-together
+// model (items are SKUs) when a recommender is published, else from the
+// bought-together table; items out of stock everywhere are left out.
+// `services` must outlive the provider.
+AccessoryProvider RecommenderAccessories(Services& services);
+
+// The catalog product a recommender item id names (a SKU, else a product id)
+// when it may be recommended: nullptr for an unknown item and for one out of
+// stock everywhere (configurable products, built to order, always qualify).
+const catalog::Product* RecommendableProduct(const catalog::CatalogSnapshot& catalog, std::string_view item_id);
+
+// A recommender's reason ("bought together with SKU-123") for shoppers: an
+// item id at its end becomes that product's title; other reasons unchanged.
+std::string ShopperReason(const catalog::CatalogSnapshot& catalog, const std::string& reason);
 
 }  // namespace atelier::server

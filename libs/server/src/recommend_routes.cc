@@ -1,0 +1,365 @@
+// POST /api/v1/events, GET /api/v1/recommendations,
+// GET /api/v1/products/{id}/recommendations, POST /api/v1/recommendations/basket
+//
+// Recommendations come from services.recommender once one is published; until
+// then (first start, training in the background) for-you answers from the
+// store's recent purchase counts and the item-to-item routes from the
+// bought-together table. Every list leaves out items out of stock everywhere
+// (configurable products are built to order and always qualify) and the
+// items the request is about (the product, the basket).
+
+#include <algorithm>
+#include <boost/json/array.hpp>
+#include <charconv>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "atelier/server/errors.h"
+#include "atelier/server/json.h"
+#include "atelier/server/params.h"
+#include "atelier/server/routes.h"
+#include "internal/catalog_json.h"
+
+namespace atelier::server {
+
+namespace {
+
+namespace json = boost::json;
+
+constexpr int64_t kDefaultK = 10;
+constexpr int64_t kMaxK = 100;
+constexpr size_t kMaxEventsPerBatch = 1000;
+constexpr size_t kMaxIdLength = 128;
+constexpr size_t kMaxQueryLength = 512;
+constexpr int64_t kMaxQuantity = 10000;
+// Events may be stamped up to this far in the future (clock skew).
+constexpr int64_t kMaxClockSkewSeconds = 24 * 3600;
+// The popularity fallback counts purchases this far back from the newest one.
+constexpr int64_t kPopularWindowSeconds = 30 * 24 * 3600;
+
+struct Ranked {
+  const catalog::Product* product;
+  double score;
+  std::string reason;
+};
+
+// Up to `k` recommendable products from `fetch(n)` (candidates best first,
+// at most n), leaving out `exclude` (product ids) and repeats. Fetches more
+// while filtering leaves fewer than k and more candidates exist.
+std::vector<Ranked> Collect(const catalog::CatalogSnapshot& catalog, const std::unordered_set<int64_t>& exclude,
+                            size_t k, size_t max_candidates,
+                            const std::function<std::vector<recommend::Recommendation>(size_t)>& fetch) {
+  std::vector<Ranked> out;
+  for (size_t n = 2 * k + exclude.size() + 8;; n *= 2) {
+    out.clear();
+    std::unordered_set<int64_t> seen;
+    const std::vector<recommend::Recommendation> candidates = fetch(n);
+    for (const recommend::Recommendation& r : candidates) {
+      const catalog::Product* p = RecommendableProduct(catalog, r.item);
+      if (p == nullptr || exclude.contains(p->id) || !seen.insert(p->id).second) continue;
+      out.push_back({p, r.score, ShopperReason(catalog, r.reason)});
+      if (out.size() == k) return out;
+    }
+    if (candidates.size() < n || n >= max_candidates) return out;
+  }
+}
+
+// The bought-together table's answer for `product_ids` as candidates.
+std::vector<recommend::Recommendation> FromTable(const Services& services, const catalog::CatalogSnapshot& catalog,
+                                                 const std::vector<int64_t>& product_ids, size_t n) {
+  std::vector<recommend::Recommendation> out;
+  auto table = services.bought_together.Get();
+  if (!table) return out;
+  for (const Accessory& a : table->For(product_ids, static_cast<int>(n))) {
+    if (const catalog::Product* p = catalog.FindProduct(a.product_id)) {
+      out.push_back({p->sku, static_cast<float>(a.score), a.reason});
+    }
+  }
+  return out;
+}
+
+// Items by purchases in the window before the newest purchase: the trending
+// list until a recommender is published.
+Result<std::vector<recommend::Recommendation>> StorePopular(store::Database& db, size_t n) {
+  ATELIER_ASSIGN_OR_RETURN(
+      auto rows, db.Query("SELECT item_id, COUNT(*) AS n FROM events WHERE type = 'purchase' AND ts >= "
+                          "(SELECT COALESCE(MAX(ts), 0) FROM events WHERE type = 'purchase') - ? "
+                          "GROUP BY item_id ORDER BY n DESC, item_id LIMIT ?",
+                          {kPopularWindowSeconds, static_cast<int64_t>(n)}));
+  std::vector<recommend::Recommendation> out;
+  for (const store::Row& row : rows) {
+    out.push_back({row.Text(0), static_cast<float>(row.Int(1)), "popular now"});
+  }
+  return out;
+}
+
+Response ItemsResponse(const catalog::CatalogSnapshot& catalog, const std::vector<Ranked>& ranked,
+                       std::string_view source) {
+  json::array items;
+  for (const Ranked& r : ranked) {
+    json::object o = internal::ProductSummaryJson(catalog, *r.product);
+    o["reason"] = r.reason;
+    o["score"] = r.score;
+    items.push_back(std::move(o));
+  }
+  json::object body;
+  body["items"] = std::move(items);
+  body["source"] = source;
+  return JsonResponse(body);
+}
+
+Response CatalogUnavailable() { return ErrorResponse(Error::Unavailable("the catalog is still loading")); }
+
+// ---- Events ----
+
+struct EventRow {
+  std::string event_id, type, user_id, item_id, basket_id, query;
+  int64_t quantity = 1;
+  int64_t ts = 0;
+};
+
+// A string member of `o`: "" when absent or null (an error when `required`),
+// kInvalidArgument naming `name` when not a string or longer than max_length.
+Result<std::string> StringMember(const json::object& o, std::string_view name, bool required, size_t max_length) {
+  const json::value* v = o.if_contains(name);
+  if (v == nullptr || v->is_null()) {
+    if (required) return Error::InvalidArgument(std::string(name) + " is required", std::string(name));
+    return std::string();
+  }
+  if (!v->is_string()) return Error::InvalidArgument(std::string(name) + " must be a string", std::string(name));
+  std::string s(v->as_string());
+  if (required && s.empty()) return Error::InvalidArgument(std::string(name) + " must not be empty", std::string(name));
+  if (s.size() > max_length) {
+    return Error::InvalidArgument(std::string(name) + " is longer than " + std::to_string(max_length) + " characters",
+                                  std::string(name));
+  }
+  return s;
+}
+
+// An integer member of `o` in [min_value, max_value]; `default_value` when
+// absent or null.
+Result<int64_t> IntMember(const json::object& o, std::string_view name, int64_t default_value, int64_t min_value,
+                          int64_t max_value) {
+  const json::value* v = o.if_contains(name);
+  if (v == nullptr || v->is_null()) return default_value;
+  std::optional<int64_t> n;
+  if (v->is_int64()) n = v->as_int64();
+  if (v->is_uint64() && v->as_uint64() <= static_cast<uint64_t>(INT64_MAX)) n = static_cast<int64_t>(v->as_uint64());
+  if (!n || *n < min_value || *n > max_value) {
+    return Error::InvalidArgument(std::string(name) + " must be an integer from " + std::to_string(min_value) +
+                                      " to " + std::to_string(max_value),
+                                  std::string(name));
+  }
+  return *n;
+}
+
+Result<EventRow> ParseEvent(const json::value& v, int64_t now) {
+  if (!v.is_object()) return Error::InvalidArgument("an event must be an object", "event");
+  const json::object& o = v.as_object();
+  EventRow e;
+  ATELIER_ASSIGN_OR_RETURN(e.event_id, StringMember(o, "event_id", true, kMaxIdLength));
+  ATELIER_ASSIGN_OR_RETURN(e.type, StringMember(o, "type", true, 16));
+  if (auto type = recommend::ParseEventType(e.type); !type.ok()) {
+    return Error::InvalidArgument("type must be one of view, cart, purchase, search", "type");
+  }
+  const bool search = e.type == "search";
+  ATELIER_ASSIGN_OR_RETURN(e.user_id, StringMember(o, "user_id", true, kMaxIdLength));
+  ATELIER_ASSIGN_OR_RETURN(e.item_id, StringMember(o, "item_id", !search, kMaxIdLength));
+  ATELIER_ASSIGN_OR_RETURN(e.basket_id, StringMember(o, "basket_id", false, kMaxIdLength));
+  ATELIER_ASSIGN_OR_RETURN(e.quantity, IntMember(o, "quantity", 1, 1, kMaxQuantity));
+  ATELIER_ASSIGN_OR_RETURN(e.query, StringMember(o, "query", search, kMaxQueryLength));
+  ATELIER_ASSIGN_OR_RETURN(e.ts, IntMember(o, "ts", now, 1, now + kMaxClockSkewSeconds));
+  return e;
+}
+
+// The batch: a JSON array of events, or {"events": [...]}.
+Result<const json::array*> EventBatch(const json::value& body) {
+  const json::array* batch = nullptr;
+  if (body.is_array()) {
+    batch = &body.as_array();
+  } else if (body.is_object() && body.as_object().contains("events") && body.as_object().at("events").is_array()) {
+    batch = &body.as_object().at("events").as_array();
+  } else {
+    return Error::InvalidArgument("expected an array of events or {\"events\": [...]}", "events");
+  }
+  if (batch->empty()) return Error::InvalidArgument("the batch holds no events", "events");
+  if (batch->size() > kMaxEventsPerBatch) {
+    return Error::TooLarge("at most " + std::to_string(kMaxEventsPerBatch) + " events per batch", "events");
+  }
+  return batch;
+}
+
+Response PostEvents(Services& services, const Request& request) {
+  auto body = ParseJsonBody(request);
+  if (!body.ok()) return ErrorResponse(body.error());
+  auto batch = EventBatch(*body);
+  if (!batch.ok()) return ErrorResponse(batch.error());
+  if (services.db == nullptr) return ErrorResponse(Error::Unavailable("the store is not open"));
+
+  const int64_t now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  std::vector<EventRow> rows;
+  json::array rejected;
+  for (size_t i = 0; i < (*batch)->size(); ++i) {
+    auto event = ParseEvent((**batch)[i], now);
+    if (event.ok()) {
+      rows.push_back(std::move(*event));
+      continue;
+    }
+    json::object r;
+    r["index"] = static_cast<int64_t>(i);
+    r["field"] = event.error().field;
+    r["message"] = event.error().message;
+    rejected.push_back(std::move(r));
+  }
+
+  int64_t stored = 0;
+  if (!rows.empty()) {
+    Status written = services.db->Transact([&](store::Session& tx) -> Status {
+      stored = 0;  // the body may be retried
+      for (const EventRow& e : rows) {
+        ATELIER_ASSIGN_OR_RETURN(
+            int64_t n, tx.Exec("INSERT INTO events (event_id, type, user_id, item_id, basket_id, quantity, query, ts) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING",
+                               {e.event_id, e.type, e.user_id, e.item_id, e.basket_id, e.quantity, e.query, e.ts}));
+        stored += n;
+      }
+      return Ok();
+    });
+    if (!written.ok()) return ErrorResponse(written.error());
+  }
+
+  json::object out;
+  out["accepted"] = static_cast<int64_t>(rows.size());
+  out["stored"] = stored;
+  out["duplicates"] = static_cast<int64_t>(rows.size()) - stored;
+  out["rejected"] = std::move(rejected);
+  return JsonResponse(out);
+}
+
+// ---- Recommendations ----
+
+Response ForUser(Services& services, const Request& request) {
+  auto k = IntParam(request, "k", kDefaultK, 1, kMaxK);
+  if (!k.ok()) return ErrorResponse(k.error());
+  const std::string user = TextParam(request, "user");
+  auto catalog = services.catalog.Get();
+  if (!catalog) return CatalogUnavailable();
+  const size_t want = static_cast<size_t>(*k);
+
+  if (auto rec = services.recommender.Get()) {
+    auto ranked = Collect(*catalog, {}, want, rec->num_items(),
+                          [&](size_t n) { return rec->ForUser(user, n); });
+    return ItemsResponse(*catalog, ranked, "recommender");
+  }
+  if (services.db == nullptr) return ItemsResponse(*catalog, {}, "popularity");
+  Status failed = Ok();
+  auto ranked = Collect(*catalog, {}, want, catalog->products().size(), [&](size_t n) {
+    auto popular = StorePopular(*services.db, n);
+    if (popular.ok()) return std::move(*popular);
+    failed = popular.error();
+    return std::vector<recommend::Recommendation>{};
+  });
+  if (!failed.ok()) return ErrorResponse(failed.error());
+  return ItemsResponse(*catalog, ranked, "popularity");
+}
+
+Response ForProduct(Services& services, const Request& request) {
+  auto id = PathIdParam(request, "id");
+  if (!id.ok()) return ErrorResponse(id.error());
+  auto kind = EnumParam(request, "kind", "similar", {"similar", "bought-together"});
+  if (!kind.ok()) return ErrorResponse(kind.error());
+  auto k = IntParam(request, "k", kDefaultK, 1, kMaxK);
+  if (!k.ok()) return ErrorResponse(k.error());
+  auto catalog = services.catalog.Get();
+  if (!catalog) return CatalogUnavailable();
+  const catalog::Product* product = catalog->FindProduct(*id);
+  if (product == nullptr) return ErrorResponse(Error::NotFound("no product with id " + std::to_string(*id), "id"));
+
+  const std::unordered_set<int64_t> exclude = {product->id};
+  const size_t want = static_cast<size_t>(*k);
+  if (auto rec = services.recommender.Get()) {
+    auto ranked = Collect(*catalog, exclude, want, rec->num_items(), [&](size_t n) {
+      if (*kind == "bought-together") return rec->BoughtTogether(std::span(&product->sku, 1), n);
+      // A product without any history has no similar items yet.
+      auto similar = rec->Similar(product->sku, n);
+      return similar.ok() ? std::move(*similar) : std::vector<recommend::Recommendation>{};
+    });
+    return ItemsResponse(*catalog, ranked, "recommender");
+  }
+  auto ranked = Collect(*catalog, exclude, want, catalog->products().size(),
+                        [&](size_t n) { return FromTable(services, *catalog, {product->id}, n); });
+  return ItemsResponse(*catalog, ranked, "bought-together-table");
+}
+
+Response ForBasket(Services& services, const Request& request) {
+  auto body = ParseJsonBody(request);
+  if (!body.ok()) return ErrorResponse(body.error());
+  if (!body->is_object()) return ErrorResponse(Error::InvalidArgument("expected {\"items\": [...], \"k\": 10}", "body"));
+  const json::object& o = body->as_object();
+  const json::value* items = o.if_contains("items");
+  if (items == nullptr || !items->is_array()) {
+    return ErrorResponse(Error::InvalidArgument("items must be an array of SKUs", "items"));
+  }
+  if (items->as_array().size() > kMaxEventsPerBatch) {
+    return ErrorResponse(Error::TooLarge("at most " + std::to_string(kMaxEventsPerBatch) + " items", "items"));
+  }
+  auto k = IntMember(o, "k", kDefaultK, 1, kMaxK);
+  if (!k.ok()) return ErrorResponse(k.error());
+  auto catalog = services.catalog.Get();
+  if (!catalog) return CatalogUnavailable();
+
+  std::vector<std::string> skus;
+  std::vector<int64_t> product_ids;
+  std::unordered_set<int64_t> exclude;
+  for (size_t i = 0; i < items->as_array().size(); ++i) {
+    const json::value& item = items->as_array()[i];
+    if (!item.is_string() || item.as_string().empty()) {
+      return ErrorResponse(Error::InvalidArgument("items[" + std::to_string(i) + "] must be a SKU", "items"));
+    }
+    std::string sku(item.as_string());
+    // Basket items resolve like events' items (SKU, else product id),
+    // whether or not they are in stock.
+    const catalog::Product* p = catalog->FindProductBySku(sku);
+    if (p == nullptr) {
+      int64_t pid = 0;
+      auto [end, ec] = std::from_chars(sku.data(), sku.data() + sku.size(), pid);
+      if (ec == std::errc() && end == sku.data() + sku.size()) p = catalog->FindProduct(pid);
+    }
+    if (p != nullptr) {
+      exclude.insert(p->id);
+      product_ids.push_back(p->id);
+      sku = p->sku;
+    }
+    skus.push_back(std::move(sku));
+  }
+
+  const size_t want = static_cast<size_t>(*k);
+  if (auto rec = services.recommender.Get()) {
+    auto ranked = Collect(*catalog, exclude, want, rec->num_items(),
+                          [&](size_t n) { return rec->BoughtTogether(skus, n); });
+    return ItemsResponse(*catalog, ranked, "recommender");
+  }
+  auto ranked = Collect(*catalog, exclude, want, catalog->products().size(),
+                        [&](size_t n) { return FromTable(services, *catalog, product_ids, n); });
+  return ItemsResponse(*catalog, ranked, "bought-together-table");
+}
+
+}  // namespace
+
+void RegisterRecommendRoutes(Router& router, Services& services) {
+  router.Post("/api/v1/events", [&services](Request& request) { return PostEvents(services, request); });
+  router.Get("/api/v1/recommendations", [&services](Request& request) { return ForUser(services, request); });
+  router.Get("/api/v1/products/{id}/recommendations",
+             [&services](Request& request) { return ForProduct(services, request); });
+  router.Post("/api/v1/recommendations/basket",
+              [&services](Request& request) { return ForBasket(services, request); });
+}
+
+}  // namespace atelier::server

@@ -1,0 +1,307 @@
+// Events and recommendations over real HTTP against the demo shop: the
+// events batch (partial rejection, idempotency), the three recommendation
+// routes with a trained recommender and with the fallbacks used before one is
+// trained, and their error statuses.
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "atelier/core/strings.h"
+#include "atelier/recommend/recommender.h"
+#include "atelier/server/services.h"
+#include "http_client.h"
+#include "test_shop.h"
+
+namespace atelier::testing {
+namespace {
+
+namespace json = boost::json;
+
+// Trains the shop's recommender once per process through the same calls
+// `atelier serve` uses (train, save the artifact, load the newest one).
+std::shared_ptr<const recommend::Recommender> TrainedModel(TestShop& shop, std::string* error) {
+  static std::shared_ptr<const recommend::Recommender> model;
+  static std::string failure;
+  if (!model && failure.empty()) {
+    const std::string dir = shop.directory() + "/models";
+    auto trained = server::TrainAndPublishRecommender(shop.services(), dir);
+    if (!trained.ok()) {
+      failure = "training: " + trained.error().ToString();
+    } else if (!std::filesystem::exists(*trained)) {
+      failure = "no artifact at " + *trained;
+    } else if (Status loaded = server::LoadRecommender(shop.services(), dir); !loaded.ok()) {
+      failure = "loading: " + loaded.error().ToString();
+    } else {
+      model = shop.services().recommender.Get();
+    }
+  }
+  *error = failure;
+  return model;
+}
+
+class RecommendHttpTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    shop_ = TestShop::Get();
+    ASSERT_NE(shop_, nullptr);
+    client_ = std::make_unique<HttpClient>(shop_->port());
+    ASSERT_TRUE(client_->Connect());
+  }
+
+  // Serves from the trained recommender.
+  void UseModel() {
+    std::string error;
+    auto model = TrainedModel(*shop_, &error);
+    ASSERT_NE(model, nullptr) << error;
+    shop_->services().recommender.Publish(model);
+  }
+  // Serves as before the first training: no recommender published.
+  void UseFallbacks() { shop_->services().recommender.Publish(nullptr); }
+
+  json::value Call(const std::string& method, const std::string& target, const std::string& body, int status) {
+    auto reply = client_->Send(method, target, body, {{"Content-Type", "application/json"}});
+    if (!reply) {
+      ADD_FAILURE() << "no reply for " << method << " " << target;
+      return nullptr;
+    }
+    EXPECT_EQ(reply->status, status) << method << " " << target << ": " << reply->body;
+    boost::system::error_code ec;
+    json::value v = json::parse(reply->body, ec);
+    EXPECT_FALSE(ec) << target << ": " << reply->body;
+    return v;
+  }
+  json::value Get(const std::string& target, int status = 200) { return Call("GET", target, "", status); }
+  json::value Post(const std::string& target, const std::string& body, int status = 200) {
+    return Call("POST", target, body, status);
+  }
+
+  void ExpectError(const std::string& method, const std::string& target, const std::string& body, int status,
+                   const std::string& field) {
+    json::value v = Call(method, target, body, status);
+    ASSERT_TRUE(v.is_object() && v.as_object().contains("error")) << target << ": " << json::serialize(v);
+    const json::object& error = v.at("error").as_object();
+    EXPECT_FALSE(error.at("message").as_string().empty()) << target;
+    if (!field.empty()) {
+      ASSERT_TRUE(error.at("field").is_string()) << target << ": " << json::serialize(v);
+      EXPECT_EQ(error.at("field").as_string(), field) << target;
+    }
+  }
+
+  // The recommendation list of a 200 reply; checks what every list must
+  // satisfy: products in stock (or configurable) with a reason and a score,
+  // no repeats, none of `excluded`.
+  const json::array& Items(const json::value& v, const std::set<int64_t>& excluded = {}) {
+    static const json::array kEmpty;
+    if (!v.is_object() || !v.as_object().contains("items")) {
+      ADD_FAILURE() << "no items in " << json::serialize(v);
+      return kEmpty;
+    }
+    const json::array& items = v.at("items").as_array();
+    std::set<int64_t> seen;
+    for (const json::value& item : items) {
+      const int64_t id = item.at("id").as_int64();
+      EXPECT_TRUE(seen.insert(id).second) << "repeated " << id;
+      EXPECT_FALSE(excluded.count(id)) << "recommended excluded product " << id;
+      EXPECT_TRUE(item.at("in_stock").as_bool() || item.at("configurable").as_bool())
+          << "out of stock: " << json::serialize(item);
+      EXPECT_FALSE(item.at("reason").as_string().empty()) << json::serialize(item);
+      EXPECT_TRUE(item.at("score").is_number()) << json::serialize(item);
+    }
+    return items;
+  }
+
+  // The first search hit for `query`: {id, sku}.
+  std::pair<int64_t, std::string> FirstHit(const std::string& query) {
+    json::value v = Get("/api/v1/search?per_page=1&q=" + query);
+    const auto& items = v.at("items").as_array();
+    if (items.empty()) {
+      ADD_FAILURE() << "no product for " << query;
+      return {0, ""};
+    }
+    return {items[0].at("id").as_int64(), std::string(items[0].at("sku").as_string())};
+  }
+
+  int64_t StoredEvents(const std::string& prefix) {
+    auto rows = shop_->services().db->Query("SELECT COUNT(*) FROM events WHERE event_id LIKE ?",
+                                            {prefix + "%"});
+    EXPECT_TRUE(rows.ok());
+    return rows.ok() && !rows->empty() ? (*rows)[0].Int(0) : -1;
+  }
+
+  static bool AnyTitleHas(const json::array& items, std::initializer_list<std::string_view> words) {
+    for (const json::value& item : items) {
+      const std::string title = ToLower(std::string(item.at("title").as_string()));
+      for (std::string_view w : words) {
+        if (title.find(w) != std::string::npos) return true;
+      }
+    }
+    return false;
+  }
+
+  TestShop* shop_ = nullptr;
+  std::unique_ptr<HttpClient> client_;
+};
+
+TEST_F(RecommendHttpTest, EventsBatchStoresValidEventsAndRejectsBadOnesByIndexAndField) {
+  const auto [id, sku] = FirstHit("DualSense");
+  ASSERT_FALSE(sku.empty());
+  const std::string batch = R"([
+    {"event_id": "it-rec-a-1", "type": "view", "user_id": "it-user-1", "item_id": ")" + sku + R"("},
+    {"event_id": "it-rec-a-2", "type": "click", "user_id": "it-user-1", "item_id": ")" + sku + R"("},
+    {"event_id": "it-rec-a-3", "type": "purchase", "user_id": "it-user-1", "item_id": ")" + sku +
+                            R"(", "basket_id": "it-b-1", "quantity": 2, "ts": 1700000000},
+    {"event_id": "it-rec-a-4", "type": "view", "user_id": "it-user-1"},
+    {"event_id": "it-rec-a-5", "type": "search", "user_id": "it-user-1", "query": "controller"},
+    {"event_id": "it-rec-a-6", "type": "cart", "user_id": "it-user-1", "item_id": ")" + sku + R"(", "quantity": 0}
+  ])";
+  json::value v = Post("/api/v1/events", batch);
+  EXPECT_EQ(v.at("accepted").as_int64(), 3);
+  EXPECT_EQ(v.at("stored").as_int64(), 3);
+  EXPECT_EQ(v.at("duplicates").as_int64(), 0);
+  const json::array& rejected = v.at("rejected").as_array();
+  ASSERT_EQ(rejected.size(), 3u) << json::serialize(v);
+  EXPECT_EQ(rejected[0].at("index").as_int64(), 1);
+  EXPECT_EQ(rejected[0].at("field").as_string(), "type");
+  EXPECT_EQ(rejected[1].at("index").as_int64(), 3);
+  EXPECT_EQ(rejected[1].at("field").as_string(), "item_id");
+  EXPECT_EQ(rejected[2].at("index").as_int64(), 5);
+  EXPECT_EQ(rejected[2].at("field").as_string(), "quantity");
+  for (const json::value& r : rejected) EXPECT_FALSE(r.at("message").as_string().empty());
+  EXPECT_EQ(StoredEvents("it-rec-a-"), 3);
+}
+
+TEST_F(RecommendHttpTest, EventsBatchIsIdempotentByEventId) {
+  const std::string batch = R"({"events": [
+    {"event_id": "it-rec-b-1", "type": "view", "user_id": "it-user-2", "item_id": "SKU-X"},
+    {"event_id": "it-rec-b-2", "type": "cart", "user_id": "it-user-2", "item_id": "SKU-X"},
+    {"event_id": "it-rec-b-2", "type": "cart", "user_id": "it-user-2", "item_id": "SKU-X"}
+  ]})";
+  json::value first = Post("/api/v1/events", batch);
+  EXPECT_EQ(first.at("accepted").as_int64(), 3);
+  EXPECT_EQ(first.at("stored").as_int64(), 2);  // the repeat within the batch is stored once
+  EXPECT_EQ(first.at("duplicates").as_int64(), 1);
+  json::value again = Post("/api/v1/events", batch);
+  EXPECT_EQ(again.at("accepted").as_int64(), 3);
+  EXPECT_EQ(again.at("stored").as_int64(), 0);
+  EXPECT_EQ(again.at("duplicates").as_int64(), 3);
+  EXPECT_TRUE(again.at("rejected").as_array().empty());
+  EXPECT_EQ(StoredEvents("it-rec-b-"), 2);
+}
+
+TEST_F(RecommendHttpTest, EventsRejectEmptyMalformedAndOversizedBatches) {
+  ExpectError("POST", "/api/v1/events", "", 400, "body");
+  ExpectError("POST", "/api/v1/events", "[{\"event_id\": ", 400, "body");
+  ExpectError("POST", "/api/v1/events", "[]", 400, "events");
+  ExpectError("POST", "/api/v1/events", "{\"events\": []}", 400, "events");
+  ExpectError("POST", "/api/v1/events", "{\"event_id\": \"x\"}", 400, "events");
+  std::string big = "[";
+  for (int i = 0; i < 1001; ++i) {
+    big += (i ? "," : "") + std::string(R"({"event_id":"it-rec-big-)") + std::to_string(i) +
+           R"(","type":"view","user_id":"u","item_id":"i"})";
+  }
+  big += "]";
+  ExpectError("POST", "/api/v1/events", big, 413, "events");
+  EXPECT_EQ(StoredEvents("it-rec-big-"), 0);
+}
+
+TEST_F(RecommendHttpTest, BoughtTogetherForAPlayStationControllerIncludesAChargerOrCamera) {
+  UseModel();
+  const auto [id, sku] = FirstHit("DualSense%20Wireless%20Controller");
+  ASSERT_GT(id, 0);
+  json::value v = Get("/api/v1/products/" + std::to_string(id) + "/recommendations?kind=bought-together&k=10");
+  EXPECT_EQ(v.at("source").as_string(), "recommender");
+  const json::array& items = Items(v, {id});
+  ASSERT_FALSE(items.empty());
+  EXPECT_LE(items.size(), 10u);
+  EXPECT_TRUE(AnyTitleHas(items, {"charg", "camera"})) << json::serialize(v);
+}
+
+TEST_F(RecommendHttpTest, SimilarItemsLeaveOutTheProductItself) {
+  UseModel();
+  const auto [id, sku] = FirstHit("DualSense%20Wireless%20Controller");
+  ASSERT_GT(id, 0);
+  json::value v = Get("/api/v1/products/" + std::to_string(id) + "/recommendations?k=5");
+  EXPECT_EQ(v.at("source").as_string(), "recommender");
+  const json::array& items = Items(v, {id});
+  EXPECT_FALSE(items.empty());
+  EXPECT_LE(items.size(), 5u);
+}
+
+TEST_F(RecommendHttpTest, BasketCompletionLeavesOutTheBasketItems) {
+  UseModel();
+  const auto controller = FirstHit("DualSense%20Wireless%20Controller");
+  const auto station = FirstHit("DualSense%20Charging%20Station");
+  ASSERT_GT(controller.first, 0);
+  ASSERT_GT(station.first, 0);
+  json::value v = Post("/api/v1/recommendations/basket",
+                       R"({"items": [")" + controller.second + R"(", ")" + station.second + R"("], "k": 8})");
+  EXPECT_EQ(v.at("source").as_string(), "recommender");
+  const json::array& items = Items(v, {controller.first, station.first});
+  EXPECT_FALSE(items.empty());
+  EXPECT_LE(items.size(), 8u);
+}
+
+TEST_F(RecommendHttpTest, ForYouForAnUnknownUserReturnsTrending) {
+  UseModel();
+  json::value v = Get("/api/v1/recommendations?user=it-nobody-at-all&k=7");
+  const json::array& items = Items(v);
+  ASSERT_EQ(items.size(), 7u);
+  for (const json::value& item : items) EXPECT_EQ(item.at("reason").as_string(), "trending");
+}
+
+TEST_F(RecommendHttpTest, ForYouForAKnownBuyerIsPersonal) {
+  UseModel();
+  auto rows = shop_->services().db->Query(
+      "SELECT user_id FROM events WHERE type = 'purchase' AND user_id <> '' GROUP BY user_id "
+      "ORDER BY COUNT(DISTINCT basket_id) DESC, user_id LIMIT 1");
+  ASSERT_TRUE(rows.ok() && !rows->empty());
+  json::value v = Get("/api/v1/recommendations?user=" + (*rows)[0].Text(0) + "&k=10");
+  const json::array& items = Items(v);
+  ASSERT_FALSE(items.empty());
+  bool personal = false;
+  for (const json::value& item : items) personal = personal || item.at("reason").as_string() != "trending";
+  EXPECT_TRUE(personal) << json::serialize(v);
+}
+
+TEST_F(RecommendHttpTest, BeforeTrainingTheRoutesAnswerFromPopularityAndTheBoughtTogetherTable) {
+  UseFallbacks();
+  json::value for_you = Get("/api/v1/recommendations?user=it-nobody&k=5");
+  EXPECT_EQ(for_you.at("source").as_string(), "popularity");
+  EXPECT_EQ(Items(for_you).size(), 5u);
+
+  const auto [id, sku] = FirstHit("DualSense%20Wireless%20Controller");
+  json::value together = Get("/api/v1/products/" + std::to_string(id) + "/recommendations?kind=bought-together");
+  EXPECT_EQ(together.at("source").as_string(), "bought-together-table");
+  const json::array& items = Items(together, {id});
+  EXPECT_TRUE(AnyTitleHas(items, {"charg", "camera"})) << json::serialize(together);
+
+  json::value basket = Post("/api/v1/recommendations/basket", R"({"items": [")" + sku + R"("]})");
+  EXPECT_EQ(basket.at("source").as_string(), "bought-together-table");
+  Items(basket, {id});
+}
+
+TEST_F(RecommendHttpTest, ErrorsNameTheirFieldWithTheMappedStatus) {
+  const auto [id, sku] = FirstHit("DualSense");
+  const std::string product = "/api/v1/products/" + std::to_string(id) + "/recommendations";
+  ExpectError("GET", "/api/v1/recommendations?k=0", "", 400, "k");
+  ExpectError("GET", "/api/v1/recommendations?k=101", "", 400, "k");
+  ExpectError("GET", "/api/v1/recommendations?k=ten", "", 400, "k");
+  ExpectError("GET", product + "?kind=popular", "", 400, "kind");
+  ExpectError("GET", product + "?k=1000", "", 400, "k");
+  ExpectError("GET", "/api/v1/products/999999999/recommendations", "", 404, "id");
+  ExpectError("GET", "/api/v1/products/not-a-number/recommendations", "", 404, "");
+  ExpectError("POST", "/api/v1/recommendations/basket", "", 400, "body");
+  ExpectError("POST", "/api/v1/recommendations/basket", "{\"items\": \"" + sku + "\"}", 400, "items");
+  ExpectError("POST", "/api/v1/recommendations/basket", "{\"items\": [42]}", 400, "items");
+  ExpectError("POST", "/api/v1/recommendations/basket", "{\"items\": [\"" + sku + "\"], \"k\": 0}", 400, "k");
+  ExpectError("GET", "/api/v1/events", "", 405, "");
+  ExpectError("DELETE", "/api/v1/recommendations/basket", "", 405, "");
+}
+
+}  // namespace
+}  // namespace atelier::testing
