@@ -7,6 +7,9 @@
 // empty store with --demo, loads the read snapshots (catalog, search index
 // under DIR/search, bought-together table, the demo product models compiled),
 // then serves until SIGINT/SIGTERM.
+// The recommender is the newest artifact in DIR/models; without one it is
+// trained from the store's events in the background once serving, saved
+// there and swapped in (the recommendation routes fall back until then).
 // stdout carries exactly one line, "Atelier is running at http://HOST:PORT/",
 // once connections are accepted; everything else goes to stderr.
 
@@ -160,10 +163,8 @@ int RunServe(const ServeArgs& args) {
     });
   }
   http.Wait();
-  if (trainer.joinable()) {
-    std::cerr << "Waiting for the recommender training to finish ...\n";
-    trainer.join();
-  }
+  // Training cannot be interrupted; a stop waits for it (seconds on the demo).
+  if (trainer.joinable()) trainer.join();
   std::cerr << "Atelier stopped.\n";
   return 0;
 }

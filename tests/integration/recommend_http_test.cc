@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 
+#include "atelier/catalog/snapshot.h"
 #include "atelier/core/strings.h"
 #include "atelier/recommend/recommender.h"
 #include "atelier/server/services.h"
@@ -252,6 +253,28 @@ TEST_F(RecommendHttpTest, ForYouForAnUnknownUserReturnsTrending) {
   const json::array& items = Items(v);
   ASSERT_EQ(items.size(), 7u);
   for (const json::value& item : items) EXPECT_EQ(item.at("reason").as_string(), "trending");
+}
+
+TEST_F(RecommendHttpTest, ItemsOutOfStockEverywhereAreNotRecommended) {
+  UseModel();
+  auto rec = shop_->services().recommender.Get();
+  auto catalog = shop_->services().catalog.Get();
+  ASSERT_TRUE(rec && catalog);
+  // The best-ranked trending item that is out of stock everywhere.
+  const auto trending = rec->ForUser("it-nobody-at-all", 90);
+  int64_t out_of_stock = 0;
+  size_t rank = 0;
+  for (; rank < trending.size(); ++rank) {
+    const catalog::Product* p = catalog->FindProductBySku(trending[rank].item);
+    if (p != nullptr && p->model_id.empty() && catalog->TotalStock(p->id) == 0) {
+      out_of_stock = p->id;
+      break;
+    }
+  }
+  if (out_of_stock == 0) GTEST_SKIP() << "no out-of-stock item among the top 90 trending";
+  json::value v = Get("/api/v1/recommendations?user=it-nobody-at-all&k=" + std::to_string(rank + 10));
+  const json::array& items = Items(v, {out_of_stock});
+  EXPECT_EQ(items.size(), rank + 10);
 }
 
 TEST_F(RecommendHttpTest, ForYouForAKnownBuyerIsPersonal) {
