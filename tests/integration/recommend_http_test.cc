@@ -233,6 +233,38 @@ TEST_F(RecommendHttpTest, SimilarItemsLeaveOutTheProductItself) {
   EXPECT_LE(items.size(), 5u);
 }
 
+// "Similar" means alternatives: every item shares the product's top-level
+// category (a controller's similar items are never dog food), the list is
+// full even before training, and the nearest (same leaf category) come first.
+TEST_F(RecommendHttpTest, SimilarItemsAreAlternativesFromTheProductsCategory) {
+  const auto [id, sku] = FirstHit("DualSense%20Wireless%20Controller");
+  ASSERT_GT(id, 0);
+  json::value product = Get("/api/v1/products/" + std::to_string(id));
+  const json::array& path = product.at("category_path").as_array();
+  ASSERT_FALSE(path.empty());
+  const int64_t top = path.front().at("id").as_int64();
+  const int64_t leaf = product.at("category").at("id").as_int64();
+  for (bool trained : {false, true}) {
+    if (trained) {
+      UseModel();
+    } else {
+      UseFallbacks();
+    }
+    json::value v = Get("/api/v1/products/" + std::to_string(id) + "/recommendations?kind=similar&k=8");
+    const json::array& items = Items(v, {id});
+    EXPECT_EQ(items.size(), 8u) << json::serialize(v);
+    bool left_leaf = false;
+    for (const json::value& item : items) {
+      json::value full = Get("/api/v1/products/" + std::to_string(item.at("id").as_int64()));
+      EXPECT_EQ(full.at("category_path").as_array().front().at("id").as_int64(), top)
+          << (trained ? "trained: " : "fallback: ") << json::serialize(item);
+      const bool in_leaf = item.at("category").at("id").as_int64() == leaf;
+      EXPECT_FALSE(in_leaf && left_leaf) << "a same-category item after another category: " << json::serialize(v);
+      left_leaf = left_leaf || !in_leaf;
+    }
+  }
+}
+
 TEST_F(RecommendHttpTest, BasketCompletionLeavesOutTheBasketItems) {
   UseModel();
   const auto controller = FirstHit("DualSense%20Wireless%20Controller");

@@ -12,6 +12,7 @@
 #include <boost/json/array.hpp>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -42,6 +43,9 @@ constexpr int64_t kMaxQuantity = 10000;
 constexpr int64_t kMaxClockSkewSeconds = 24 * 3600;
 // The popularity fallback counts purchases this far back from the newest one.
 constexpr int64_t kPopularWindowSeconds = 30 * 24 * 3600;
+// Collaborative candidates looked at for "similar items" before the category
+// filter.
+constexpr size_t kSimilarCandidates = 300;
 
 struct Ranked {
   const catalog::Product* product;
@@ -112,6 +116,69 @@ Response ItemsResponse(const catalog::CatalogSnapshot& catalog, const std::vecto
   body["items"] = std::move(items);
   body["source"] = source;
   return JsonResponse(body);
+}
+
+// The top-level category above `category_id` (itself when top-level; 0 when
+// unknown).
+int64_t TopCategoryOf(const catalog::CatalogSnapshot& catalog, int64_t category_id) {
+  const std::vector<const catalog::Category*> path = catalog.CategoryPath(category_id);
+  return path.empty() ? 0 : path.front()->id;
+}
+
+// "Similar items" are alternatives to `product`: things a shopper would buy
+// instead of it, not beside it (that is bought-together's list). The
+// collaborative candidates (`collaborative`, best first) are kept only when
+// they share its category. Order: the collaborative candidates of the same
+// leaf category; then, when fewer than `k`, the leaf category's other
+// products, nearest in price first (a different brand counts as a small
+// step), so a product without history still gets alternatives; then the
+// collaborative candidates of the same top-level category.
+std::vector<Ranked> SimilarProducts(const catalog::CatalogSnapshot& catalog, const catalog::Product& product,
+                                    const std::vector<recommend::Recommendation>& collaborative, size_t k) {
+  const int64_t top = TopCategoryOf(catalog, product.category_id);
+  std::vector<Ranked> same_leaf;
+  std::vector<Ranked> same_top;
+  std::unordered_set<int64_t> seen = {product.id};
+  for (const recommend::Recommendation& r : collaborative) {
+    const catalog::Product* p = RecommendableProduct(catalog, r.item);
+    if (p == nullptr || !seen.insert(p->id).second) continue;
+    if (p->category_id == product.category_id) {
+      same_leaf.push_back({p, r.score, ShopperReason(catalog, r.reason)});
+    } else if (top != 0 && TopCategoryOf(catalog, p->category_id) == top) {
+      same_top.push_back({p, r.score, ShopperReason(catalog, r.reason)});
+    }
+  }
+  std::vector<Ranked> out = std::move(same_leaf);
+  if (out.size() >= k) {
+    out.resize(k);
+    return out;
+  }
+
+  const catalog::Category* category = catalog.FindCategory(product.category_id);
+  const std::string reason = category != nullptr ? "also in " + category->name : "in the same category";
+  const double price = std::max<double>(1.0, static_cast<double>(product.price.amount));
+  std::vector<std::pair<double, const catalog::Product*>> fill;
+  for (const catalog::Product& p : catalog.products()) {
+    if (p.category_id != product.category_id || seen.contains(p.id)) continue;
+    if (RecommendableProduct(catalog, p.sku) != &p) continue;
+    // Distance in price as a ratio; a different brand counts as a 10% step.
+    double distance = std::abs(std::log(std::max<double>(1.0, static_cast<double>(p.price.amount)) / price));
+    if (p.brand != product.brand) distance += 0.1;
+    fill.emplace_back(distance, &p);
+  }
+  const size_t missing = std::min(k - out.size(), fill.size());
+  std::partial_sort(fill.begin(), fill.begin() + static_cast<std::ptrdiff_t>(missing), fill.end(),
+                    [](const auto& a, const auto& b) {
+                      return a.first != b.first ? a.first < b.first : a.second->id < b.second->id;
+                    });
+  for (size_t i = 0; i < missing; ++i) {
+    out.push_back({fill[i].second, 1.0 / (1.0 + fill[i].first), reason});
+  }
+  for (Ranked& r : same_top) {
+    if (out.size() == k) break;
+    out.push_back(std::move(r));
+  }
+  return out;
 }
 
 Response CatalogUnavailable() { return ErrorResponse(Error::Unavailable("the catalog is still loading")); }
@@ -284,13 +351,20 @@ Response ForProduct(Services& services, const Request& request) {
 
   const std::unordered_set<int64_t> exclude = {product->id};
   const size_t want = static_cast<size_t>(*k);
-  if (auto rec = services.recommender.Get()) {
-    auto ranked = Collect(*catalog, exclude, want, rec->num_items(), [&](size_t n) {
-      if (*kind == "bought-together") return rec->BoughtTogether(std::span(&product->sku, 1), n);
-      // A product without any history has no similar items yet.
-      auto similar = rec->Similar(product->sku, n);
-      return similar.ok() ? std::move(*similar) : std::vector<recommend::Recommendation>{};
-    });
+  auto rec = services.recommender.Get();
+  if (*kind == "similar") {
+    std::vector<recommend::Recommendation> collaborative;
+    if (rec) {
+      // A product without any history has no collaborative neighbours.
+      auto similar = rec->Similar(product->sku, kSimilarCandidates);
+      if (similar.ok()) collaborative = std::move(*similar);
+    }
+    return ItemsResponse(*catalog, SimilarProducts(*catalog, *product, collaborative, want),
+                         rec ? "recommender" : "catalog");
+  }
+  if (rec) {
+    auto ranked = Collect(*catalog, exclude, want, rec->num_items(),
+                          [&](size_t n) { return rec->BoughtTogether(std::span(&product->sku, 1), n); });
     return ItemsResponse(*catalog, ranked, "recommender");
   }
   auto ranked = Collect(*catalog, exclude, want, catalog->products().size(),
