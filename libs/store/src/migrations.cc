@@ -218,6 +218,16 @@ std::vector<Migration> Build() {
   weight {REAL} NOT NULL CHECK (weight >= 0),
   PRIMARY KEY (model_id, option_id)))",
                      }));
+  all.push_back(Make(3, "product models",
+                     {
+                         R"(CREATE TABLE product_models (
+  model_id TEXT NOT NULL,
+  version {INT} NOT NULL CHECK (version > 0),
+  source TEXT NOT NULL,
+  origin TEXT NOT NULL DEFAULT '',
+  created_at {INT} NOT NULL,
+  PRIMARY KEY (model_id, version)))",
+                     }));
   return all;
 }
 
