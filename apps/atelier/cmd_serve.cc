@@ -6,7 +6,7 @@
 // Opens the store (creating the data directory), seeds the demo shop into an
 // empty store with --demo, loads the read snapshots (catalog, search index
 // under DIR/search, bought-together table, the demo product models compiled),
-// then serves until SIGINT/SIGTERM.
+// starts the buying services, then serves until SIGINT/SIGTERM.
 // The recommender is the newest artifact in DIR/models; without one it is
 // trained from the store's events in the background once serving, saved
 // there and swapped in (the recommendation routes fall back until then).
@@ -120,6 +120,7 @@ int RunServe(const ServeArgs& args) {
 
   // The recommender: the newest artifact, else trained once serving (below).
   const std::string model_dir = (fs::path(args.data_dir) / "models").string();
+  services.recommender_dir = model_dir;
   Status model = server::LoadRecommender(services, model_dir);
   if (!model.ok() && model.error().code != ErrorCode::kNotFound) {
     std::cerr << "atelier serve: ignoring the recommender artifact: " << model.error().ToString() << "\n";
@@ -129,12 +130,16 @@ int RunServe(const ServeArgs& args) {
   // printed delays startup by well under a second; a store of large models
   // would publish them from a background thread instead.
   const auto models_start = std::chrono::steady_clock::now();
-  if (Status models = server::LoadDemoProductModels(services); !models.ok()) {
+  // The newest stored version of each model (the demo's are stored first).
+  Status models = args.demo ? server::LoadDemoProductModels(services) : server::LoadStoredProductModels(services);
+  if (!models.ok()) {
     std::cerr << "atelier serve: loading the product models failed: " << models.error().ToString() << "\n";
     return 1;
   }
   std::cerr << "Product models: " << services.product_models.Get()->by_id.size() << " compiled in "
             << SecondsSince(models_start) << " s\n";
+  // Accounts, carts, checkout, orders, plant scheduling and availability.
+  server::StartBuying(services);
 
   server::Router router;
   server::RegisterAllRoutes(router, services, args.web_dir);

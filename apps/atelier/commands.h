@@ -15,5 +15,7 @@ void RegisterImportCommand(CLI::App& app, CliContext& ctx);   // cmd_import.cc
 void RegisterSearchCommand(CLI::App& app, CliContext& ctx);   // cmd_search.cc
 void RegisterConfigCommand(CLI::App& app, CliContext& ctx);   // cmd_config.cc
 void RegisterRecommendCommands(CLI::App& app, CliContext& ctx);  // cmd_recommend.cc
+void RegisterMigrateCommand(CLI::App& app, CliContext& ctx);  // cmd_migrate.cc
+void RegisterAdminCommands(CLI::App& app, CliContext& ctx);   // cmd_admin.cc
 
 }  // namespace atelier::cli

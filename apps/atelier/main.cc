@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
   atelier::cli::RegisterRecommendCommands(app, ctx);
   atelier::cli::RegisterSearchCommand(app, ctx);
   atelier::cli::RegisterConfigCommand(app, ctx);
+  atelier::cli::RegisterMigrateCommand(app, ctx);
+  atelier::cli::RegisterAdminCommands(app, ctx);
   CLI11_PARSE(app, argc, argv);
   return ctx.exit_code;
 }

@@ -6,9 +6,11 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <map>
 #include <string>
 
 #include "atelier/config/demo_models.h"
+#include "atelier/orders/types.h"
 #include "atelier/server/services.h"
 #include "http_client.h"
 #include "test_shop.h"
@@ -152,6 +154,37 @@ TEST_F(ConfigHttpTest, TowingWithRedRulesOutTheFourCylinderAndNamesWhy) {
   EXPECT_NE(v.at("count").as_string(), "0");
   EXPECT_TRUE(DecimalLess(v.at("count").as_string(), all.at("count").as_string()));
   EXPECT_GE(all.at("count").as_string().size(), 7u) << "the SUV has at least 10^6 configurations";
+}
+
+// "Popular choice": with the shop's configured SUVs (dealer stock) as its
+// sales, the colour marked popular is the most chosen one among them, and a
+// pick narrows the sales counted to those agreeing with it.
+TEST_F(ConfigHttpTest, MarksTheMostChosenValueOfTheSalesAsPopular) {
+  ASSERT_TRUE(server::RefreshSalesHistories(shop_->services()).ok());
+  auto rows = shop_->services().db->Query(
+      "SELECT su.configuration FROM stock_units su JOIN products p ON p.id = su.product_id "
+      "WHERE p.model_id = 'suv' AND su.configuration <> ''");
+  ASSERT_TRUE(rows.ok()) << rows.error().ToString();
+  ASSERT_FALSE(rows->empty()) << "the test shop has no configured SUVs";
+  std::map<std::string, int> colours;
+  for (const store::Row& row : *rows) {
+    auto selections = orders::ParseSelections(row.Text(0), "configuration");
+    ASSERT_TRUE(selections.ok());
+    ++colours[selections->at("colour")];
+  }
+  int most = 0;
+  for (const auto& [colour, n] : colours) most = std::max(most, n);
+
+  json::value v = Configure("suv", R"({"selections": {}})");
+  const json::object* colour = FindById(v.at("options").as_array(), "colour");
+  ASSERT_NE(colour, nullptr);
+  int popular = 0;
+  for (const json::value& value : colour->at("values").as_array()) {
+    if (!value.at("popular").as_bool()) continue;
+    ++popular;
+    EXPECT_EQ(colours[std::string(value.at("id").as_string())], most) << json::serialize(value);
+  }
+  EXPECT_EQ(popular, 1) << json::serialize(*colour);
 }
 
 TEST_F(ConfigHttpTest, ConflictingPicksAnswerWithTheConflictNotA500) {

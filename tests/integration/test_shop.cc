@@ -90,6 +90,18 @@ std::unique_ptr<TestShop> TestShop::Build(std::string* error) {
     return nullptr;
   }
 
+  // The product models and the buying services, as `atelier serve` starts
+  // them, with libsodium's minimum argon2id cost (crypto_pwhash_OPSLIMIT_MIN
+  // and MEMLIMIT_MIN) so that logins take microseconds.
+  if (Status models = server::LoadDemoProductModels(*shop->services_); !models.ok()) {
+    *error = models.error().ToString();
+    return nullptr;
+  }
+  server::BuyingOptions buying;
+  buying.accounts.pwhash_opslimit = 1;
+  buying.accounts.pwhash_memlimit = 8192;
+  server::StartBuying(*shop->services_, buying);
+
   // A built storefront, as web/dist would hold it.
   const fs::path web = fs::path(shop->directory_) / "web";
   WriteFile(web / "index.html", "<!doctype html><title>Atelier</title><script src=\"/assets/app.5e1f.js\"></script>");

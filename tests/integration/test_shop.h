@@ -2,8 +2,9 @@
 // A small demo shop (libs/demo, fewer products and users than `--demo`)
 // seeded into a SQLite store in a temporary directory, loaded into read
 // snapshots and served in-process by the real HttpServer on an ephemeral
-// loopback port. Built once per test process, on first use; torn down at the
-// end of the run.
+// loopback port, with the demo product models compiled and the buying
+// services started (cheap password hashing). Built once per test process, on
+// first use; torn down at the end of the run.
 
 #include <cstdint>
 #include <memory>

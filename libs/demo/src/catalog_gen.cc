@@ -1576,9 +1576,13 @@ std::vector<catalog::Location> DemoLocations() {
       {0, "DEALER-LA", "Atelier Motors Los Angeles", LocationType::kDealer, "us-west"},
       {0, "STORE-NYC", "Atelier store New York", LocationType::kStore, "us-east"},
       {0, "STORE-SF", "Atelier store San Francisco", LocationType::kStore, "us-west"},
-      // Plant codes are the SUV model's plant ids (libs/config/models/suv.yaml).
+      // Plant codes are the demo models' plant ids (libs/config/models/*.yaml).
       {0, "detroit", "Detroit assembly plant", LocationType::kPlant, "us-central"},
       {0, "leipzig", "Leipzig assembly plant", LocationType::kPlant, "eu-central"},
+      {0, "shenzhen", "Shenzhen engraving works", LocationType::kPlant, "ap-east"},
+      {0, "cork", "Cork engraving works", LocationType::kPlant, "eu-west"},
+      {0, "porto", "Porto shoe workshop", LocationType::kPlant, "eu-west"},
+      {0, "hackettstown", "Hackettstown candy printing", LocationType::kPlant, "us-east"},
   };
 }
 

@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <chrono>
 #include <map>
 #include <set>
 
 #include "atelier/config/demo_models.h"
 #include "atelier/core/strings.h"
+#include "atelier/orders/schedule.h"
+#include "atelier/orders/types.h"
 #include "internal/catalog_gen.h"
 #include "internal/history_gen.h"
 #include "internal/random.h"
@@ -159,6 +162,57 @@ Result<std::vector<std::string>> StockConfigurations(
   return out;
 }
 
+namespace {
+
+// Shipping regions of the demo: the distribution centres' and the plants'.
+constexpr const char* kRegions[] = {"us-east", "us-central", "us-west", "eu-central", "eu-west", "ap-east"};
+
+// Days by road, rail or sea from a location in `from` to a shopper in `to`.
+int TransitDays(std::string_view from, std::string_view to) {
+  if (from == to) return 2;
+  const bool from_us = from.starts_with("us-"), to_us = to.starts_with("us-");
+  const bool from_eu = from.starts_with("eu-"), to_eu = to.starts_with("eu-");
+  if (from_us && to_us) return (from == "us-central" || to == "us-central") ? 3 : 5;
+  if (from_eu && to_eu) return 3;
+  if (from == "ap-east" || to == "ap-east") return 12;
+  return 14;  // across the Atlantic
+}
+
+// Plant capacity per product line (units per day), closed days and transit
+// times from every location to every region. The lines are the demo models'
+// ids (the server's pricer books a model's builds on the line named after
+// it); each plant builds the models that list it. Closures are fixed dates
+// (public holidays), so seeding stays deterministic.
+Status SeedPlants(store::Database& db, const std::vector<catalog::Location>& locations,
+                  const std::map<std::string, config::ProductModel>& models) {
+  static const std::map<std::string, int64_t> kUnitsPerDay = {
+      {"suv", 12}, {"tablet", 200}, {"shoes", 40}, {"candy", 500}};
+  orders::Scheduler scheduler(db);
+  for (const auto& [id, model] : models) {
+    for (const std::string& plant : model.plants) {
+      auto units = kUnitsPerDay.find(model.id);
+      ATELIER_RETURN_IF_ERROR(scheduler.SetCapacity(plant, model.id, units == kUnitsPerDay.end() ? 20 : units->second));
+    }
+  }
+  for (const catalog::Location& l : locations) {
+    if (l.type == catalog::LocationType::kPlant) {
+      using namespace std::chrono;
+      for (int y = 2026; y <= 2028; ++y) {
+        for (year_month_day holiday : {year{y} / January / 1, year{y} / December / 25, year{y} / December / 26}) {
+          ATELIER_RETURN_IF_ERROR(
+              scheduler.SetClosed(l.code, sys_days(holiday).time_since_epoch().count(), true));
+        }
+      }
+    }
+    for (const char* region : kRegions) {
+      ATELIER_RETURN_IF_ERROR(scheduler.SetTransit(l.code, region, TransitDays(l.region, region)));
+    }
+  }
+  return Ok();
+}
+
+}  // namespace
+
 const std::map<std::string, std::vector<std::string>>& DemoAttributeKeys() {
   static const std::map<std::string, std::vector<std::string>> kKeys = {
       {"video-games-consoles", {"platform"}},
@@ -230,6 +284,7 @@ Result<DemoSummary> SeedDemoShop(store::Database& db, const DemoOptions& options
 
   catalog::CatalogStore store(db);
   ATELIER_RETURN_IF_ERROR(store.Apply(batch));
+  ATELIER_RETURN_IF_ERROR(SeedPlants(db, batch.locations, models.by_id));
 
   if (options.with_history) {
     std::vector<internal::DemoEvent> events = internal::GenerateHistory(generated, options);

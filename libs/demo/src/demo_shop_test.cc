@@ -206,7 +206,7 @@ TEST_F(DemoShopTest, HasDistributionCentresDealersStoresAndPlants) {
   }
   EXPECT_EQ(types[catalog::LocationType::kDistributionCentre], 3);
   EXPECT_EQ(types[catalog::LocationType::kDealer] + types[catalog::LocationType::kStore], 5);
-  EXPECT_EQ(types[catalog::LocationType::kPlant], 2);  // the SUV model's two plants
+  EXPECT_EQ(types[catalog::LocationType::kPlant], 6);  // every demo model's plants
   EXPECT_EQ(dc_regions, (std::set<std::string>{"us-east", "us-central", "us-west"}));
 }
 
@@ -272,15 +272,32 @@ TEST_F(DemoShopTest, ConfigurableProductsUseTheEmbeddedModelsAndTheirPrices) {
   }
 }
 
-TEST_F(DemoShopTest, PlantsAreTheSuvModelsPlants) {
+TEST_F(DemoShopTest, PlantsAreTheDemoModelsPlants) {
   auto models = config::DemoModels();
   ASSERT_TRUE(models.ok());
-  auto it = std::find_if(models->begin(), models->end(), [](const auto& m) { return m.id == kSuvModelId; });
+  std::set<std::string> model_plants;
+  for (const auto& m : *models) model_plants.insert(m.plants.begin(), m.plants.end());
   std::set<std::string> plants;
   for (const auto& l : shop().locations()) {
     if (l.type == catalog::LocationType::kPlant) plants.insert(l.code);
   }
-  EXPECT_EQ(plants, std::set<std::string>(it->plants.begin(), it->plants.end()));
+  EXPECT_EQ(plants, model_plants);
+}
+
+TEST_F(DemoShopTest, PlantsHaveCapacityForTheirModelsLines) {
+  auto models = config::DemoModels();
+  ASSERT_TRUE(models.ok());
+  for (const auto& m : *models) {
+    for (const auto& plant : m.plants) {
+      auto rows = db_->Query(
+          "SELECT c.units_per_day FROM plant_capacity c JOIN locations l ON l.id = c.plant_id "
+          "WHERE l.code = ? AND c.product_line = ?",
+          {plant, m.id});
+      ASSERT_TRUE(rows.ok()) << rows.error().ToString();
+      ASSERT_EQ(rows->size(), 1u) << plant << " " << m.id;
+      EXPECT_GT((*rows)[0].Int(0), 0) << plant << " " << m.id;
+    }
+  }
 }
 
 TEST_F(DemoShopTest, HistoryCoversThousandsOfUsersOverAYear) {

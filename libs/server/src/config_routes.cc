@@ -1,4 +1,5 @@
 // GET /api/v1/models, /api/v1/models/{id}; POST /api/v1/models/{id}/configure
+// (which with "from_order"/"from_stock_unit" hands over to buying_routes.cc)
 //
 // The configurator is stateless: each configure request carries the
 // shopper's selections and gets back the full state. The JSON encodings are
@@ -14,6 +15,7 @@
 #include "atelier/server/errors.h"
 #include "atelier/server/json.h"
 #include "atelier/server/routes.h"
+#include "internal/buying.h"
 
 namespace atelier::server {
 
@@ -71,10 +73,19 @@ void RegisterConfigRoutes(Router& router, Services& services) {
     if (!registry) return ModelsUnavailable();
     auto compiled = FindModel(*registry, request);
     if (!compiled.ok()) return ErrorResponse(compiled.error());
+    // "The same, but in red": starting from an order line or a stock unit
+    // is the buying routes' business (they know the caller and the stock).
+    if (request.body.find("\"from_") != std::string::npos) {
+      auto body = ParseJsonBody(request);
+      if (body.ok() && body->is_object() && internal::StartsFromSource(body->as_object())) {
+        return internal::ConfigureFrom(services, request, **compiled, std::move(body->as_object()));
+      }
+    }
     auto parsed = config::ParseConfigureRequestJson(request.body);
     if (!parsed.ok()) return ErrorResponse(parsed.error());
     // Conflicting picks are not an error: the state says so (status "conflict").
-    auto state = (*compiled)->Configure(*parsed);
+    auto sales = registry->sales.find((*compiled)->model().id);
+    auto state = (*compiled)->Configure(*parsed, {}, sales == registry->sales.end() ? nullptr : sales->second.get());
     if (!state.ok()) return ErrorResponse(state.error());
     return JsonText(config::ConfigureStateToJson(*state));
   });

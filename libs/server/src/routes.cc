@@ -1,5 +1,7 @@
 #include "atelier/server/routes.h"
 
+#include "atelier/server/admin_routes.h"
+#include "atelier/server/shopper_routes.h"
 #include "atelier/server/static_files.h"
 
 namespace atelier::server {
@@ -10,6 +12,9 @@ void RegisterAllRoutes(Router& router, Services& services, const std::string& we
   RegisterSearchRoutes(router, services);
   RegisterRecommendRoutes(router, services);
   RegisterConfigRoutes(router, services);
+  RegisterShopperRoutes(router, services);
+  RegisterBuyingRoutes(router, services);
+  RegisterAdminRoutes(router, services);
   RegisterStaticFiles(router, web_dir);
 }
 

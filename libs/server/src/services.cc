@@ -2,13 +2,16 @@
 
 #include <spdlog/spdlog.h>
 
-#include <chrono>
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <filesystem>
 
 #include "atelier/catalog/catalog_store.h"
 #include "atelier/config/demo_models.h"
+#include "atelier/config/model_store.h"
+#include "atelier/orders/types.h"
+#include "atelier/server/model_pricer.h"
 
 namespace atelier::server {
 
@@ -80,9 +83,70 @@ Status PublishProductModels(Services& services, std::vector<config::ProductModel
   return Ok();
 }
 
+void StartBuying(Services& services, const BuyingOptions& options) {
+  store::Database& db = *services.db;
+  services.pricer = std::make_unique<ModelPricer>(services.product_models, services.model_cache);
+  services.scheduler = std::make_unique<orders::Scheduler>(db, options.schedule);
+  orders::AccountsOptions accounts = options.accounts;
+  accounts.clock = options.clock;
+  services.accounts = std::make_unique<orders::Accounts>(db, accounts);
+  orders::CartsOptions carts;
+  carts.clock = options.clock;
+  services.carts = std::make_unique<orders::Carts>(
+      db, [&services] { return services.catalog.Get(); }, *services.pricer, carts);
+  orders::CheckoutOptions checkout;
+  checkout.clock = options.clock;
+  services.checkout = std::make_unique<orders::Checkout>(db, *services.pricer, *services.scheduler, checkout);
+  orders::OrderBookOptions book;
+  book.clock = options.clock;
+  services.order_book = std::make_unique<orders::OrderBook>(db, *services.scheduler, book);
+  orders::AvailabilityOptions availability;
+  availability.clock = options.clock;
+  services.availability =
+      std::make_unique<orders::AvailabilityFinder>(db, *services.pricer, *services.scheduler, availability);
+}
+
 Status LoadDemoProductModels(Services& services) {
-  ATELIER_ASSIGN_OR_RETURN(auto models, config::DemoModels());
-  return PublishProductModels(services, std::move(models));
+  if (services.db == nullptr) {
+    ATELIER_ASSIGN_OR_RETURN(auto models, config::DemoModels());
+    return PublishProductModels(services, std::move(models));
+  }
+  ATELIER_ASSIGN_OR_RETURN(int added, config::SeedDemoProductModels(*services.db, &services.model_cache));
+  if (added > 0) spdlog::info("stored {} demo product models", added);
+  return LoadStoredProductModels(services);
+}
+
+Status LoadStoredProductModels(Services& services) {
+  ATELIER_ASSIGN_OR_RETURN(auto models, config::LoadLatestProductModels(*services.db));
+  ATELIER_RETURN_IF_ERROR(PublishProductModels(services, std::move(models)));
+  return RefreshSalesHistories(services);
+}
+
+Status RefreshSalesHistories(Services& services) {
+  auto current = services.product_models.Get();
+  if (!current || services.db == nullptr) return Ok();
+  auto registry = std::make_shared<ProductModelRegistry>();
+  registry->by_id = current->by_id;
+  for (const auto& [id, compiled] : current->by_id) {
+    ATELIER_ASSIGN_OR_RETURN(
+        auto rows, services.db->Query("SELECT ol.selections FROM order_lines ol JOIN orders o ON o.id = ol.order_id "
+                                      "WHERE ol.kind = 'configured' AND ol.model_id = ? AND o.status <> 'cancelled' "
+                                      "UNION ALL SELECT su.configuration FROM stock_units su "
+                                      "JOIN products p ON p.id = su.product_id "
+                                      "WHERE p.model_id = ? AND su.configuration <> ''",
+                                      {id, id}));
+    auto history = std::make_shared<config::SalesHistory>(static_cast<int>(compiled->model().options.size()));
+    for (const store::Row& row : rows) {
+      auto selections = orders::ParseSelections(row.Text(0), "configuration");
+      if (!selections.ok()) continue;
+      auto picks = compiled->ResolveSelections(*selections);
+      if (!picks.ok()) continue;
+      history->Add(std::move(*picks));
+    }
+    if (history->size() > 0) registry->sales.emplace(id, std::move(history));
+  }
+  services.product_models.Publish(std::move(registry));
+  return Ok();
 }
 
 Status LoadRecommender(Services& services, const std::string& model_dir) {

@@ -13,8 +13,12 @@
 //  - the configurable products (model_id kSuvModelId, kTabletModelId,
 //    kShoeModelId, kCandyModelId), priced from the config module's embedded
 //    demo models;
-//  - locations: 3 distribution centres, 3 dealers, 2 stores, and 2 plants
-//    whose codes are the SUV model's plant ids ("detroit", "leipzig");
+//  - locations: 3 distribution centres, 3 dealers, 2 stores, and 6 plants
+//    whose codes are the demo models' plant ids ("detroit", "leipzig" for
+//    the SUV, "shenzhen", "cork", "porto", "hackettstown"), each with
+//    capacity per day for its models' product lines (the model ids), closed
+//    on fixed holidays, and transit days from every location to every
+//    shipping region (orders::Scheduler);
 //  - stock for most products at the distribution centres (a few out of stock
 //    everywhere), some at the stores, and `suv_units` configured SUVs at the
 //    dealers, valid under the SUV model (none red with the towing package:

@@ -22,6 +22,9 @@ void RegisterSearchRoutes(Router& router, Services& services);
 void RegisterRecommendRoutes(Router& router, Services& services);
 // GET /api/v1/models, /api/v1/models/{id}; POST /api/v1/models/{id}/configure
 void RegisterConfigRoutes(Router& router, Services& services);
+// /api/v1/auth/*, /api/v1/cart[/items], /api/v1/checkout, /api/v1/orders[/{id}],
+// /api/v1/admin/orders..., POST /api/v1/models/{id}/availability
+void RegisterBuyingRoutes(Router& router, Services& services);
 
 // Every module's routes. `web_dir` (may be empty or absent) holds the built
 // storefront, served as the router's fallback (static_files.h).

@@ -21,6 +21,13 @@
 #include "atelier/config/compiled_model.h"
 #include "atelier/core/result.h"
 #include "atelier/core/snapshot.h"
+#include "atelier/orders/accounts.h"
+#include "atelier/orders/availability.h"
+#include "atelier/orders/carts.h"
+#include "atelier/orders/checkout.h"
+#include "atelier/orders/orders.h"
+#include "atelier/orders/pricer.h"
+#include "atelier/orders/schedule.h"
 #include "atelier/recommend/recommender.h"
 #include "atelier/search/search_index.h"
 #include "atelier/server/bought_together.h"
@@ -40,6 +47,9 @@ using AccessoryProvider =
 struct ProductModelRegistry {
   // model id -> compiled model (which owns its ProductModel), in id order.
   std::map<std::string, std::shared_ptr<const config::CompiledModel>, std::less<>> by_id;
+  // model id -> its sold configurations, for the "popular choice" marks
+  // (RefreshSalesHistories); absent when none are known.
+  std::map<std::string, std::shared_ptr<const config::SalesHistory>, std::less<>> sales;
 };
 
 struct Services {
@@ -52,9 +62,28 @@ struct Services {
   // finishes (the recommendation routes then answer from popularity and the
   // bought-together table).
   SnapshotHolder<recommend::Recommender> recommender;
+  std::string recommender_dir;  // artifacts for POST /api/v1/admin/recommender/reload; "": none
   SnapshotHolder<ProductModelRegistry> product_models;  // null until loaded
   config::ModelCache model_cache;  // compiled models by (id, version); feeds product_models
   Metrics metrics;
+
+  // The buying module (StartBuying); null until wired, and the buying routes
+  // answer 503 meanwhile. Each refers to `db` and to the ones above it.
+  std::unique_ptr<orders::ConfigurationPricer> pricer;
+  std::unique_ptr<orders::Scheduler> scheduler;
+  std::unique_ptr<orders::Accounts> accounts;
+  std::unique_ptr<orders::Carts> carts;
+  std::unique_ptr<orders::Checkout> checkout;
+  std::unique_ptr<orders::OrderBook> order_book;
+  std::unique_ptr<orders::AvailabilityFinder> availability;
+};
+
+struct BuyingOptions {
+  // argon2id cost, session lifetime, login rate limit (tests lower the cost).
+  orders::AccountsOptions accounts;
+  orders::ScheduleOptions schedule;
+  // "Now" for carts, orders, quotes and availability (tests fix it).
+  orders::Clock clock = orders::SystemClock();
 };
 
 struct SnapshotOptions {
@@ -87,8 +116,31 @@ Status PublishCatalog(Services& services, std::shared_ptr<const catalog::Catalog
 // on error.
 Status PublishProductModels(Services& services, std::vector<config::ProductModel> models);
 
-// PublishProductModels with the demo shop's models (config::DemoModels()).
+// Creates the buying services over services.db: the pricer over
+// services.product_models (ModelPricer), the scheduler, accounts, carts,
+// checkout, order book and availability finder. Takes as long as one login
+// (Accounts hashes a dummy password). REQUIRES: services.db != nullptr and
+// nothing serving yet.
+void StartBuying(Services& services, const BuyingOptions& options = {});
+
+// Stores the demo shop's models in services.db when it lacks them
+// (config::SeedDemoProductModels), then LoadStoredProductModels. Without a
+// store, publishes config::DemoModels() directly.
 Status LoadDemoProductModels(Services& services);
+
+// PublishProductModels with the newest stored version of every model
+// (config::LoadLatestProductModels), then RefreshSalesHistories.
+// REQUIRES: services.db != nullptr.
+Status LoadStoredProductModels(Services& services);
+
+// Rebuilds the sales histories of the published models from the store and
+// publishes the registry again (same compiled models): the configured lines
+// of orders that were not cancelled, and the configured stock units (what
+// dealers ordered). Values are then ranked by how often they were chosen in
+// the sales agreeing with the shopper's picks. Called after models are
+// published and after a checkout with configured lines. A sale naming an
+// option or value the model no longer has is skipped.
+Status RefreshSalesHistories(Services& services);
 
 // Loads the newest recommender artifact in `model_dir`
 // (recommend::NewestArtifact) and publishes it as services.recommender.

@@ -1,0 +1,583 @@
+// Buying over real HTTP: accounts and sessions, carts, checkout, orders,
+// the merchant pipeline and availability, against the demo test shop, with
+// every error of the contract (wrong password, expired session, missing
+// CSRF token, another shopper's order or cart item, invalid configuration,
+// empty cart, out of stock, admin keys).
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/json.hpp>
+#include <string>
+#include <vector>
+
+#include "atelier/orders/accounts.h"
+#include "atelier/server/services.h"
+#include "http_client.h"
+#include "test_shop.h"
+
+namespace atelier::testing {
+namespace {
+
+namespace json = boost::json;
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+constexpr char kPassword[] = "correct horse battery";
+
+// The value of cookie `name` in a Set-Cookie header ("" when it sets another).
+std::string CookieSet(const HttpReply& reply, const std::string& name) {
+  const std::string header = reply.Header("set-cookie");
+  if (header.rfind(name + "=", 0) != 0) return "";
+  const size_t end = header.find(';');
+  return header.substr(name.size() + 1, end == std::string::npos ? std::string::npos : end - name.size() - 1);
+}
+
+struct Shopper {
+  std::string email;
+  std::string session;  // cookie value
+  std::string csrf;
+  int64_t id = 0;
+};
+
+class BuyingHttpTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    shop_ = TestShop::Get();
+    ASSERT_NE(shop_, nullptr);
+    client_ = std::make_unique<HttpClient>(shop_->port());
+    ASSERT_TRUE(client_->Connect());
+  }
+
+  HttpReply Send(const std::string& method, const std::string& target, const std::string& body = {},
+                 Headers headers = {}) {
+    if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
+    auto reply = client_->Send(method, target, body, headers);
+    EXPECT_TRUE(reply.has_value()) << method << " " << target;
+    return reply.value_or(HttpReply{});
+  }
+
+  // A request as `s` (session cookie, plus the CSRF token on writes).
+  HttpReply As(const Shopper& s, const std::string& method, const std::string& target,
+               const std::string& body = {}, Headers headers = {}) {
+    headers.emplace_back("Cookie", "atelier_session=" + s.session);
+    if (method != "GET") headers.emplace_back("X-CSRF-Token", s.csrf);
+    return Send(method, target, body, headers);
+  }
+
+  static json::value Json(const HttpReply& reply) {
+    boost::system::error_code ec;
+    json::value v = json::parse(reply.body, ec);
+    EXPECT_FALSE(ec) << reply.body;
+    return v;
+  }
+
+  static std::string ErrorField(const HttpReply& reply) {
+    json::value v = Json(reply);
+    const json::value& field = v.at("error").at("field");
+    return field.is_null() ? "" : std::string(field.as_string());
+  }
+
+  static std::string UniqueEmail() {
+    static std::atomic<int> n{0};
+    return "shopper" + std::to_string(::getpid()) + "-" + std::to_string(++n) + "@example.com";
+  }
+
+  Shopper Register(Headers extra = {}) {
+    Shopper s;
+    s.email = UniqueEmail();
+    HttpReply r = Send("POST", "/api/v1/auth/register",
+                       R"({"email":")" + s.email + R"(","password":")" + kPassword + R"(","region":"us-east"})",
+                       extra);
+    EXPECT_EQ(r.status, 201) << r.body;
+    s.session = CookieSet(r, "atelier_session");
+    EXPECT_FALSE(s.session.empty()) << r.Header("set-cookie");
+    json::value v = Json(r);
+    s.csrf = std::string(v.at("csrf_token").as_string());
+    s.id = v.at("account").at("id").as_int64();
+    return s;
+  }
+
+  // A SKU of a standard product with at least `min_units` in stock (or, with
+  // `sold_out`, none anywhere).
+  std::string StandardSku(bool sold_out) {
+    auto rows = shop_->services().db->Query(
+        std::string("SELECT p.sku FROM products p JOIN stock_units s ON s.product_id = p.id "
+                    "WHERE p.model_id IS NULL OR p.model_id = '' GROUP BY p.sku HAVING SUM(s.quantity) ") +
+        (sold_out ? "= 0" : ">= 20") + " ORDER BY p.sku LIMIT 1");
+    EXPECT_TRUE(rows.ok() && !rows->empty());
+    return rows.ok() && !rows->empty() ? (*rows)[0].Text(0) : std::string();
+  }
+
+  // A complete valid configuration of the demo SUV in red with the towing
+  // package (the configurator's cheapest completion of those two picks).
+  json::object RedSuvWithTowing() {
+    HttpReply r = Send("POST", "/api/v1/models/suv/configure",
+                       R"({"selections":{"colour":"red","towing":"true"}})");
+    EXPECT_EQ(r.status, 200) << r.body;
+    json::value v = Json(r);
+    json::object selections = v.at("cheapest_completion").as_object();
+    selections["colour"] = "red";
+    selections["towing"] = "true";
+    return selections;
+  }
+
+  std::string CartItemBody(const json::object& selections, int quantity = 1) {
+    json::object body;
+    body["model_id"] = "suv";
+    body["selections"] = selections;
+    body["quantity"] = quantity;
+    return json::serialize(body);
+  }
+
+  std::string CreateApiKey(const std::vector<orders::ApiScope>& scopes) {
+    auto key = shop_->services().accounts->CreateApiKey("test-" + std::to_string(scopes.size()), scopes);
+    EXPECT_TRUE(key.ok());
+    return key.ok() ? key->key : std::string();
+  }
+
+  TestShop* shop_ = nullptr;
+  std::unique_ptr<HttpClient> client_;
+};
+
+// --- accounts and sessions --------------------------------------------------
+
+TEST_F(BuyingHttpTest, RegisterLogsInWithAnHttpOnlyLaxCookie) {
+  std::string email = UniqueEmail();
+  HttpReply r = Send("POST", "/api/v1/auth/register",
+                     R"({"email":")" + email + R"(","password":")" + kPassword + R"("})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string cookie = r.Header("set-cookie");
+  EXPECT_NE(cookie.find("atelier_session="), std::string::npos);
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
+  EXPECT_NE(cookie.find("SameSite=Lax"), std::string::npos);
+  EXPECT_NE(cookie.find("Path=/"), std::string::npos);
+  EXPECT_EQ(cookie.find("Secure"), std::string::npos);  // plain HTTP
+  json::value v = Json(r);
+  EXPECT_EQ(v.at("account").at("email").as_string(), email);
+  EXPECT_EQ(v.at("account").at("role").as_string(), "shopper");
+  EXPECT_FALSE(v.at("csrf_token").as_string().empty());
+}
+
+TEST_F(BuyingHttpTest, CookieIsSecureBehindTls) {
+  Shopper s = Register();
+  HttpReply r = Send("POST", "/api/v1/auth/login",
+                     R"({"email":")" + s.email + R"(","password":")" + kPassword + R"("})",
+                     {{"X-Forwarded-Proto", "https"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.Header("set-cookie").find("; Secure"), std::string::npos);
+}
+
+TEST_F(BuyingHttpTest, MeLogoutAndTheOldCookie) {
+  Shopper s = Register();
+  HttpReply me = As(s, "GET", "/api/v1/auth/me");
+  ASSERT_EQ(me.status, 200) << me.body;
+  EXPECT_EQ(Json(me).at("account").at("id").as_int64(), s.id);
+  EXPECT_EQ(Json(me).at("csrf_token").as_string(), s.csrf);
+
+  EXPECT_EQ(As(s, "POST", "/api/v1/auth/logout").status, 204);
+  EXPECT_EQ(As(s, "GET", "/api/v1/auth/me").status, 401);
+}
+
+TEST_F(BuyingHttpTest, WrongPasswordIs401) {
+  Shopper s = Register();
+  HttpReply r = Send("POST", "/api/v1/auth/login", R"({"email":")" + s.email + R"(","password":"wrong password!"})");
+  EXPECT_EQ(r.status, 401) << r.body;
+  HttpReply unknown = Send("POST", "/api/v1/auth/login",
+                           R"({"email":"nobody-here@example.com","password":"wrong password!"})");
+  EXPECT_EQ(unknown.status, 401) << unknown.body;
+}
+
+TEST_F(BuyingHttpTest, UnknownAndExpiredSessionsAre401) {
+  Shopper ghost;
+  ghost.session = "not-a-session";
+  EXPECT_EQ(As(ghost, "GET", "/api/v1/auth/me").status, 401);
+  EXPECT_EQ(Send("GET", "/api/v1/orders").status, 401);
+
+  Shopper s = Register();
+  ASSERT_EQ(As(s, "GET", "/api/v1/orders").status, 200);
+  auto expired = shop_->services().db->Exec("UPDATE sessions SET expires_at = 1 WHERE account_id = ?", {s.id});
+  ASSERT_TRUE(expired.ok());
+  HttpReply r = As(s, "GET", "/api/v1/orders");
+  EXPECT_EQ(r.status, 401) << r.body;
+  EXPECT_EQ(Json(r).at("error").at("code").as_string(), "unauthorized");
+}
+
+TEST_F(BuyingHttpTest, LoginIssuesANewSessionId) {
+  Shopper s = Register();
+  HttpReply r = Send("POST", "/api/v1/auth/login",
+                     R"({"email":")" + s.email + R"(","password":")" + kPassword + R"("})",
+                     {{"Cookie", "atelier_session=" + s.session}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::string fresh = CookieSet(r, "atelier_session");
+  EXPECT_FALSE(fresh.empty());
+  EXPECT_NE(fresh, s.session);
+  // The session the client came with is over.
+  EXPECT_EQ(As(s, "GET", "/api/v1/auth/me").status, 401);
+  Shopper again = s;
+  again.session = fresh;
+  EXPECT_EQ(As(again, "GET", "/api/v1/auth/me").status, 200);
+}
+
+TEST_F(BuyingHttpTest, CookieWritesWithoutTheCsrfTokenAre403) {
+  Shopper s = Register();
+  const std::string body = R"({"sku":")" + StandardSku(false) + R"(","quantity":1})";
+  HttpReply r = Send("POST", "/api/v1/cart/items", body, {{"Cookie", "atelier_session=" + s.session}});
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(Json(r).at("error").at("code").as_string(), "forbidden");
+  EXPECT_EQ(ErrorField(r), "csrf_token");
+  HttpReply wrong = Send("POST", "/api/v1/cart/items", body,
+                         {{"Cookie", "atelier_session=" + s.session}, {"X-CSRF-Token", "guess"}});
+  EXPECT_EQ(wrong.status, 403);
+  HttpReply checkout = Send("POST", "/api/v1/checkout", "{}",
+                            {{"Cookie", "atelier_session=" + s.session}, {"Idempotency-Key", "k1"}});
+  EXPECT_EQ(checkout.status, 403);
+  // Nothing was added.
+  EXPECT_EQ(Json(As(s, "GET", "/api/v1/cart")).at("item_count").as_int64(), 0);
+}
+
+TEST_F(BuyingHttpTest, GuestWritesMustBeJson) {
+  auto r = client_->Send("POST", "/api/v1/cart/items", R"({"sku":")" + StandardSku(false) + R"("})",
+                         {{"Content-Type", "text/plain"}});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 403) << r->body;
+  EXPECT_EQ(ErrorField(*r), "content_type");
+}
+
+// --- carts --------------------------------------------------------------------
+
+TEST_F(BuyingHttpTest, GuestCartMergesIntoTheAccountAtLogin) {
+  Shopper s = Register();
+  ASSERT_EQ(As(s, "POST", "/api/v1/auth/logout").status, 204);
+
+  const std::string sku = StandardSku(false);
+  HttpReply added = Send("POST", "/api/v1/cart/items", R"({"sku":")" + sku + R"(","quantity":2})");
+  ASSERT_EQ(added.status, 201) << added.body;
+  const std::string guest = CookieSet(added, "atelier_cart");
+  ASSERT_FALSE(guest.empty());
+  EXPECT_EQ(Json(added).at("item_count").as_int64(), 2);
+
+  HttpReply login = Send("POST", "/api/v1/auth/login",
+                         R"({"email":")" + s.email + R"(","password":")" + kPassword + R"("})",
+                         {{"Cookie", "atelier_cart=" + guest}});
+  ASSERT_EQ(login.status, 200) << login.body;
+  s.session = CookieSet(login, "atelier_session");
+  s.csrf = std::string(Json(login).at("csrf_token").as_string());
+  json::value cart = Json(As(s, "GET", "/api/v1/cart"));
+  ASSERT_EQ(cart.at("lines").as_array().size(), 1u) << cart;
+  EXPECT_EQ(cart.at("lines").at(0).at("sku").as_string(), sku);
+  EXPECT_EQ(cart.at("lines").at(0).at("quantity").as_int64(), 2);
+  // The guest cart is gone.
+  HttpReply stale = Send("GET", "/api/v1/cart", {}, {{"Cookie", "atelier_cart=" + guest}});
+  EXPECT_EQ(Json(stale).at("item_count").as_int64(), 0);
+}
+
+TEST_F(BuyingHttpTest, CartHoldsAProductAndAConfiguredSuv) {
+  Shopper s = Register();
+  const std::string sku = StandardSku(false);
+  ASSERT_EQ(As(s, "POST", "/api/v1/cart/items", R"({"sku":")" + sku + R"(","quantity":1})").status, 201);
+  HttpReply r = As(s, "POST", "/api/v1/cart/items", CartItemBody(RedSuvWithTowing()));
+  ASSERT_EQ(r.status, 201) << r.body;
+  json::value cart = Json(r);
+  ASSERT_EQ(cart.at("lines").as_array().size(), 2u);
+  const json::value* suv = nullptr;
+  for (const auto& line : cart.at("lines").as_array()) {
+    if (line.at("kind").as_string() == "configured") suv = &line;
+  }
+  ASSERT_NE(suv, nullptr);
+  EXPECT_EQ(suv->at("configured").at("model_id").as_string(), "suv");
+  EXPECT_EQ(suv->at("configured").at("model_version").as_int64(), 1);
+  EXPECT_EQ(suv->at("configured").at("selections").at("colour").as_string(), "red");
+  EXPECT_TRUE(suv->at("problem").is_null());
+  EXPECT_GT(suv->at("unit_price").at("amount").as_int64(), 3'400'000);
+  EXPECT_EQ(cart.at("item_count").as_int64(), 2);
+  EXPECT_GT(cart.at("subtotal").at("amount").as_int64(), suv->at("line_total").at("amount").as_int64());
+
+  const int64_t item = suv->at("id").as_int64();
+  HttpReply patched = As(s, "PATCH", "/api/v1/cart/items/" + std::to_string(item), R"({"quantity":2})");
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  EXPECT_EQ(Json(patched).at("item_count").as_int64(), 3);
+  HttpReply removed = As(s, "DELETE", "/api/v1/cart/items/" + std::to_string(item));
+  ASSERT_EQ(removed.status, 200) << removed.body;
+  EXPECT_EQ(Json(removed).at("item_count").as_int64(), 1);
+}
+
+TEST_F(BuyingHttpTest, InvalidConfigurationInACartIsRejectedNamingTheField) {
+  Shopper s = Register();
+  json::object selections = RedSuvWithTowing();
+  selections["engine"] = "i4";  // towing needs the V6 or the hybrid
+  HttpReply r = As(s, "POST", "/api/v1/cart/items", CartItemBody(selections));
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(ErrorField(r).rfind("selections.", 0), 0u) << r.body;
+
+  json::object incomplete;
+  incomplete["colour"] = "red";
+  HttpReply partial = As(s, "POST", "/api/v1/cart/items", CartItemBody(incomplete));
+  EXPECT_EQ(partial.status, 400) << partial.body;
+  EXPECT_EQ(ErrorField(partial).rfind("selections.", 0), 0u) << partial.body;
+
+  selections = RedSuvWithTowing();
+  selections["colour"] = "chartreuse";
+  HttpReply unknown = As(s, "POST", "/api/v1/cart/items", CartItemBody(selections));
+  EXPECT_EQ(unknown.status, 400) << unknown.body;
+  EXPECT_EQ(ErrorField(unknown), "selections.colour");
+  EXPECT_EQ(Json(As(s, "GET", "/api/v1/cart")).at("item_count").as_int64(), 0);
+}
+
+TEST_F(BuyingHttpTest, AnotherShoppersCartItemIs404) {
+  Shopper alice = Register();
+  Shopper bob = Register();
+  HttpReply r = As(alice, "POST", "/api/v1/cart/items", R"({"sku":")" + StandardSku(false) + R"("})");
+  ASSERT_EQ(r.status, 201);
+  const int64_t item = Json(r).at("lines").at(0).at("id").as_int64();
+  EXPECT_EQ(As(bob, "PATCH", "/api/v1/cart/items/" + std::to_string(item), R"({"quantity":5})").status, 404);
+  EXPECT_EQ(As(bob, "DELETE", "/api/v1/cart/items/" + std::to_string(item)).status, 404);
+  json::value cart = Json(As(alice, "GET", "/api/v1/cart"));
+  EXPECT_EQ(cart.at("lines").at(0).at("quantity").as_int64(), 1);
+}
+
+// --- checkout and orders --------------------------------------------------------
+
+TEST_F(BuyingHttpTest, CheckoutNeedsAnAccountAndAnIdempotencyKey) {
+  EXPECT_EQ(Send("POST", "/api/v1/checkout", "{}", {{"Idempotency-Key", "x"}}).status, 401);
+  Shopper s = Register();
+  HttpReply r = As(s, "POST", "/api/v1/checkout", "{}");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(ErrorField(r), "idempotency_key");
+}
+
+TEST_F(BuyingHttpTest, CheckoutOfAnEmptyCartIsAnError) {
+  Shopper s = Register();
+  HttpReply r = As(s, "POST", "/api/v1/checkout", R"({"shipping":{"region":"us-east"}})", {{"Idempotency-Key", "empty-1"}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(ErrorField(r), "cart");
+}
+
+TEST_F(BuyingHttpTest, RetriedCheckoutReturnsTheSameOrder) {
+  Shopper s = Register();
+  const std::string sku = StandardSku(false);
+  ASSERT_EQ(As(s, "POST", "/api/v1/cart/items", R"({"sku":")" + sku + R"(","quantity":1})").status, 201);
+  const std::string body = R"({"shipping":{"name":"Ada Lovelace","address":"1 Main St","region":"us-east"}})";
+  HttpReply first = As(s, "POST", "/api/v1/checkout", body, {{"Idempotency-Key", "order-1"}});
+  ASSERT_EQ(first.status, 201) << first.body;
+  HttpReply again = As(s, "POST", "/api/v1/checkout", body, {{"Idempotency-Key", "order-1"}});
+  ASSERT_EQ(again.status, 201) << again.body;
+  const int64_t id = Json(first).at("id").as_int64();
+  EXPECT_EQ(Json(again).at("id").as_int64(), id);
+
+  json::value list = Json(As(s, "GET", "/api/v1/orders"));
+  EXPECT_EQ(list.at("total").as_int64(), 1);
+  json::value order = Json(As(s, "GET", "/api/v1/orders/" + std::to_string(id)));
+  EXPECT_EQ(order.at("status").as_string(), "placed");
+  EXPECT_EQ(order.at("lines").at(0).at("sku").as_string(), sku);
+  EXPECT_FALSE(order.at("expected_delivery_date").is_null());
+  EXPECT_TRUE(order.at("tracking").at(0).at("done").as_bool());
+  EXPECT_TRUE(order.at("timestamps").as_object().contains("placed"));
+  // The cart is empty afterwards.
+  EXPECT_EQ(Json(As(s, "GET", "/api/v1/cart")).at("item_count").as_int64(), 0);
+}
+
+TEST_F(BuyingHttpTest, OutOfStockCheckoutIs409NamingTheSku) {
+  Shopper s = Register();
+  const std::string sku = StandardSku(true);
+  ASSERT_EQ(As(s, "POST", "/api/v1/cart/items", R"({"sku":")" + sku + R"("})").status, 201);
+  HttpReply r = As(s, "POST", "/api/v1/checkout", "{}", {{"Idempotency-Key", "oos-1"}});
+  EXPECT_EQ(r.status, 409) << r.body;
+  json::value v = Json(r);
+  EXPECT_EQ(v.at("error").at("code").as_string(), "conflict");
+  EXPECT_NE(std::string(v.at("error").at("message").as_string()).find(sku), std::string::npos);
+  EXPECT_EQ(v.at("out_of_stock_items").as_array().size(), 1u);
+  EXPECT_EQ(Json(As(s, "GET", "/api/v1/orders")).at("total").as_int64(), 0);
+}
+
+TEST_F(BuyingHttpTest, AnotherShoppersOrderIs404) {
+  Shopper alice = Register();
+  Shopper bob = Register();
+  ASSERT_EQ(As(alice, "POST", "/api/v1/cart/items", R"({"sku":")" + StandardSku(false) + R"("})").status, 201);
+  HttpReply placed = As(alice, "POST", "/api/v1/checkout", "{}", {{"Idempotency-Key", "a-1"}});
+  ASSERT_EQ(placed.status, 201) << placed.body;
+  const std::string id = std::to_string(Json(placed).at("id").as_int64());
+  EXPECT_EQ(As(bob, "GET", "/api/v1/orders/" + id).status, 404);
+  EXPECT_EQ(As(bob, "POST", "/api/v1/orders/" + id + "/cancel").status, 404);
+  EXPECT_EQ(As(bob, "GET", "/api/v1/orders/999999999").status, 404);
+  EXPECT_EQ(Json(As(alice, "GET", "/api/v1/orders/" + id)).at("status").as_string(), "placed");
+  // The owner may cancel while it is placed.
+  HttpReply cancelled = As(alice, "POST", "/api/v1/orders/" + id + "/cancel");
+  ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+  EXPECT_EQ(Json(cancelled).at("status").as_string(), "cancelled");
+}
+
+// --- the merchant ---------------------------------------------------------------
+
+TEST_F(BuyingHttpTest, AdminRoutesNeedAKeyWithTheOrdersScope) {
+  EXPECT_EQ(Send("GET", "/api/v1/admin/orders").status, 401);
+  EXPECT_EQ(Send("GET", "/api/v1/admin/orders", {}, {{"Authorization", "Bearer atk_unknown"}}).status, 401);
+  const std::string catalog_key = CreateApiKey({orders::ApiScope::kCatalog});
+  HttpReply wrong = Send("GET", "/api/v1/admin/orders", {}, {{"Authorization", "Bearer " + catalog_key}});
+  EXPECT_EQ(wrong.status, 403) << wrong.body;
+  const std::string key = CreateApiKey({orders::ApiScope::kOrders});
+  HttpReply ok = Send("GET", "/api/v1/admin/orders?status=placed", {}, {{"Authorization", "Bearer " + key}});
+  EXPECT_EQ(ok.status, 200) << ok.body;
+  // A shopper's session is no key.
+  Shopper s = Register();
+  EXPECT_EQ(As(s, "GET", "/api/v1/admin/orders").status, 401);
+}
+
+TEST_F(BuyingHttpTest, MerchantMovesABuildToOrderThroughProduction) {
+  Shopper s = Register();
+  ASSERT_EQ(As(s, "POST", "/api/v1/cart/items", CartItemBody(RedSuvWithTowing())).status, 201);
+  HttpReply placed = As(s, "POST", "/api/v1/checkout", R"({"shipping":{"region":"us-east"}})",
+                        {{"Idempotency-Key", "suv-1"}});
+  ASSERT_EQ(placed.status, 201) << placed.body;
+  json::value order = Json(placed);
+  EXPECT_EQ(order.at("fulfilment").as_string(), "build_to_order");
+  EXPECT_EQ(order.at("tracking").as_array().size(), 5u);
+  EXPECT_FALSE(order.at("lines").at(0).at("build_date").is_null());
+  const std::string id = std::to_string(order.at("id").as_int64());
+
+  const Headers key = {{"Authorization", "Bearer " + CreateApiKey({orders::ApiScope::kOrders})}};
+  HttpReply listed = Send("GET", "/api/v1/admin/orders?status=placed&per_page=100", {}, key);
+  ASSERT_EQ(listed.status, 200);
+  bool found = false;
+  const json::value listed_body = Json(listed);
+  for (const auto& o : listed_body.at("items").as_array()) found |= o.at("id").as_int64() == std::stoll(id);
+  EXPECT_TRUE(found);
+
+  HttpReply skip = Send("POST", "/api/v1/admin/orders/" + id + "/transition", R"({"status":"shipped"})", key);
+  EXPECT_EQ(skip.status, 409) << skip.body;
+  HttpReply moved =
+      Send("POST", "/api/v1/admin/orders/" + id + "/transition", R"({"status":"in_production"})", key);
+  ASSERT_EQ(moved.status, 200) << moved.body;
+
+  json::value seen = Json(As(s, "GET", "/api/v1/orders/" + id));
+  EXPECT_EQ(seen.at("status").as_string(), "in_production");
+  EXPECT_TRUE(seen.at("timestamps").as_object().contains("in_production"));
+  EXPECT_TRUE(seen.at("tracking").at(1).at("done").as_bool());
+  // Production started: the shopper can no longer cancel.
+  EXPECT_EQ(As(s, "POST", "/api/v1/orders/" + id + "/cancel").status, 409);
+}
+
+// --- availability and "the same, but in red" -------------------------------------
+
+TEST_F(BuyingHttpTest, RedSuvWithTowingIsNotInStockButNearAlternativesAreAndOneIsQuoted) {
+  json::object body;
+  body["selections"] = RedSuvWithTowing();
+  body["region"] = "us-east";
+  body["budget"] = nullptr;
+  HttpReply r = Send("POST", "/api/v1/models/suv/availability", json::serialize(body));
+  ASSERT_EQ(r.status, 200) << r.body;
+  json::value v = Json(r);
+  EXPECT_TRUE(v.at("exact").as_array().empty()) << v;
+  const json::array& alternatives = v.at("alternatives").as_array();
+  ASSERT_FALSE(alternatives.empty());
+  const json::value& nearest = alternatives.at(0);
+  EXPECT_FALSE(nearest.at("differences").as_array().empty());
+  EXPECT_FALSE(nearest.at("summary").as_string().empty());
+  EXPECT_FALSE(nearest.at("offer").at("location").at("code").as_string().empty());
+  EXPECT_FALSE(nearest.at("offer").at("delivery_date").as_string().empty());
+  ASSERT_TRUE(v.at("build_to_order").is_object()) << v;
+  EXPECT_FALSE(v.at("build_to_order").at("delivery_date").as_string().empty());
+  EXPECT_GT(v.at("build_to_order").at("price").at("amount").as_int64(), 0);
+  const std::string plant(v.at("build_to_order").at("plant").as_string());
+  EXPECT_TRUE(plant == "detroit" || plant == "leipzig") << plant;
+}
+
+TEST_F(BuyingHttpTest, AvailabilityRejectsUnknownModelsAndValues) {
+  EXPECT_EQ(Send("POST", "/api/v1/models/zeppelin/availability", R"({"selections":{}})").status, 404);
+  HttpReply bad = Send("POST", "/api/v1/models/suv/availability", R"({"selections":{"colour":"plaid"}})");
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(ErrorField(bad), "selections.colour");
+  HttpReply conflict = Send("POST", "/api/v1/models/suv/availability",
+                            R"({"selections":{"towing":"true","engine":"i4"}})");
+  ASSERT_EQ(conflict.status, 200) << conflict.body;
+  EXPECT_TRUE(Json(conflict).at("build_to_order").is_null());
+  EXPECT_FALSE(Json(conflict).at("build_to_order_unavailable").as_string().empty());
+}
+
+TEST_F(BuyingHttpTest, PartialPicksAreQuotedOnTheirCheapestCompletion) {
+  HttpReply r = Send("POST", "/api/v1/models/suv/availability",
+                     R"({"selections":{"colour":"red","towing":"true"},"region":"us-east"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  json::value v = Json(r);
+  EXPECT_TRUE(v.at("exact").as_array().empty());
+  EXPECT_FALSE(v.at("alternatives").as_array().empty());
+  ASSERT_TRUE(v.at("build_to_order").is_object()) << v;
+  EXPECT_TRUE(v.at("build_to_order").at("completed").as_bool());
+  const json::object& quoted = v.at("build_to_order").at("configuration").as_object();
+  EXPECT_EQ(quoted.at("colour").as_string(), "red");
+  EXPECT_EQ(quoted.at("towing").as_string(), "true");
+  EXPECT_GT(quoted.size(), 2u);
+  EXPECT_FALSE(v.at("build_to_order").at("delivery_date").as_string().empty());
+}
+
+TEST_F(BuyingHttpTest, TheSameStockUnitButInRed) {
+  json::object find;
+  find["selections"] = RedSuvWithTowing();
+  HttpReply available = Send("POST", "/api/v1/models/suv/availability", json::serialize(find));
+  ASSERT_EQ(available.status, 200);
+  const json::value available_body = Json(available);
+  const json::array& alternatives = available_body.at("alternatives").as_array();
+  ASSERT_FALSE(alternatives.empty());
+  const int64_t unit = alternatives.at(0).at("offer").at("stock_unit_id").as_int64();
+
+  HttpReply r = Send("POST", "/api/v1/models/suv/configure",
+                     R"({"from_stock_unit":)" + std::to_string(unit) + R"(,"selections":{"colour":"red"},"region":"us-east"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  json::value v = Json(r);
+  EXPECT_EQ(v.at("source").at("stock_unit_id").as_int64(), unit);
+  bool red = false;
+  for (const auto& option : v.at("options").as_array()) {
+    if (option.at("id").as_string() == "colour") red = option.at("selected") == json::value("red");
+  }
+  EXPECT_TRUE(red) << v;
+  EXPECT_TRUE(v.at("availability").is_object());
+  EXPECT_TRUE(v.at("availability").as_object().contains("alternatives"));
+
+  HttpReply missing = Send("POST", "/api/v1/models/suv/configure", R"({"from_stock_unit":999999999})");
+  EXPECT_EQ(missing.status, 404) << missing.body;
+}
+
+TEST_F(BuyingHttpTest, AChangeThatForcesOthersListsWhatItDroppedAndWhy) {
+  auto rows = shop_->services().db->Query(
+      "SELECT id FROM stock_units WHERE configuration LIKE '%\"towing\":\"true\"%' ORDER BY id LIMIT 1");
+  ASSERT_TRUE(rows.ok() && !rows->empty());
+  const int64_t unit = (*rows)[0].Int(0);
+  // The 4-cylinder cannot tow: the unit's towing package has to go.
+  HttpReply r = Send("POST", "/api/v1/models/suv/configure",
+                     R"({"from_stock_unit":)" + std::to_string(unit) + R"(,"selections":{"engine":"i4"}})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  json::value v = Json(r);
+  EXPECT_EQ(v.at("status").as_string(), "ok");
+  bool dropped_towing = false;
+  for (const auto& c : v.at("changed").as_array()) {
+    if (c.at("option_id").as_string() != "towing") continue;
+    dropped_towing = true;
+    EXPECT_EQ(c.at("was").as_string(), "true");
+    EXPECT_FALSE(c.at("reason").as_string().empty()) << c;
+  }
+  EXPECT_TRUE(dropped_towing) << v.at("changed");
+}
+
+TEST_F(BuyingHttpTest, TheSameOrderLineButInRed) {
+  Shopper s = Register();
+  json::object selections = RedSuvWithTowing();
+  selections["colour"] = "graphite";
+  ASSERT_EQ(As(s, "POST", "/api/v1/cart/items", CartItemBody(selections)).status, 201);
+  HttpReply placed = As(s, "POST", "/api/v1/checkout", "{}", {{"Idempotency-Key", "grey-1"}});
+  ASSERT_EQ(placed.status, 201) << placed.body;
+  const std::string id = std::to_string(Json(placed).at("id").as_int64());
+  HttpReply r = As(s, "POST", "/api/v1/models/suv/configure",
+                   R"({"from_order":{"order_id":)" + id + R"(},"selections":{"colour":"red"}})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Json(r).at("complete").as_bool(), true);
+  // Another shopper cannot start from it.
+  Shopper bob = Register();
+  EXPECT_EQ(As(bob, "POST", "/api/v1/models/suv/configure",
+               R"({"from_order":{"order_id":)" + id + R"(},"selections":{"colour":"red"}})")
+                .status,
+            404);
+}
+
+}  // namespace
+}  // namespace atelier::testing
