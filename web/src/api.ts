@@ -9,7 +9,8 @@ export interface ProductSummary {
   title: string;
   brand: string;
   price: Money;
-  images: string[];
+  images?: string[];
+  image?: string | null;
   category?: { slug: string; name: string };
   total_stock?: number;
   model_id?: string;
@@ -19,7 +20,7 @@ export interface ProductSummary {
 export interface Facets {
   category?: { slug: string; name: string; count: number }[];
   brand?: { name: string; count: number }[];
-  price?: { min: number; max: number; count: number }[];
+  price?: { min: Money; max: Money | null; count: number }[];
 }
 
 export interface SearchResponse {
@@ -59,10 +60,24 @@ export class ApiError extends Error {
   }
 }
 
+// The session's CSRF token (from GET /api/v1/auth/me or a login): echoed in
+// X-CSRF-Token on every write, as the server requires for cookie sessions.
+let csrfToken = '';
+export function setCsrfToken(token: string | undefined | null): void {
+  csrfToken = token ?? '';
+}
+
 export async function api<T>(path: string, init?: RequestInit): Promise<T> {
+  const method = (init?.method ?? 'GET').toUpperCase();
+  const write = method !== 'GET' && method !== 'HEAD';
   const res = await fetch(path, {
     ...init,
-    headers: { Accept: 'application/json', ...(init?.body ? { 'Content-Type': 'application/json' } : {}), ...(init?.headers ?? {}) },
+    headers: {
+      Accept: 'application/json',
+      ...(write ? { 'Content-Type': 'application/json' } : {}),
+      ...(write && csrfToken ? { 'X-CSRF-Token': csrfToken } : {}),
+      ...(init?.headers ?? {}),
+    },
     credentials: 'same-origin',
   });
   const text = await res.text();
@@ -79,6 +94,11 @@ export async function api<T>(path: string, init?: RequestInit): Promise<T> {
   return body as T;
 }
 
+// A JSON write (POST/PATCH/DELETE) with `body` serialized.
+export function send<T>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T> {
+  return api<T>(path, { method, body: body === undefined ? (method === 'DELETE' ? undefined : '{}') : JSON.stringify(body), headers });
+}
+
 export function formatMoney(m: Money | undefined | null): string {
   if (!m) return '';
   const value = (m.amount / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -88,4 +108,224 @@ export function formatMoney(m: Money | undefined | null): string {
 export function attributeList(a: ProductDetail['attributes']): [string, string][] {
   if (Array.isArray(a)) return a.map((x) => [x.key, String(x.value)]);
   return Object.entries(a ?? {}).map(([k, v]) => [k, String(v)]);
+}
+
+// ---- Configurable products (GET /api/v1/models/{id}, POST .../configure) ----
+
+export interface ModelValue {
+  id: string;
+  label: string;
+  price_delta: Money;
+  lead_time_days?: number;
+  image?: string;
+  number?: number;
+  absent?: boolean;
+}
+
+export interface ModelOption {
+  id: string;
+  label: string;
+  kind: 'enum' | 'bool' | 'range';
+  optional: boolean;
+  values: ModelValue[];
+}
+
+export interface Font { id: string; label: string; emoji: boolean }
+
+export interface PersonalizationField {
+  id: string;
+  label: string;
+  type: 'text' | 'image';
+  required: boolean;
+  price_delta: Money;
+  max_lines?: number;
+  max_chars_per_line?: number;
+  charset?: string;
+  allow_emoji?: boolean;
+  fonts?: Font[];
+  accepted_types?: string[];
+  max_bytes?: number;
+  min_width?: number;
+  min_height?: number;
+}
+
+export interface ProductModel {
+  id: string;
+  name: string;
+  version: number;
+  base_price: Money;
+  lead_time_days: number;
+  plants: string[];
+  options: ModelOption[];
+  rules: { id: string; message: string }[];
+  personalization: PersonalizationField[];
+}
+
+export interface ModelSummary {
+  id: string;
+  name: string;
+  version: number;
+  base_price: Money;
+  option_count: number;
+  personalization_count: number;
+}
+
+export type Selections = Record<string, string>;
+
+export interface PersonalizationInput {
+  field: string;
+  text?: string;
+  font?: string;
+  content_type?: string;
+  bytes?: number;
+  width?: number;
+  height?: number;
+}
+
+export interface ValueState {
+  id: string;
+  label: string;
+  available: boolean;
+  price_delta: Money;
+  popular?: boolean;
+  reason?: { rule_ids: string[]; message: string; picks_to_drop: string[] };
+}
+
+export interface OptionState {
+  id: string;
+  label: string;
+  selected: string | null;
+  implied?: string;
+  values: ValueState[];
+}
+
+export interface ConfigureState {
+  model: string;
+  version: number;
+  status: 'ok' | 'conflict';
+  conflict?: { picks: string[]; rule_ids: string[]; message: string };
+  options: OptionState[];
+  price: { now: Money; min: Money | null; max: Money | null };
+  count: string | null;
+  complete: boolean;
+  cheapest_completion: Selections;
+  cheapest_exact?: boolean;
+  lead_time_days: number;
+  plants: string[];
+  personalization_errors: { field: string; code: string; message: string }[];
+}
+
+// ---- Availability (POST /api/v1/models/{id}/availability) ----
+
+export interface Location { code: string; name: string; type: string; region: string }
+
+export interface StockOffer {
+  stock_unit_id: number;
+  sku: string;
+  location: Location;
+  quantity: number;
+  configuration: Selections;
+  price: Money;
+  within_budget: boolean;
+  transit_days: number;
+  delivery_date: string;
+}
+
+export interface Alternative {
+  offer: StockOffer;
+  distance: number;
+  differences: { option_id: string; wanted: string; offered: string; text: string }[];
+  price_difference: Money | null;
+  summary: string;
+}
+
+export interface Availability {
+  exact: StockOffer[];
+  alternatives: Alternative[];
+  build_to_order: { price: Money; within_budget: boolean; delivery_date: string; build_date?: string; plant?: string; product_line?: string; transit_days?: number } | null;
+  build_to_order_unavailable: string | null;
+  skipped_units?: number;
+}
+
+// ---- Accounts, cart, orders ----
+
+export interface Account { id: number; email: string; role: string; region: string }
+
+export interface ConfiguredItem {
+  model_id: string;
+  model_version: number;
+  selections: Selections;
+  personalization: Record<string, string>;
+  stock_unit_id: number | null;
+}
+
+export interface CartLine {
+  id: number;
+  kind: 'product' | 'configured';
+  sku: string;
+  title: string;
+  quantity: number;
+  unit_price: Money;
+  line_total: Money;
+  problem: string | null;
+  configured: ConfiguredItem | null;
+}
+
+export interface Cart { id: number; lines: CartLine[]; subtotal: Money; item_count: number }
+
+export interface OrderLine {
+  line_no: number;
+  kind: 'product' | 'configured';
+  sku: string;
+  configured: ConfiguredItem | null;
+  quantity: number;
+  unit_price: Money;
+  line_total: Money;
+  fulfilment: string;  // "stock" | "build_to_order"
+  ships_from?: string;
+  build_date?: string | null;
+  delivery_date?: string | null;
+}
+
+export interface TrackingStep { status: string; done: boolean; at: number | null }
+
+export interface Order {
+  id: number;
+  status: string;
+  fulfilment?: string;
+  region: string;
+  total: Money;
+  expected_delivery_date: string | null;
+  payment_status?: string;
+  created_at: number;
+  updated_at?: number;
+  lines: OrderLine[];
+  events?: { status: string; at: number; note: string }[];
+  tracking?: TrackingStep[];
+}
+
+// The shop's shipping regions (the demo's distribution centres serve these).
+export const regions: [string, string][] = [
+  ['us-east', 'US East'],
+  ['us-central', 'US Central'],
+  ['us-west', 'US West'],
+];
+
+// "1234567" -> "1,234,567" for arbitrary-precision counts sent as strings.
+export function formatCount(n: string | null): string {
+  if (n === null) return 'many';
+  return n.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+// A date ("2026-12-04") or timestamp (unix seconds or ms, or ISO text) for people.
+export function formatDate(d: string | number | null | undefined, withTime = false): string {
+  if (d === null || d === undefined || d === '') return '';
+  let date: Date;
+  if (typeof d === 'number') date = new Date(d < 1e12 ? d * 1000 : d);
+  else if (/^\d{4}-\d{2}-\d{2}$/.test(d)) date = new Date(d + 'T12:00:00Z');
+  else date = new Date(d);
+  if (isNaN(date.getTime())) return String(d);
+  return withTime
+    ? date.toLocaleString('en-US', { month: 'short', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit' })
+    : date.toLocaleDateString('en-US', { weekday: 'short', month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
 }

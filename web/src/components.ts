@@ -1,12 +1,13 @@
 // Shared storefront pieces: product cards, grids, images with a fallback.
-import { ProductSummary, formatMoney } from './api';
+import { ProductModel, ProductSummary, Selections, formatMoney } from './api';
+import { describeConfiguration, describePersonalization } from './configuration';
 import { h, tileColour } from './dom';
 
-export function productImage(p: { title: string; images?: string[]; category?: { slug: string } }, cls = 'thumb'): HTMLElement {
+export function productImage(p: { title: string; images?: string[]; image?: string | null; category?: { slug: string } }, cls = 'thumb'): HTMLElement {
   const fallback = () =>
     h('div', { class: `${cls} tile`, style: `background:${tileColour(p.category?.slug ?? p.title)}`, 'aria-hidden': 'true' },
       h('span', {}, p.title.split(/\s+/).slice(0, 2).map((w) => w[0]).join('').toUpperCase()));
-  const src = p.images?.[0];
+  const src = p.images?.[0] ?? p.image;
   if (!src) return fallback();
   const img = h('img', { class: cls, src, alt: '', loading: 'lazy', width: 240, height: 240 });
   img.addEventListener('error', () => img.replaceWith(fallback()));
@@ -35,4 +36,16 @@ export function productGrid(items: ProductSummary[]): HTMLElement {
 export function strip(title: string, items: ProductSummary[], cls = 'strip'): HTMLElement | null {
   if (!items?.length) return null;
   return h('section', { class: cls, 'aria-label': title }, h('h2', {}, title), h('div', { class: 'strip-row' }, items.map(productCard)));
+}
+
+// A configured item's picks: the first few inline, all of them behind "All
+// choices" when there are more.
+export function configurationSummary(model: ProductModel | undefined | null, selections: Selections, personalization?: Record<string, string>, shown = 5): HTMLElement {
+  const picks = describeConfiguration(model, selections);
+  const words = describePersonalization(model, personalization);
+  return h('div', { class: 'config-summary' },
+    h('p', { class: 'line-config' }, picks.slice(0, shown).join(' · ')),
+    words.length ? h('p', { class: 'line-config words' }, words.join(' · ')) : null,
+    picks.length > shown ? h('details', { class: 'all-choices' }, h('summary', {}, `All ${picks.length} choices`),
+      h('ul', {}, picks.map((p) => h('li', {}, p)))) : null);
 }

@@ -5,7 +5,13 @@ import { h, clear } from './dom';
 import { renderHome } from './pages/home';
 import { renderSearch } from './pages/search';
 import { renderProduct } from './pages/product';
+import { renderConfigure } from './pages/configure';
+import { renderCart } from './pages/cart';
+import { renderCheckout } from './pages/checkout';
+import { renderAccount, renderLogin, renderRegister } from './pages/account';
+import { renderOrder } from './pages/order';
 import { attachSuggest } from './suggest';
+import { cartItemCount, currentAccount, loadSession, onSessionChange } from './session';
 
 export interface PageContext {
   main: HTMLElement;
@@ -21,6 +27,13 @@ const routes: [RegExp, Page, string[]][] = [
   [/^\/search$/, renderSearch, []],
   [/^\/c\/([a-z0-9-]+)$/, renderSearch, ['category']],
   [/^\/p\/(\d+)$/, renderProduct, ['id']],
+  [/^\/configure\/([A-Za-z0-9_-]+)$/, renderConfigure, ['id']],
+  [/^\/cart$/, renderCart, []],
+  [/^\/checkout$/, renderCheckout, []],
+  [/^\/login$/, renderLogin, []],
+  [/^\/register$/, renderRegister, []],
+  [/^\/account$/, renderAccount, []],
+  [/^\/orders\/(\d+)$/, renderOrder, ['id']],
 ];
 
 let categories: CategoryNode[] = [];
@@ -53,6 +66,20 @@ async function route(): Promise<void> {
   main.append(h('div', { class: 'notice' }, h('h1', {}, 'Page not found'), h('p', {}, 'That page does not exist. '), h('a', { href: '/', 'data-link': true }, 'Back to the shop')));
 }
 
+// The header's account link and cart count follow the session.
+function renderAccountNav(): void {
+  const account = currentAccount();
+  const link = document.getElementById('account-link')!;
+  link.textContent = account ? 'Account' : 'Sign in';
+  link.setAttribute('href', account ? '/account' : '/login');
+  link.setAttribute('title', account ? `Signed in as ${account.email}` : 'Sign in or create an account');
+  const n = cartItemCount();
+  const count = document.getElementById('cart-count')!;
+  count.textContent = String(n);
+  count.hidden = n === 0;
+  document.getElementById('cart-link')!.setAttribute('aria-label', `Cart, ${n} item${n === 1 ? '' : 's'}`);
+}
+
 function renderCategoryBar(): void {
   const bar = document.getElementById('category-bar')!;
   clear(bar);
@@ -75,6 +102,9 @@ document.getElementById('search-form')!.addEventListener('submit', (e) => {
   navigate(`/search?q=${encodeURIComponent(q)}`);
 });
 attachSuggest(document.getElementById('q') as HTMLInputElement, document.getElementById('suggest') as HTMLUListElement);
+
+onSessionChange(renderAccountNav);
+void loadSession();
 
 (async () => {
   try {

@@ -1,22 +1,33 @@
-import { api, SearchResponse } from '../api';
+import { api, ModelSummary, SearchResponse, formatMoney } from '../api';
 import { h, clear, tileColour } from '../dom';
 import { productGrid } from '../components';
 import type { PageContext } from '../main';
 
 export async function renderHome(ctx: PageContext): Promise<void> {
-  const newest = await api<SearchResponse>('/api/v1/search?q=&sort=newest&per_page=12');
+  const [newest, models] = await Promise.all([
+    // The home page still opens when one of its strips cannot load.
+    api<SearchResponse>('/api/v1/search?q=&sort=newest&per_page=12').catch(() => null),
+    api<{ items: ModelSummary[] }>('/api/v1/models').catch(() => ({ items: [] as ModelSummary[] })),
+  ]);
   clear(ctx.main);
   document.title = 'Atelier';
   ctx.main.append(
     h('section', { class: 'hero' },
       h('h1', {}, 'Everything you need, and the things only you would design'),
       h('p', {}, 'Shop thousands of products, or configure an SUV, engrave a tablet, print your own candy and build shoes in your exact size.')),
+    models.items.length ? h('section', { 'aria-labelledby': 'design-h' },
+      h('h2', { id: 'design-h' }, 'Design your own'),
+      h('div', { class: 'model-grid' }, models.items.map((m) =>
+        h('a', { href: `/configure/${m.id}`, 'data-link': true, class: 'model-tile', style: `background:${tileColour(m.id)}` },
+          h('span', { class: 'name' }, m.name),
+          h('span', { class: 'count' }, `from ${formatMoney(m.base_price)} · ${m.option_count} options${m.personalization_count ? ' · personalized' : ''}`),
+          h('span', { class: 'go' }, 'Configure →'))))) : '',
     h('section', { 'aria-label': 'Shop by category' },
       h('h2', {}, 'Shop by category'),
       h('div', { class: 'category-grid' }, ctx.categories.map((c) =>
         h('a', { href: `/c/${c.slug}`, 'data-link': true, class: 'category-tile', style: `background:${tileColour(c.slug)}` },
           h('span', { class: 'name' }, c.name),
           c.product_count !== undefined ? h('span', { class: 'count' }, `${c.product_count.toLocaleString()} products`) : null)))),
-    h('section', { 'aria-label': 'New arrivals' }, h('h2', {}, 'New arrivals'), productGrid(newest.items)),
+    newest?.items.length ? h('section', { 'aria-label': 'New arrivals' }, h('h2', {}, 'New arrivals'), productGrid(newest.items)) : '',
   );
 }

@@ -1,4 +1,5 @@
-import { api, ProductDetail, ProductSummary, formatMoney, attributeList } from '../api';
+import { api, send, ApiError, Cart, ProductDetail, ProductSummary, formatMoney, attributeList } from '../api';
+import { noteCart, rememberProducts } from '../session';
 import { h, clear } from '../dom';
 import { productImage, strip } from '../components';
 import type { PageContext } from '../main';
@@ -26,6 +27,7 @@ export async function renderProduct(ctx: PageContext): Promise<void> {
         p.model_id
           ? h('a', { class: 'button primary', href: `/configure/${p.model_id}`, 'data-link': true }, 'Configure yours')
           : total > 0 ? h('p', { class: 'in-stock' }, `In stock · ${total} available`) : h('p', { class: 'out' }, 'Out of stock everywhere'),
+        !p.model_id && total > 0 ? addToCart(p, Math.min(total, 99)) : null,
         h('p', { class: 'description' }, p.description),
         attrs.length ? h('table', { class: 'attrs' }, h('caption', {}, 'Details'), h('tbody', {}, attrs.map(([k, v]) =>
           h('tr', {}, h('th', { scope: 'row' }, k.replace(/_/g, ' ')), h('td', {}, v))))) : null,
@@ -38,4 +40,36 @@ export async function renderProduct(ctx: PageContext): Promise<void> {
   ]);
   if (recs[0].status === 'fulfilled') ctx.main.append(strip('Frequently bought together', recs[0].value.items) ?? '');
   if (recs[1].status === 'fulfilled') ctx.main.append(strip('Similar items', recs[1].value.items) ?? '');
+}
+
+// Quantity and "Add to cart" for a standard product.
+function addToCart(p: ProductDetail, max: number): HTMLElement {
+  const sku = p.sku;
+  const qty = h('input', { type: 'number', id: 'add-qty', min: 1, max, value: 1, inputmode: 'numeric', class: 'qty' });
+  const msg = h('p', { class: 'add-msg', role: 'status' });
+  const button = h('button', { type: 'submit', class: 'button primary' }, 'Add to cart');
+  return h('form', { class: 'add-to-cart', onsubmit: async (e: Event) => {
+    e.preventDefault();
+    const quantity = Math.round(Number(qty.value));
+    msg.className = 'add-msg';
+    if (!isFinite(quantity) || quantity < 1) {
+      msg.textContent = 'Choose a quantity of at least 1.';
+      msg.classList.add('bad');
+      qty.focus();
+      return;
+    }
+    button.disabled = true;
+    rememberProducts([{ sku, title: p.title, id: p.id }]);
+    try {
+      noteCart(await send<Cart>('POST', '/api/v1/cart/items', { sku, quantity }));
+      clear(msg);
+      msg.append('Added to your cart. ', h('a', { href: '/cart', 'data-link': true }, 'View cart'));
+      msg.classList.add('ok');
+    } catch (err) {
+      msg.textContent = err instanceof ApiError ? err.message : 'Could not add it to the cart. Try again.';
+      msg.classList.add('bad');
+    } finally {
+      button.disabled = false;
+    }
+  } }, h('label', { for: 'add-qty' }, 'Quantity'), qty, button, msg);
 }

@@ -55,8 +55,8 @@ export async function renderSearch(ctx: PageContext): Promise<void> {
   }
   if (res.facets.price?.length) {
     facetBox.append(h('h3', {}, 'Price'), h('ul', {}, res.facets.price.filter((p) => p.count > 0).map((p) => {
-      const min = (p.min / 100).toFixed(2), max = p.max > 0 ? (p.max / 100).toFixed(2) : null;
-      const label = max ? `${formatMoney({ amount: p.min, currency: 'USD' })} – ${formatMoney({ amount: p.max, currency: 'USD' })}` : `${formatMoney({ amount: p.min, currency: 'USD' })} and up`;
+      const min = (p.min.amount / 100).toFixed(2), max = p.max ? (p.max.amount / 100).toFixed(2) : null;
+      const label = p.max ? `${formatMoney(p.min)} – ${formatMoney(p.max)}` : `${formatMoney(p.min)} and up`;
       return h('li', {}, h('a', { href: link({ min_price: min, max_price: max }), 'data-link': true }, label, h('span', { class: 'count' }, String(p.count))));
     })));
   }

@@ -1,0 +1,149 @@
+// Buying in a real browser against a real demo shop: register, fill the cart
+// with a product and a configured SUV built to order, check out, follow the
+// order, and start a new configuration from it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startShop, startBrowser, screenshotDir } from './harness.mjs';
+
+let shop, browser;
+before(async () => {
+  shop = await startShop();
+  browser = await startBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await shop?.stop();
+});
+
+async function settled(page) {
+  await page.waitForSelector('.configurator:not(.pending) .cfg-price:not(:empty)');
+}
+
+test('register, fill the cart, check out and follow the order', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+
+  // Errors from the API appear next to the field at fault.
+  await page.goto(shop.url + '/register');
+  await page.fill('#f-email', 'not-an-email');
+  await page.fill('#f-password', 'correct horse battery staple');
+  await page.click('form.auth-form button[type=submit]');
+  await page.waitForSelector('#f-email[aria-invalid="true"]');
+  assert.notEqual((await page.textContent('#f-email-error')).trim(), '');
+  await page.screenshot({ path: join(screenshotDir, 'register-error.png') });
+
+  await page.fill('#f-email', 'ada@example.com');
+  await page.selectOption('#f-region', 'us-west');
+  await page.click('form.auth-form button[type=submit]');
+  await page.waitForURL(/\/account$/);
+  await page.waitForSelector('text=No orders yet');
+  assert.equal(await page.textContent('#account-link'), 'Account');
+
+  // A standard product in stock, added from its product page (found through
+  // the catalog API, so that this test does not depend on search).
+  const listing = await (await fetch(shop.url + '/api/v1/products?category=video-games-consoles-controllers&per_page=20')).json();
+  const product = listing.items.find((p) => !p.model_id && p.total_stock >= 2);
+  assert.ok(product, 'no controller in stock');
+  await page.goto(shop.url + `/p/${product.id}`);
+  await page.waitForSelector('.add-to-cart');
+  await page.fill('#add-qty', '2');
+  await page.click('.add-to-cart button[type=submit]');
+  await page.waitForSelector('.add-to-cart .add-msg.ok');
+  assert.equal(await page.textContent('#cart-count'), '2');
+
+  // A red SUV with the tow package, completed and built to order.
+  await page.goto(shop.url + '/configure/suv?colour=red&towing=true&engine=v6');
+  await settled(page);
+  await page.click('button:has-text("Fill in the rest")');
+  await settled(page);
+  await page.click('.avail-form button[type=submit]');
+  await page.waitForSelector('.offer.bto');
+  await page.click('.offer.bto button.add');
+  await page.waitForSelector('.offer.bto .add-msg.ok');
+  assert.equal(await page.textContent('#cart-count'), '3');
+
+  // The cart: change a quantity, see the subtotal follow.
+  await page.click('#cart-link');
+  await page.waitForSelector('.cart-line');
+  assert.equal(await page.locator('.cart-line').count(), 2);
+  const before = await page.textContent('.subtotal');
+  await page.click('.cart-line >> nth=0 >> button[aria-label^="One fewer"]');
+  await page.waitForFunction((b) => document.querySelector('.subtotal')?.textContent !== b, before);
+  assert.equal(await page.textContent('#cart-count'), '2');
+  assert.match(await page.textContent('.cart-lines'), /Atelier Trailhead SUV/);
+  assert.ok((await page.textContent('.cart-lines')).includes(product.title));
+  await page.screenshot({ path: join(screenshotDir, 'cart.png'), fullPage: true });
+
+  // Checkout: a missing name is reported on the name field.
+  await page.click('a:has-text("Checkout")');
+  await page.waitForSelector('.checkout-form');
+  await page.fill('#f-address', '1 Infinite Loop\nCupertino, CA 95014');
+  await page.click('.checkout-form button[type=submit]');
+  await page.waitForSelector('#f-name[aria-invalid="true"]');
+  await page.fill('#f-name', 'Ada Lovelace');
+  await page.screenshot({ path: join(screenshotDir, 'checkout.png'), fullPage: true });
+  await page.click('.checkout-form button[type=submit]');
+  await page.waitForURL(/\/orders\/\d+/);
+  await page.waitForSelector('.tracker');
+  assert.match(await page.textContent('.notice.ok'), /order is placed/);
+  assert.match(await page.textContent('.expected'), /Expected delivery: \w{3}, \w{3} \d+, \d{4}/);
+  const steps = await page.$$eval('.tracker .step-name', (els) => els.map((e) => e.textContent));
+  assert.deepEqual(steps, ['Placed', 'In production', 'Built', 'Shipped', 'Delivered']);
+  assert.match(await page.textContent('.tracker li.done'), /Placed/);
+  assert.equal(await page.textContent('#cart-count'), '0');
+  await page.screenshot({ path: join(screenshotDir, 'order.png'), fullPage: true });
+
+  // "Same as this order, but…" opens the configurator with the order's picks.
+  await page.click('a.same-but');
+  await page.waitForURL(/\/configure\/suv/);
+  await settled(page);
+  await page.waitForSelector('.notice.source:not([hidden])');
+  assert.equal(await page.getAttribute('button.chip[data-option="colour"][data-value="red"]', 'aria-pressed'), 'true');
+  assert.equal(await page.getAttribute('button.chip[data-option="towing"][data-value="true"]', 'aria-pressed'), 'true');
+  assert.match(await page.textContent('.cfg-complete'), /Complete/);
+
+  // The account page lists the order.
+  await page.goto(shop.url + '/account');
+  await page.waitForSelector('table.orders');
+  assert.match(await page.textContent('table.orders'), /Placed/);
+  await page.screenshot({ path: join(screenshotDir, 'account.png'), fullPage: true });
+  await context.close();
+});
+
+test('the cart and an order fit a phone screen', async () => {
+  const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
+  const page = await context.newPage();
+  await page.goto(shop.url + '/register');
+  await page.fill('#f-email', 'grace@example.com');
+  await page.fill('#f-password', 'correct horse battery staple');
+  await page.click('form.auth-form button[type=submit]');
+  await page.waitForURL(/\/account$/);
+  await page.goto(shop.url + '/configure/tablet?model=s11&storage=128gb&colour=midnight&connectivity=wifi&pencil=false&case=folio&p.engraving=Hello&p.engraving.font=sans');
+  await settled(page);
+  await page.click('.avail-form button[type=submit]');
+  await page.waitForSelector('.offer.bto');
+  await page.click('.offer.bto button.add');
+  await page.waitForSelector('.offer.bto .add-msg.ok');
+  await page.goto(shop.url + '/cart');
+  await page.waitForSelector('.cart-line');
+  assert.match(await page.textContent('.cart-line'), /Engraving: “Hello”/);
+  let overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `cart is ${overflow}px wider than the phone`);
+  await page.screenshot({ path: join(screenshotDir, 'phone-cart.png'), fullPage: true });
+  await page.click('a:has-text("Checkout")');
+  await page.fill('#f-name', 'Grace Hopper');
+  await page.fill('#f-address', '1 Navy Yard, Arlington');
+  await page.click('.checkout-form button[type=submit]');
+  await page.waitForSelector('.tracker');
+  overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `order page is ${overflow}px wider than the phone`);
+  await page.screenshot({ path: join(screenshotDir, 'phone-order.png'), fullPage: true });
+
+  // Changed her mind: a placed order can be cancelled, after a confirmation.
+  await page.click('button:has-text("Cancel this order")');
+  await page.click('button:has-text("Yes, cancel it")');
+  await page.waitForSelector('.order-head .status-cancelled');
+  assert.match(await page.textContent('.tracker'), /Cancelled/);
+  await context.close();
+});
