@@ -7,6 +7,10 @@
 //
 //   build-search/bin/search_benchmark --benchmark_min_time=2
 //
+// With ATELIER_SEARCH_BENCH_PER_QUERY set, each query set also prints the
+// median CPU time of each of its queries (stderr). BM_Search_MixedVs<Peer>
+// runs the default index and a peer variant alternately, query by query.
+//
 // The catalog is generated here from a fixed seed with a shop's vocabulary
 // (12 top-level categories, brands, model names, descriptions), so runs are
 // comparable across machines and commits.
@@ -17,6 +21,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <map>
 #include <memory>
@@ -340,12 +345,23 @@ std::shared_ptr<const catalog::CatalogSnapshot> GenerateCatalog(int products, ui
 }
 
 // How an index is built: the default, or a peer measured against it.
-enum class Variant { kDefault, kValueSlotFacets, kNoReaderPool };
+enum class Variant {
+  kDefault,
+  kValueSlotFacets,
+  kNoReaderPool,
+  kXapianSnippet,
+  kQueryTimeLength,
+  kBaseline,  // the module before the 2026-12-01 changes: all three below
+};
 
 Options OptionsFor(Variant variant) {
   Options options;
   options.facets_from_value_slots = variant == Variant::kValueSlotFacets;
   if (variant == Variant::kNoReaderPool) options.max_idle_readers = 0;
+  const bool baseline = variant == Variant::kBaseline;
+  options.highlight_with_xapian_snippet = baseline || variant == Variant::kXapianSnippet;
+  options.normalise_length_at_build = !(baseline || variant == Variant::kQueryTimeLength);
+  if (baseline) options.max_prefix_expansion = 100;  // Xapian's default
   return options;
 }
 
@@ -387,15 +403,18 @@ void RunQueries(benchmark::State& state, const std::vector<SearchRequest>& reque
                 Variant variant = Variant::kDefault) {
   const SearchIndex& index = IndexOf(static_cast<int>(state.range(0)), variant);
   std::vector<double> wall, cpu;
+  std::vector<std::vector<double>> cpu_by_query(requests.size());
   size_t next = static_cast<size_t>(state.thread_index()) * 7;
   int64_t matches = 0;
   for (auto _ : state) {
-    const SearchRequest& request = requests[next++ % requests.size()];
+    const size_t query_index = next++ % requests.size();
+    const SearchRequest& request = requests[query_index];
     const double cpu_start = ThreadCpuMicros();
     const auto start = std::chrono::steady_clock::now();
     auto result = index.Search(request);
     const auto end = std::chrono::steady_clock::now();
     cpu.push_back(ThreadCpuMicros() - cpu_start);
+    cpu_by_query[query_index].push_back(cpu.back());
     if (!result.ok()) {
       state.SkipWithError(result.error().ToString().c_str());
       return;
@@ -405,6 +424,17 @@ void RunQueries(benchmark::State& state, const std::vector<SearchRequest>& reque
     wall.push_back(std::chrono::duration<double, std::micro>(end - start).count());
   }
   if (wall.empty()) return;
+  if (std::getenv("ATELIER_SEARCH_BENCH_PER_QUERY") != nullptr) {
+    // Median CPU time of each query of the set, to find the slow ones.
+    for (size_t i = 0; i < requests.size(); ++i) {
+      auto& samples = cpu_by_query[i];
+      if (samples.empty()) continue;
+      std::sort(samples.begin(), samples.end());
+      fprintf(stderr, "  %-24s category=%-26s sort=%-10s page=%d: p50 cpu %8.0f us\n",
+              ("'" + requests[i].query + "'").c_str(), requests[i].category.c_str(),
+              SortOrderName(requests[i].sort), requests[i].page, Percentile(samples, 0.5));
+    }
+  }
   std::sort(wall.begin(), wall.end());
   std::sort(cpu.begin(), cpu.end());
   // kAvgThreads: with ->Threads(n) each thread reports its own percentiles.
@@ -415,6 +445,50 @@ void RunQueries(benchmark::State& state, const std::vector<SearchRequest>& reque
   state.counters["p99_cpu_us"] = Counter(Percentile(cpu, 0.99), Counter::kAvgThreads);
   state.counters["avg_total"] = Counter(
       static_cast<double>(matches) / static_cast<double>(wall.size()), Counter::kAvgThreads);
+}
+
+// Runs each query of `requests` on the default index and then on the
+// `peer` variant's, alternately, so that both see the same machine load, and
+// reports for each the p50/p99 of CPU and wall-clock time (the peer's
+// counters are prefixed "peer_") and the ratio of their mean CPU times
+// (cpu_ratio = default / peer).
+void RunPaired(benchmark::State& state, const std::vector<SearchRequest>& requests,
+               Variant peer) {
+  const int products = static_cast<int>(state.range(0));
+  const SearchIndex* indexes_of[2] = {&IndexOf(products), &IndexOf(products, peer)};
+  std::vector<double> wall[2], cpu[2];
+  size_t next = 0;
+  for (auto _ : state) {
+    const SearchRequest& request = requests[next++ % requests.size()];
+    for (int v = 0; v < 2; ++v) {
+      const double cpu_start = ThreadCpuMicros();
+      const auto start = std::chrono::steady_clock::now();
+      auto result = indexes_of[v]->Search(request);
+      const auto end = std::chrono::steady_clock::now();
+      cpu[v].push_back(ThreadCpuMicros() - cpu_start);
+      wall[v].push_back(std::chrono::duration<double, std::micro>(end - start).count());
+      if (!result.ok()) {
+        state.SkipWithError(result.error().ToString().c_str());
+        return;
+      }
+      benchmark::DoNotOptimize(result);
+    }
+  }
+  if (wall[0].empty()) return;
+  double mean_cpu[2];
+  for (int v = 0; v < 2; ++v) {
+    mean_cpu[v] = 0;
+    for (double c : cpu[v]) mean_cpu[v] += c / static_cast<double>(cpu[v].size());
+    std::sort(wall[v].begin(), wall[v].end());
+    std::sort(cpu[v].begin(), cpu[v].end());
+    const std::string prefix = v == 0 ? "" : "peer_";
+    state.counters[prefix + "mean_cpu_us"] = mean_cpu[v];
+    state.counters[prefix + "p50_cpu_us"] = Percentile(cpu[v], 0.50);
+    state.counters[prefix + "p99_cpu_us"] = Percentile(cpu[v], 0.99);
+    state.counters[prefix + "p50_us"] = Percentile(wall[v], 0.50);
+    state.counters[prefix + "p99_us"] = Percentile(wall[v], 0.99);
+  }
+  state.counters["cpu_ratio"] = mean_cpu[0] / mean_cpu[1];
 }
 
 std::vector<SearchRequest> Queries(std::initializer_list<const char*> texts) {
@@ -521,6 +595,21 @@ void BM_Search_MixedValueSlotFacets(benchmark::State& state) {
 void BM_Search_MixedNoReaderPool(benchmark::State& state) {
   RunQueries(state, Mixed(), Variant::kNoReaderPool);
 }
+// Peer, interleaved query by query with the default: titles highlighted by
+// Xapian's MSet::snippet (the same text) instead of the module's highlighter.
+void BM_Search_MixedVsXapianSnippet(benchmark::State& state) {
+  RunPaired(state, Mixed(), Variant::kXapianSnippet);
+}
+// Peer: BM25 length normalisation at query time (Xapian reads each match's
+// document length) instead of folded into the stored wdf at build time.
+void BM_Search_MixedVsQueryTimeLength(benchmark::State& state) {
+  RunPaired(state, Mixed(), Variant::kQueryTimeLength);
+}
+// Peer: all of the above plus Xapian's default prefix expansion (100
+// completions), i.e. the search module as it was before these three changes.
+void BM_Search_MixedVsBaseline(benchmark::State& state) {
+  RunPaired(state, Mixed(), Variant::kBaseline);
+}
 
 BENCHMARK(BM_Search_BuildIndex)->Arg(6000)->Arg(100000)->Iterations(1)->Unit(benchmark::kMillisecond);
 #define ATELIER_SEARCH_BENCH(fn) \
@@ -534,6 +623,9 @@ ATELIER_SEARCH_BENCH(BM_Search_SortByPrice);
 ATELIER_SEARCH_BENCH(BM_Search_BrowseAll);
 ATELIER_SEARCH_BENCH(BM_Search_Mixed);
 ATELIER_SEARCH_BENCH(BM_Search_MixedValueSlotFacets);
+ATELIER_SEARCH_BENCH(BM_Search_MixedVsXapianSnippet);
+ATELIER_SEARCH_BENCH(BM_Search_MixedVsQueryTimeLength);
+ATELIER_SEARCH_BENCH(BM_Search_MixedVsBaseline);
 BENCHMARK(BM_Search_MixedNoReaderPool)->Arg(6000)->Unit(benchmark::kMicrosecond);
 // Two threads on the same index share its pool of read handles.
 BENCHMARK(BM_Search_Mixed)->Arg(100000)->Threads(2)->UseRealTime()->Unit(benchmark::kMicrosecond);

@@ -4,9 +4,13 @@
 #include <stdlib.h>
 #include <xapian.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <string>
 #include <system_error>
+#include <utility>
+#include <vector>
 
 #include "atelier/catalog/types.h"
 #include "atelier/core/strings.h"
@@ -39,6 +43,9 @@ Status ValidateOptions(const Options& options) {
   }
   if (options.brand_facet_size < 0) {
     return Error::InvalidArgument("brand_facet_size must be >= 0", "brand_facet_size");
+  }
+  if (options.max_prefix_expansion < 1) {
+    return Error::InvalidArgument("max_prefix_expansion must be >= 1", "max_prefix_expansion");
   }
   if (options.max_result_window < 1) {
     return Error::InvalidArgument("max_result_window must be >= 1", "max_result_window");
@@ -91,13 +98,17 @@ Result<std::string> MakeTempDirectory() {
 // favours the heavier fields. Spelling words come from titles, brands,
 // category names and text attributes only: descriptions carry too many rare
 // words and typos.
+// `spelling`: also add the words to the database's spelling dictionary
+// (REQUIRES: then `text` has a database).
 void IndexProduct(const catalog::CatalogSnapshot& catalog, const catalog::Product& product,
-                  const Options& options, Xapian::TermGenerator& text, Xapian::Document& doc) {
+                  const Options& options, bool spelling, Xapian::TermGenerator& text,
+                  Xapian::Document& doc) {
   const FieldWeights& w = options.weights;
   text.set_document(doc);
 
   // set_flags(toggle, mask) sets flags to (old & mask) ^ toggle.
-  text.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
+  text.set_flags(spelling ? Xapian::TermGenerator::FLAG_SPELLING
+                          : Xapian::TermGenerator::flags(0));
   text.index_text_without_positions(product.title, w.title);
   text.index_text_without_positions(product.brand, w.brand);
   auto path = catalog.CategoryPath(product.category_id);
@@ -146,6 +157,32 @@ void IndexProduct(const catalog::CatalogSnapshot& catalog, const catalog::Produc
                 Xapian::sortable_serialise(static_cast<double>(product.created_at)));
 }
 
+// Xapian's document length: the sum of the wdf of its terms.
+double DocLength(const Xapian::Document& doc) {
+  double length = 0;
+  for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) length += it.get_wdf();
+  return length;
+}
+
+// Rescales every wdf of `doc` by BM25's length normalisation (schema.h).
+void NormaliseLength(Xapian::Document& doc, double average_length, const Bm25Params& bm25) {
+  const double norm_length = std::max(DocLength(doc) / average_length, internal::kMinNormLength);
+  const double factor = internal::kLengthScale / ((1 - bm25.b) + bm25.b * norm_length);
+  std::vector<std::pair<std::string, Xapian::termcount>> terms;
+  for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
+    terms.emplace_back(*it, it.get_wdf());
+  }
+  doc.clear_terms();
+  for (const auto& [term, wdf] : terms) {
+    if (wdf == 0) {
+      doc.add_boolean_term(term);
+    } else {
+      doc.add_term(term, static_cast<Xapian::termcount>(
+                             std::max<long long>(1, std::llround(wdf * factor))));
+    }
+  }
+}
+
 }  // namespace
 
 Result<std::shared_ptr<const SearchIndex>> SearchIndex::Build(
@@ -170,13 +207,27 @@ Result<std::shared_ptr<const SearchIndex>> SearchIndex::Build(
     Xapian::WritableDatabase db(index->directory_, Xapian::DB_CREATE_OR_OVERWRITE |
                                                        Xapian::DB_BACKEND_GLASS |
                                                        Xapian::DB_NO_SYNC | Xapian::DB_NO_TERMLIST);
+    const auto& products = index->catalog_->products();
+    // First pass: the average document length, for BM25's normalisation.
+    double average_length = 0;
+    if (opts.normalise_length_at_build) {
+      Xapian::TermGenerator text;
+      text.set_stemmer(Xapian::Stem("english"));
+      double total = 0;
+      for (const catalog::Product& product : products) {
+        Xapian::Document doc;
+        IndexProduct(*index->catalog_, product, opts, false, text, doc);
+        total += DocLength(doc);
+      }
+      average_length = products.empty() ? 1 : std::max(total / products.size(), 1.0);
+    }
     Xapian::TermGenerator text;
     text.set_stemmer(Xapian::Stem("english"));
     text.set_database(db);
-    const auto& products = index->catalog_->products();
     for (size_t i = 0; i < products.size(); ++i) {
       Xapian::Document doc;
-      IndexProduct(*index->catalog_, products[i], opts, text, doc);
+      IndexProduct(*index->catalog_, products[i], opts, true, text, doc);
+      if (opts.normalise_length_at_build) NormaliseLength(doc, average_length, opts.bm25);
       Xapian::docid did = db.add_document(doc);
       // Search maps docid d back to products()[d - 1].
       if (did != i + 1) return Error::Internal("search index: unexpected document id");

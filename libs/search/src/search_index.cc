@@ -4,6 +4,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,13 +15,14 @@
 #include "internal/query_words.h"
 #include "internal/reader_pool.h"
 #include "internal/schema.h"
+#include "internal/title_highlighter.h"
 
 namespace atelier::search {
 namespace {
 
 constexpr int kMaxPerPage = 100;
-constexpr char kMarkStart[] = "<mark>";
-constexpr char kMarkEnd[] = "</mark>";
+const std::string kMarkStart = "<mark>";
+const std::string kMarkEnd = "</mark>";
 
 Status ValidateRequest(const SearchRequest& request, const Options& options) {
   if (request.query.size() > options.max_query_bytes) {
@@ -120,6 +122,11 @@ struct SearchIndex::Query {
     parser.set_stemmer(stem);
     parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
     parser.set_default_op(default_op);
+    // The word being typed matches its most frequent completions only: a
+    // short prefix ("fo") has hundreds, each one more posting list to merge.
+    parser.set_max_expansion(static_cast<Xapian::termcount>(index.options_.max_prefix_expansion),
+                             Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+                             Xapian::QueryParser::FLAG_PARTIAL);
     parser.add_prefix("title", internal::kTitlePrefix);
     parser.add_prefix("brand", internal::kBrandTextPrefix);
     // No phrase or boolean syntax: shoppers type words, and "and"/"not" are
@@ -161,8 +168,13 @@ struct SearchIndex::Query {
     const Bm25Params& bm25 = index.options_.bm25;
     if (browse) {
       enquire.set_weighting_scheme(Xapian::BoolWeight());
+    } else if (index.options_.normalise_length_at_build) {
+      // Length normalisation is in the stored wdf (schema.h).
+      enquire.set_weighting_scheme(Xapian::BM25Weight(bm25.k1 * internal::kLengthScale, 0, 1, 0,
+                                                      internal::kMinNormLength));
     } else {
-      enquire.set_weighting_scheme(Xapian::BM25Weight(bm25.k1, 0, 1, bm25.b, 0.5));
+      enquire.set_weighting_scheme(
+          Xapian::BM25Weight(bm25.k1, 0, 1, bm25.b, internal::kMinNormLength));
     }
     enquire.set_query(filter.empty() ? query
                                      : Xapian::Query(Xapian::Query::OP_FILTER, query, filter));
@@ -210,13 +222,23 @@ struct SearchIndex::Query {
 
     const auto& products = index.catalog_->products();
     out.items.clear();
+    // BM25's weight as without the build-time length normalisation.
+    const double score_scale = index.options_.normalise_length_at_build
+                                   ? (bm25.k1 + 1) / (bm25.k1 * internal::kLengthScale + 1)
+                                   : 1.0;
+    std::optional<internal::TitleHighlighter> highlighter;
+    if (!options.highlight_with_xapian_snippet) highlighter.emplace(enquire.get_query(), stem);
     for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
       const catalog::Product& product = products[*it - 1];
       SearchHit hit;
       hit.product_id = product.id;
-      hit.score = it.get_weight();
-      hit.highlighted_title = mset.snippet(product.title, product.title.size() + 1, stem, 0,
-                                           kMarkStart, kMarkEnd, "");
+      hit.score = it.get_weight() * score_scale;
+      if (!highlighter ||
+          !highlighter->Highlight(product.title, kMarkStart, kMarkEnd, hit.highlighted_title)) {
+        // The whole title: a snippet longer than the text.
+        hit.highlighted_title = mset.snippet(product.title, product.title.size() + 1, stem, 0,
+                                             kMarkStart, kMarkEnd, "");
+      }
       out.items.push_back(std::move(hit));
     }
 

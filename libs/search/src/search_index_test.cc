@@ -369,6 +369,107 @@ TEST_F(SearchIndexTest, EscapesTitlesForHtml) {
   EXPECT_TRUE(found);
 }
 
+// Every query's highlighted titles equal MSet::snippet's (the reference the
+// module's own highlighter reproduces), on the test catalog and on titles
+// with the tokeniser's special cases.
+void ExpectSameHighlightsAsXapianSnippet(std::shared_ptr<const CatalogSnapshot> catalog,
+                                         const std::vector<SearchRequest>& requests) {
+  auto own = SearchIndex::Build(catalog);
+  auto reference = SearchIndex::Build(catalog, {.highlight_with_xapian_snippet = true});
+  ASSERT_TRUE(own.ok() && reference.ok());
+  size_t compared = 0;
+  for (SearchRequest request : requests) {
+    request.per_page = 100;
+    auto a = (*own)->Search(request);
+    auto b = (*reference)->Search(request);
+    ASSERT_TRUE(a.ok() && b.ok()) << request.query;
+    ASSERT_EQ(a->items.size(), b->items.size()) << request.query;
+    for (size_t i = 0; i < a->items.size(); ++i) {
+      EXPECT_EQ(a->items[i].product_id, b->items[i].product_id) << request.query;
+      EXPECT_EQ(a->items[i].highlighted_title, b->items[i].highlighted_title)
+          << "query '" << request.query << "'";
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, requests.size());
+}
+
+TEST_F(SearchIndexTest, HighlightsLikeXapianSnippet) {
+  std::vector<SearchRequest> requests;
+  for (const char* q :
+       {"playstation controller", "playstaton controler", "playst", "controler ", "xbox",
+        "wireless controller", "charging station", "camera ", "mowers ", "lawn mow", "dog food",
+        "dog", "running shoe", "andy weir", "cooking", "headset", "honda dualsense", "fertilizer",
+        "grass seed", "sim kit", "at&t", "5g", "title:dune", "brand:sony", "wireless", "s", "d",
+        "ps5", "pro 2", "c", "the", "for", "black", "edition", "wi-fi", "kit"}) {
+    requests.push_back({.query = q});
+  }
+  requests.push_back({.category = "video-games"});
+  requests.push_back({.query = "black", .min_price = 0});
+  ExpectSameHighlightsAsXapianSnippet(index().catalog(), requests);
+}
+
+TEST(SearchHighlightTest, HighlightsSpecialTitlesLikeXapianSnippet) {
+  catalog::CatalogData data;
+  data.categories = {{1, 0, "misc", "Misc", 0}};
+  const std::vector<std::string> titles = {
+      "AT&T Prepaid SIM Kit <5G>",
+      "U.S.A. Road Atlas (2024 Edition)",
+      "C++ Primer, 5th Edition!",
+      "C# in Depth...",
+      "Hill's Science Diet 1,000 Treats; 2.5 kg",
+      "  ***Deluxe*** Mower -- \"Quiet\" Edition ~~~~~~",
+      "[Refurbished] $49.99 Controller + Stand #1",
+      "Well-Known Wi-Fi Router.  ",
+      "fish+chips Kit++++ and A+B, C.D and e.f.g",
+      "_Underscore_ Kit 2nd-gen?!",
+      std::string(70, 'k') + " Kit",
+      "Mowing Mowers Mowed Mower's Kit'",
+      "Café Crème Kit",
+      "...",
+      "",
+  };
+  for (size_t i = 0; i < titles.size(); ++i) {
+    Product p;
+    p.id = static_cast<int64_t>(i) + 1;
+    p.sku = "SKU-" + std::to_string(i);
+    p.title = titles[i];
+    p.category_id = 1;
+    p.price = {1000, "USD"};
+    p.description = "kit";
+    data.products.push_back(std::move(p));
+  }
+  auto catalog = CatalogSnapshot::Build(std::move(data), 1);
+  std::vector<SearchRequest> requests;
+  for (const char* q :
+       {"kit", "at&t", "usa", "u.s.a.", "c++", "c#", "primer", "hill's", "1,000", "2.5", "quiet",
+        "deluxe", "refurbished", "controller", "wi-fi", "router", "well", "fish", "chips", "a",
+        "b", "underscore", "2nd", "gen", "mow", "mower", "mowing", "cafe", "café", "crème",
+        "edit", "e.f.g", "kkk", "treats kg", "sim"}) {
+    requests.push_back({.query = q});
+  }
+  requests.push_back({.min_price = 0});
+  ExpectSameHighlightsAsXapianSnippet(catalog, requests);
+}
+
+TEST_F(SearchIndexTest, RanksLikeBm25WithQueryTimeLengthNormalisation) {
+  auto reference = SearchIndex::Build(index().catalog(), {.normalise_length_at_build = false});
+  ASSERT_TRUE(reference.ok());
+  for (const char* q : {"camera ", "sony ", "wireless", "controller", "playst", "dog food",
+                        "honda dualsense ", "black", "pro", "title:dune", "charging station"}) {
+    SearchRequest request{.query = q, .per_page = 100};
+    SearchResult a = Run(request);
+    auto b = (*reference)->Search(request);
+    ASSERT_TRUE(b.ok());
+    ASSERT_EQ(a.total, b->total) << q;
+    ASSERT_EQ(a.items.size(), b->items.size()) << q;
+    for (size_t i = 0; i < a.items.size(); ++i) {
+      EXPECT_EQ(a.items[i].product_id, b->items[i].product_id) << q << " rank " << i;
+      EXPECT_NEAR(a.items[i].score, b->items[i].score, 1e-2 * b->items[i].score) << q;
+    }
+  }
+}
+
 TEST_F(SearchIndexTest, ListsTheChosenCategorysChildren) {
   SearchResult r = Run(SearchRequest{.category = "video-games"});
   std::vector<std::string> children;

@@ -18,6 +18,17 @@ inline constexpr char kBrandPrefix[] = "B";      // boolean: lower-cased brand n
 inline constexpr char kCategoryPrefix[] = "XC";  // boolean: slug of the category and every ancestor
 inline constexpr char kIdPrefix[] = "Q";         // boolean: product id
 
+// BM25 length normalisation is applied when a document is indexed: each
+// term's wdf is stored as round(wdf * kLengthScale / K), K = (1 - b) + b *
+// max(doclen / average doclen, kMinNormLength) (BM25's per-document factor,
+// lengths as Xapian counts them before the rescaling), and queries weigh with
+// BM25 b = 0 and k1 * kLengthScale. The ranking is BM25's with the configured
+// b, and the weights BM25's times (k1 * kLengthScale + 1) / (k1 + 1), but the
+// matcher reads no document length: Xapian's per-match doclen lookup was ~40%
+// of a search's CPU time at 100k products (BENCHMARKS.md).
+inline constexpr double kLengthScale = 1024;
+inline constexpr double kMinNormLength = 0.5;  // Xapian BM25Weight's min_normlen
+
 // Value slots.
 inline constexpr Xapian::valueno kPriceSlot = 0;        // sortable_serialise(minor units)
 inline constexpr Xapian::valueno kCreatedSlot = 1;      // sortable_serialise(unix seconds)

@@ -10,11 +10,14 @@
 //  - field weights: every field is indexed into one term space with a
 //    per-field wdf increment (title > brand > category names > description >
 //    attributes), so BM25 ranks a title match above a description match;
+//    BM25's length normalisation is folded into the stored wdf at build time
+//    (internal/schema.h), so the matcher reads no document lengths;
 //    title and brand are also indexed under their own prefixes for
 //    `title:word` and `brand:word` in the query text;
 //  - English stemming ("mowers" finds "mower"), case-insensitive;
 //  - the last word is a prefix unless the query ends in a space ("playst"
-//    finds PlayStation);
+//    finds PlayStation), expanded to its Options::max_prefix_expansion most
+//    frequent completions;
 //  - all words must match; when none of the products matches them all, the
 //    products matching any word are returned with `relaxed`;
 //  - spelling: every word unknown to the index is checked against a
@@ -84,6 +87,21 @@ struct Options {
   // tools and remote shards). Several times slower per match; see
   // BENCHMARKS.md.
   bool facets_from_value_slots = false;
+  // BM25's document length normalisation (Bm25Params::b) applied when the
+  // index is built, by rescaling each term's wdf, so that the matcher reads
+  // no document lengths (the largest cost per match; same ranking up to the
+  // rounding of the stored wdf to 1/1024, same scores within 0.1%). false:
+  // Xapian's BM25 with b at query time. For comparisons; see BENCHMARKS.md.
+  bool normalise_length_at_build = true;
+  // Highlight titles with Xapian's MSet::snippet instead of the module's own
+  // highlighter (which gives the same text for less work: it reads the query
+  // once per search and stems only the words that can match). Non-ASCII
+  // titles use MSet::snippet either way. For comparisons; see BENCHMARKS.md.
+  bool highlight_with_xapian_snippet = false;
+  // Completions of the word being typed (the last word, without a trailing
+  // space) that a query matches: the most frequent ones in the index.
+  // Xapian's default is 100.
+  int max_prefix_expansion = 10;
   // Run the spelling-corrected query when the original matched fewer products.
   int64_t correction_threshold = 3;
   // Deepest page reachable: (page - 1) * per_page + per_page may not exceed it.
