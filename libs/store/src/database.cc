@@ -39,7 +39,7 @@ Result<std::unique_ptr<Database>> OpenDatabase(const std::string& url, const Dat
     return OpenSqlite(path, options);
   }
   if (StartsWith(url, "postgresql://") || StartsWith(url, "postgres://")) {
-    return Error::Unavailable("this build has no PostgreSQL backend yet: " + url);
+    return OpenPostgres(url, options);
   }
   return Error::InvalidArgument("unknown store URL '" + url + "': expected sqlite:///path or postgresql://...",
                                 "store");

@@ -11,4 +11,7 @@ namespace atelier::store {
 // REQUIRES: `path` is a file path, ":memory:", or a "file:" URI.
 Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path, const DatabaseOptions& options);
 
+// REQUIRES: `url` starts with postgresql:// or postgres://.
+Result<std::unique_ptr<Database>> OpenPostgres(const std::string& url, const DatabaseOptions& options);
+
 }  // namespace atelier::store

@@ -68,15 +68,27 @@ struct DatabaseOptions {
   bool synchronous_full = true;
   // Readers kept open for concurrent reads (SQLite WAL allows many).
   int reader_connections = 4;
-  // How long a writer waits for a lock before reporting kUnavailable.
+  // How long a writer waits for a lock before reporting kUnavailable
+  // (PostgreSQL: how long a caller waits for a free pooled connection).
   int busy_timeout_ms = 5000;
+  // PostgreSQL: connections in the pool, opened as needed; the URL's
+  // `?pool=N` overrides it.
+  int pool_connections = 8;
+  // PostgreSQL: how many times Transact runs a body in all when the server
+  // reports a serialization failure or a deadlock (SQLSTATE 40001/40P01),
+  // with jittered exponential backoff between attempts.
+  int transaction_attempts = 30;
 };
 
 class Database : public Session {
  public:
   // Runs `body` in one transaction with serializable semantics. Commits when
   // it returns Ok, rolls back otherwise and returns its error. Retries the
-  // body (a bounded number of times) when the backend reports a conflict.
+  // body (a bounded number of times) when the backend reports a conflict;
+  // kUnavailable when the attempts run out.
+  // On PostgreSQL a statement that fails inside the body aborts the whole
+  // transaction (later statements fail too): check its Result, do not
+  // carry on past it.
   virtual Status Transact(const std::function<Status(Session&)>& body) = 0;
 
   // "sqlite" or "postgresql".
@@ -87,9 +99,13 @@ class Database : public Session {
 
 // Opens (creating if needed) the database at `url` and applies pending
 // migrations. URLs: "sqlite:///abs/path.db", "sqlite://relative.db",
-// "sqlite::memory:" (private in-memory store, for tests).
-// Errors: kInvalidArgument for an unknown scheme, kUnavailable when the
-// database cannot be opened or migrated.
+// "sqlite::memory:" (private in-memory store, for tests),
+// "postgresql://user[:password]@host[:port]/dbname[?pool=N&sslmode=...]"
+// (any libpq URI; Atelier's own `pool` parameter sets the pool size).
+// PostgreSQL applies pending migrations under an advisory lock, so replicas
+// may open the same database at once.
+// Errors: kInvalidArgument for an unknown scheme or a bad URL parameter,
+// kUnavailable when the database cannot be opened or migrated.
 Result<std::unique_ptr<Database>> OpenDatabase(const std::string& url,
                                                const DatabaseOptions& options = {});
 
