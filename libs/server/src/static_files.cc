@@ -64,6 +64,12 @@ std::string ETagOf(const FileInfo& info, bool gzip) {
   return buf;
 }
 
+// The page of a client-side route: the merchant dashboard (admin.html) for
+// /admin and everything below it, the storefront (index.html) otherwise.
+std::string_view ClientRoutePage(std::string_view rel) {
+  return rel == "admin" || StartsWith(rel, "admin/") ? "admin.html" : "index.html";
+}
+
 Response NotFound(std::string_view path) {
   return ErrorResponse(Error::NotFound("no file at " + std::string(path), "path"));
 }
@@ -157,11 +163,13 @@ Response StaticFiles::Serve(const Request& request) const {
   if (fs::is_directory(path, ec)) path += "/index.html";
   FileInfo info = Stat(path);
   if (!info.regular) {
-    // A client-side route ("/products/42") gets the storefront's page; a
-    // missing asset ("/assets/app.123.js") a real 404.
-    const std::string_view last = std::string_view(*rel).substr(rel->rfind('/') + 1);
+    // A client-side route ("/products/42", "/admin/orders/") gets its app's
+    // page; a missing asset ("/assets/app.123.js") a real 404.
+    std::string_view route = request.path;
+    while (route.size() > 1 && route.back() == '/') route.remove_suffix(1);
+    const std::string_view last = route.substr(route.rfind('/') + 1);
     if (last.find('.') != std::string_view::npos) return NotFound(request.path);
-    path = root_ + "/index.html";
+    path = root_ + "/" + std::string(ClientRoutePage(*rel));
     info = Stat(path);
     if (!info.regular) return NotFound(request.path);
   }

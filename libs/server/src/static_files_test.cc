@@ -24,6 +24,7 @@ class StaticFilesTest : public ::testing::Test {
     fs::remove_all(base_);
     root_ = base_ / "dist";
     Write(root_ / "index.html", "<!doctype html><title>Atelier</title>");
+    Write(root_ / "admin.html", "<!doctype html><title>Dashboard</title>");
     Write(root_ / "assets" / "app.3f9a1c.js", "console.log('plain')");
     Write(root_ / "assets" / "app.3f9a1c.js.gz", "GZIPPED");
     Write(root_ / "assets" / "style.77aa.css", "body{}");
@@ -82,6 +83,25 @@ TEST_F(StaticFilesTest, ClientRoutesFallBackToIndex) {
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, "<!doctype html><title>Atelier</title>");
   EXPECT_EQ(Get("/assets/missing.123.js").status, 404);
+}
+
+TEST_F(StaticFilesTest, DashboardRoutesFallBackToTheDashboardPage) {
+  for (const char* path : {"/admin", "/admin/", "/admin/orders", "/admin/analytics/", "/admin.html"}) {
+    Response r = Get(path);
+    EXPECT_EQ(r.status, 200) << path;
+    EXPECT_EQ(r.body, "<!doctype html><title>Dashboard</title>") << path;
+    EXPECT_EQ(*r.Header("Cache-Control"), "no-cache") << path;
+    EXPECT_NE(r.Header("Content-Security-Policy")->find("frame-ancestors 'none'"), std::string::npos) << path;
+  }
+  // Only the /admin tree: a storefront route that merely starts alike is not.
+  EXPECT_EQ(Get("/administration").body, "<!doctype html><title>Atelier</title>");
+  EXPECT_EQ(Get("/admin/missing.123.js").status, 404);
+}
+
+TEST_F(StaticFilesTest, ClientRoutesWithATrailingSlashFallBackToIndex) {
+  Response r = Get("/products/");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "<!doctype html><title>Atelier</title>");
 }
 
 TEST_F(StaticFilesTest, RefusesTraversalPlainOrEncoded) {

@@ -10,7 +10,8 @@
 //    or an encoded '/' (raw or percent-encoded) is refused with 400; symlinks
 //    are not followed out of the root.
 //  - A path without a file extension that names no file gets index.html (the
-//    storefront's client-side routes); a missing file with an extension 404s.
+//    storefront's client-side routes), or admin.html for /admin and /admin/*
+//    (the merchant dashboard's); a missing file with an extension 404s.
 //  - HTML answers carry the page security headers (CSP with
 //    frame-ancestors 'none', X-Frame-Options, Referrer-Policy).
 //

@@ -1,0 +1,171 @@
+// The merchant dashboard in a real browser against a real demo shop: sign in
+// with an API key made by `atelier admin create-key`, see stock by location,
+// validate a broken model and see its line, see the analytics charts, and
+// move a shopper's order through the production board.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startBrowser, screenshotDir } from './harness.mjs';
+
+const root = resolve(new URL('../..', import.meta.url).pathname);
+const bin = process.env.ATELIER_BIN ?? join(root, 'build', 'bin', 'atelier');
+
+// Like harness.startShop, but with a data directory this test knows, so that
+// the API key is made by the CLI against the shop's own store.
+async function startShopWithKey() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'atelier-e2e-admin-'));
+  const key = execFileSync(bin, ['admin', 'create-key', '--name', 'dashboard-e2e', '--scopes', 'catalog,orders,models,analytics',
+    '--data-dir', dataDir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  const proc = spawn(bin, ['serve', '--demo', '--port', '0', '--data-dir', dataDir, '--web-dir', process.env.ATELIER_WEB_DIST ?? join(root, 'web', 'dist')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  proc.stderr.on('data', (d) => { stderr = (stderr + d).slice(-4000); });
+  const url = await new Promise((resolveUrl, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not print its URL in 120 s; stderr: ${stderr}`)), 120000);
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/running at (http:\/\/\S+?)\/?\s/);
+      if (m) { clearTimeout(timer); resolveUrl(m[1]); }
+    });
+    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}: ${stderr}`)); });
+  });
+  return {
+    url,
+    key,
+    async stop() {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+let shop, browser;
+before(async () => {
+  shop = await startShopWithKey();
+  browser = await startBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await shop?.stop();
+});
+
+async function signIn(page) {
+  await page.goto(shop.url + '/admin');
+  await page.waitForSelector('form.login');
+  await page.fill('form.login input[name=key]', shop.key);
+  await page.press('form.login input[name=key]', 'Enter');
+  await page.waitForSelector('#admin-nav:not([hidden])');
+}
+
+test('a wrong key is refused next to the key field, the right one opens the stock page', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(shop.url + '/admin');
+  await page.waitForSelector('form.login');
+  await page.screenshot({ path: join(screenshotDir, 'admin-login.png') });
+  await page.fill('form.login input[name=key]', 'atk_not_a_key');
+  await page.click('form.login button[type=submit]');
+  await page.waitForSelector('form.login input[aria-invalid="true"]');
+  assert.match(await page.textContent('form.login .field-error'), /unknown or revoked/);
+
+  await page.fill('form.login input[name=key]', shop.key);
+  await page.click('form.login button[type=submit]');
+  await page.waitForSelector('.tile');
+  await page.waitForSelector('table.data tbody tr');
+  assert.match(await page.textContent('[role=status].muted'), /stock lines/);
+  // Pick a location by its tile: every row is at that location.
+  const tile = page.locator('.tile >> nth=1');
+  const code = await tile.getAttribute('data-code');
+  await tile.click();
+  await page.waitForSelector(`.tile[data-code="${code}"][aria-pressed="true"]`);
+  await page.waitForFunction((c) => [...document.querySelectorAll('table.data tbody tr td:nth-child(2) .sku')]
+    .every((e) => e.textContent === c), code);
+  await page.screenshot({ path: join(screenshotDir, 'admin-stock.png'), fullPage: true });
+  // The key survives a reload (sessionStorage) and deep links open the dashboard.
+  await page.goto(shop.url + '/admin/models');
+  await page.waitForSelector('textarea[name=yaml]');
+  await page.close();
+});
+
+test('validating a broken model shows its line; a valid one its count', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await signIn(page);
+  await page.click('#admin-nav a:has-text("Product models")');
+  await page.waitForSelector('textarea[name=yaml]');
+  await page.click('button:has-text("Validate")');
+  await page.waitForSelector('.result.ok');
+  assert.equal(await page.getAttribute('.result.ok dd.count', 'data-count'), '10');
+
+  await page.fill('textarea[name=yaml]', 'model: mug\nname: Mug\noptions:\n  - id: size\n    values: [small, large\nrules: []\n');
+  await page.click('button:has-text("Validate")');
+  await page.waitForSelector('.result.bad');
+  const line = Number(await page.getAttribute('.result.bad .line-link', 'data-line'));
+  assert.ok(line >= 5 && line <= 6, `error on line ${line}`);
+  assert.match(await page.textContent('.result.bad'), new RegExp(`Line ${line}`));
+  assert.equal(await page.locator('.gutter span.bad').count(), 1);
+  await page.click('.result.bad .line-link');
+  await page.screenshot({ path: join(screenshotDir, 'admin-model-error.png'), fullPage: true });
+  await page.close();
+});
+
+test('analytics draw the sales, pairs, options and fulfilment charts', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await signIn(page);
+  await page.click('#admin-nav a:has-text("Analytics")');
+  await page.waitForSelector('#sales-title');
+  await page.waitForSelector('canvas.chart[data-rendered=true]');
+  await page.waitForFunction(() => document.querySelectorAll('canvas.chart[data-rendered=true]').length >= 3);
+  // The sales chart has pixels on it, not just a canvas.
+  const painted = await page.$eval('#sales-title ~ .chart-box canvas', (c) => {
+    const ctx = c.getContext('2d');
+    const { data } = ctx.getImageData(0, 0, c.width, c.height);
+    let ink = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) ink++;
+    return ink;
+  });
+  assert.ok(painted > 1000, `sales chart painted ${painted} pixels`);
+  assert.match(await page.textContent('.analytics'), /not measured/);
+  await page.screenshot({ path: join(screenshotDir, 'admin-analytics.png'), fullPage: true });
+  await page.locator('section[aria-labelledby=sales-title]').screenshot({ path: join(screenshotDir, 'admin-sales.png') });
+  await page.locator('section[aria-labelledby=pairs-title]').screenshot({ path: join(screenshotDir, 'admin-pairs.png') });
+  await page.close();
+});
+
+test('an order placed by a shopper moves through the production board', async () => {
+  // A shopper orders a product in stock, through the API.
+  const shopper = await browser.newContext();
+  const register = await shopper.request.post(shop.url + '/api/v1/auth/register', {
+    data: { email: `board-${Date.now()}@example.com`, password: 'correct horse battery staple', region: 'us-east' },
+  });
+  assert.equal(register.status(), 201, await register.text());
+  const csrf = (await register.json()).csrf_token;
+  const listing = await (await shopper.request.get(shop.url + '/api/v1/products?category=video-games-consoles-controllers&per_page=20')).json();
+  const product = listing.items.find((p) => !p.model_id && p.total_stock >= 1);
+  assert.ok(product, 'no controller in stock');
+  const headers = { 'X-CSRF-Token': csrf };
+  const added = await shopper.request.post(shop.url + '/api/v1/cart/items', { data: { sku: product.sku, quantity: 1 }, headers });
+  assert.equal(added.status(), 201, await added.text());
+  const checkout = await shopper.request.post(shop.url + '/api/v1/checkout', {
+    data: { shipping: { name: 'Ada Lovelace', address: '1 Loom Street', region: 'us-east' } },
+    headers: { ...headers, 'Idempotency-Key': `board-${Date.now()}` },
+  });
+  assert.equal(checkout.status(), 201, await checkout.text());
+  const order = await checkout.json();
+  await shopper.close();
+
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await signIn(page);
+  await page.click('#admin-nav a:has-text("Production board")');
+  const card = `.column[data-status=placed] [data-order="${order.id}"]`;
+  await page.waitForSelector(card);
+  await page.screenshot({ path: join(screenshotDir, 'admin-board.png'), fullPage: true });
+  await page.click(`${card} button:has-text("Ship")`);
+  await page.waitForSelector(`.column[data-status=shipped] [data-order="${order.id}"]`);
+  assert.equal(await page.locator(card).count(), 0);
+  await page.close();
+});
