@@ -133,15 +133,29 @@ int64_t TopCategoryOf(const catalog::CatalogSnapshot& catalog, int64_t category_
 // products, nearest in price first (a different brand counts as a small
 // step), so a product without history still gets alternatives; then the
 // collaborative candidates of the same top-level category.
+// A product's family: its title without a variant suffix after a dash
+// ("Sony DualSense Wireless Controller for PS5 – Midnight Black" -> "Sony
+// DualSense Wireless Controller for PS5"), so that colour variants of one
+// product count once among similar items.
+std::string_view ProductFamily(std::string_view title) {
+  for (std::string_view dash : {" \u2013 ", " \u2014 ", " - "}) {
+    if (size_t at = title.rfind(dash); at != std::string_view::npos && at > 0) return title.substr(0, at);
+  }
+  return title;
+}
+
 std::vector<Ranked> SimilarProducts(const catalog::CatalogSnapshot& catalog, const catalog::Product& product,
                                     const std::vector<recommend::Recommendation>& collaborative, size_t k) {
   const int64_t top = TopCategoryOf(catalog, product.category_id);
   std::vector<Ranked> same_leaf;
   std::vector<Ranked> same_top;
   std::unordered_set<int64_t> seen = {product.id};
+  // One product per family, and none of the product's own variants: a
+  // shopper looking for alternatives already sees the colours it comes in.
+  std::unordered_set<std::string_view> families = {ProductFamily(product.title)};
   for (const recommend::Recommendation& r : collaborative) {
     const catalog::Product* p = RecommendableProduct(catalog, r.item);
-    if (p == nullptr || !seen.insert(p->id).second) continue;
+    if (p == nullptr || !seen.insert(p->id).second || !families.insert(ProductFamily(p->title)).second) continue;
     if (p->category_id == product.category_id) {
       same_leaf.push_back({p, r.score, ShopperReason(catalog, r.reason)});
     } else if (top != 0 && TopCategoryOf(catalog, p->category_id) == top) {
@@ -166,12 +180,11 @@ std::vector<Ranked> SimilarProducts(const catalog::CatalogSnapshot& catalog, con
     if (p.brand != product.brand) distance += 0.1;
     fill.emplace_back(distance, &p);
   }
-  const size_t missing = std::min(k - out.size(), fill.size());
-  std::partial_sort(fill.begin(), fill.begin() + static_cast<std::ptrdiff_t>(missing), fill.end(),
-                    [](const auto& a, const auto& b) {
-                      return a.first != b.first ? a.first < b.first : a.second->id < b.second->id;
-                    });
-  for (size_t i = 0; i < missing; ++i) {
+  std::sort(fill.begin(), fill.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : a.second->id < b.second->id;
+  });
+  for (size_t i = 0; i < fill.size() && out.size() < k; ++i) {
+    if (!families.insert(ProductFamily(fill[i].second->title)).second) continue;
     out.push_back({fill[i].second, 1.0 / (1.0 + fill[i].first), reason});
   }
   for (Ranked& r : same_top) {
