@@ -5,6 +5,9 @@ BUILD_DIR ?= build
 PORT ?= 8080
 DATA_DIR ?= data/demo
 JOBS ?= $(shell nproc)
+# ccache keys on paths relative to the checkout, so every clone on a machine
+# (CI's fresh ones included) reuses what another already compiled.
+export CCACHE_BASEDIR ?= $(CURDIR)
 
 .PHONY: all deps build web run test bench clean
 
