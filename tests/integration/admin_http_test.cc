@@ -33,6 +33,7 @@ const std::vector<AdminRoute>& Routes() {
       {"GET", "/api/v1/admin/locations", ApiScope::kCatalog},
       {"GET", "/api/v1/admin/stock", ApiScope::kCatalog},
       {"POST", "/api/v1/admin/models/validate", ApiScope::kModels},
+      {"POST", "/api/v1/admin/models", ApiScope::kModels},
       {"POST", "/api/v1/admin/recommender/reload", ApiScope::kModels},
       {"GET", "/api/v1/admin/analytics/sales", ApiScope::kAnalytics},
       {"GET", "/api/v1/admin/analytics/bought-together", ApiScope::kAnalytics},
@@ -159,6 +160,44 @@ TEST_F(AdminHttpTest, ListsStockOfOneLocationWithProductTitles) {
   HttpReply unknown = Send("GET", "/api/v1/admin/stock?location=NOWHERE", {}, key);
   EXPECT_EQ(unknown.status, 400);
   EXPECT_EQ(Json(unknown).at("error").at("field"), "location");
+}
+
+// A published model is stored as a new version and served at once; the same
+// text again changes nothing; another text under a stored version is a
+// conflict; a broken text is refused with its position and stores nothing.
+TEST_F(AdminHttpTest, PublishingAModelStoresItAndServesItWithoutARestart) {
+  std::string yaml = kValidModel;
+  yaml.replace(yaml.find("model: mug"), 10, "model: admin-test-mug");
+  Headers headers = Bearer(ApiScope::kModels);
+  headers.emplace_back("Content-Type", "text/yaml");
+  HttpReply created = Send("POST", "/api/v1/admin/models", yaml, headers);
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(Json(created).at("version"), 2);
+  HttpReply shown = Send("GET", "/api/v1/models/admin-test-mug");
+  ASSERT_EQ(shown.status, 200) << shown.body;
+  EXPECT_EQ(Json(shown).at("version"), 2);
+  HttpReply configured = Send("POST", "/api/v1/models/admin-test-mug/configure", R"({"selections": {"colour": "red"}})",
+                              {{"Content-Type", "application/json"}});
+  ASSERT_EQ(configured.status, 200) << configured.body;
+
+  HttpReply again = Send("POST", "/api/v1/admin/models", yaml, headers);
+  EXPECT_EQ(again.status, 200) << again.body;
+  EXPECT_FALSE(Json(again).at("created").as_bool());
+
+  std::string changed = yaml;
+  changed.replace(changed.find("base_price: 12"), 14, "base_price: 15");
+  HttpReply conflict = Send("POST", "/api/v1/admin/models", changed, headers);
+  EXPECT_EQ(conflict.status, 409) << conflict.body;
+  EXPECT_EQ(Json(conflict).at("error").at("field"), "version");
+
+  std::string broken = kBrokenModel;
+  broken.replace(broken.find("model: mug"), 10, "model: admin-test-broken");
+  HttpReply refused = Send("POST", "/api/v1/admin/models", broken, headers);
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_EQ(Send("GET", "/api/v1/models/admin-test-broken").status, 404);
+  // The stored version still prices as first published.
+  json::value model = Json(Send("GET", "/api/v1/models/admin-test-mug"));
+  EXPECT_EQ(model.at("base_price").at("amount"), 1200) << model;
 }
 
 TEST_F(AdminHttpTest, ValidatingABrokenModelReportsItsLine) {

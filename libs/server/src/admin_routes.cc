@@ -15,6 +15,7 @@
 #include <unordered_set>
 
 #include "atelier/config/compiled_model.h"
+#include "atelier/config/model_store.h"
 #include "atelier/config/parser.h"
 #include "atelier/core/strings.h"
 #include "atelier/server/auth.h"
@@ -309,6 +310,29 @@ Response ValidateModel(const Request& request) {
   body["count"] = count ? json::value(*count) : json::value(nullptr);
   body["engine"] = (*compiled)->backend();
   return JsonResponse(body);
+}
+
+// Stores a model version and serves it: POST /api/v1/admin/models. The text
+// is parsed and compiled (through the server's model cache) before it is
+// stored, then the newest stored versions are published; carts and orders
+// that name an older version keep pricing against it.
+Response PublishModel(Services& services, const Request& request) {
+  if (services.db == nullptr) return ErrorResponse(Error::Unavailable("the store is not open"));
+  auto text = ModelText(request);
+  if (!text.ok()) return ErrorResponse(text.error());
+  auto stored = config::SaveProductModel(*services.db, *text, kModelFileName, &services.model_cache);
+  if (!stored.ok()) return ErrorResponse(stored.error());
+  if (stored->created) {
+    if (Status published = LoadStoredProductModels(services); !published.ok()) {
+      return ErrorResponse(published.error());
+    }
+  }
+  json::object body;
+  body["model_id"] = stored->model_id;
+  body["version"] = stored->version;
+  body["created"] = stored->created;
+  body["created_at"] = stored->created_at;
+  return JsonResponse(body, stored->created ? 201 : 200);
 }
 
 // ---- recommender ----------------------------------------------------------
@@ -683,6 +707,9 @@ void RegisterAdminRoutes(Router& router, Services& services) {
              }));
   router.Post("/api/v1/admin/models/validate", WithScope(services, ApiScope::kModels, [](Request& request) {
                 return ValidateModel(request);
+              }));
+  router.Post("/api/v1/admin/models", WithScope(services, ApiScope::kModels, [&services](Request& request) {
+                return PublishModel(services, request);
               }));
   router.Post(
       "/api/v1/admin/recommender/reload",
