@@ -371,6 +371,10 @@ TEST_F(BuyingHttpTest, RetriedCheckoutReturnsTheSameOrder) {
   json::value order = Json(As(s, "GET", "/api/v1/orders/" + std::to_string(id)));
   EXPECT_EQ(order.at("status").as_string(), "placed");
   EXPECT_EQ(order.at("lines").at(0).at("sku").as_string(), sku);
+  // Lines carry the product for display, not only the frozen SKU.
+  EXPECT_TRUE(order.at("lines").at(0).at("product_id").is_int64()) << order;
+  EXPECT_NE(order.at("lines").at(0).at("title").as_string(), sku) << order;
+  EXPECT_FALSE(order.at("lines").at(0).at("title").as_string().empty()) << order;
   EXPECT_FALSE(order.at("expected_delivery_date").is_null());
   EXPECT_TRUE(order.at("tracking").at(0).at("done").as_bool());
   EXPECT_TRUE(order.at("timestamps").as_object().contains("placed"));
@@ -434,6 +438,7 @@ TEST_F(BuyingHttpTest, MerchantMovesABuildToOrderThroughProduction) {
   EXPECT_EQ(order.at("fulfilment").as_string(), "build_to_order");
   EXPECT_EQ(order.at("tracking").as_array().size(), 5u);
   EXPECT_FALSE(order.at("lines").at(0).at("build_date").is_null());
+  EXPECT_EQ(order.at("lines").at(0).at("title").as_string(), "Atelier Trailhead SUV") << order;
   const std::string id = std::to_string(order.at("id").as_int64());
 
   const Headers key = {{"Authorization", "Bearer " + CreateApiKey({orders::ApiScope::kOrders})}};

@@ -171,13 +171,28 @@ json::value DayJson(int64_t day) {
   return json::value(orders::FormatDay(day));
 }
 
-json::object OrderJson(const orders::Order& order) {
+// An order as the shopper and the merchant see it. Lines carry what the
+// order froze (SKU, configuration, prices) plus, for display, the current
+// title and product id of the SKU (null when the catalog no longer has it)
+// or the configured model's name.
+json::object OrderJson(Services& services, const orders::Order& order) {
+  auto catalog = services.catalog.Get();
+  auto models = services.product_models.Get();
   json::array lines;
   for (const orders::OrderLine& line : order.lines) {
     json::object l;
     l["line_no"] = line.line_no;
     l["kind"] = KindName(line.kind);
     l["sku"] = line.sku;
+    const catalog::Product* product = catalog && !line.sku.empty() ? catalog->FindProductBySku(line.sku) : nullptr;
+    l["product_id"] = product != nullptr ? json::value(product->id) : json::value(nullptr);
+    std::string title = product != nullptr ? product->title : line.sku;
+    if (line.kind == orders::CartItemKind::kConfigured && models) {
+      if (auto it = models->by_id.find(line.configured.model_id); it != models->by_id.end()) {
+        title = it->second->model().name;
+      }
+    }
+    l["title"] = title;
     if (line.kind == orders::CartItemKind::kConfigured) {
       l["configured"] = ConfiguredJson(line.configured);
     } else {
@@ -237,9 +252,9 @@ json::object OrderJson(const orders::Order& order) {
   return o;
 }
 
-json::object OrderPageJson(const orders::OrderPage& page, const PageParams& params) {
+json::object OrderPageJson(Services& services, const orders::OrderPage& page, const PageParams& params) {
   json::array items;
-  for (const orders::Order& order : page.orders) items.push_back(OrderJson(order));
+  for (const orders::Order& order : page.orders) items.push_back(OrderJson(services, order));
   json::object o;
   o["items"] = std::move(items);
   o["total"] = page.total;
@@ -593,7 +608,7 @@ void RegisterCheckoutRoutes(Router& router, Services& services) {
         spdlog::warn("refreshing the sales histories after order {}: {}", order->id, refreshed.error().ToString());
       }
     }
-    Response r = JsonResponse(OrderJson(*order), 201);
+    Response r = JsonResponse(OrderJson(services, *order), 201);
     r.SetHeader("Location", "/api/v1/orders/" + std::to_string(order->id));
     return r;
   });
@@ -608,7 +623,7 @@ void RegisterOrderRoutes(Router& router, Services& services) {
     if (!page.ok()) return ErrorResponse(page.error());
     auto orders = services.order_book->ListOrders(session->account.id, page->page, page->per_page);
     if (!orders.ok()) return ErrorResponse(orders.error());
-    return JsonResponse(OrderPageJson(*orders, *page));
+    return JsonResponse(OrderPageJson(services, *orders, *page));
   });
 
   router.Get("/api/v1/orders/{id}", [&services](Request& request) {
@@ -619,7 +634,7 @@ void RegisterOrderRoutes(Router& router, Services& services) {
     if (!id.ok()) return ErrorResponse(id.error());
     auto order = services.order_book->GetOrder(session->account.id, *id);
     if (!order.ok()) return ErrorResponse(order.error());
-    return JsonResponse(OrderJson(*order));
+    return JsonResponse(OrderJson(services, *order));
   });
 
   router.Post("/api/v1/orders/{id}/cancel", [&services](Request& request) {
@@ -631,7 +646,7 @@ void RegisterOrderRoutes(Router& router, Services& services) {
     if (!id.ok()) return ErrorResponse(id.error());
     auto order = services.order_book->CancelForShopper(session->account.id, *id);
     if (!order.ok()) return ErrorResponse(order.error());
-    return JsonResponse(OrderJson(*order));
+    return JsonResponse(OrderJson(services, *order));
   });
 }
 
@@ -650,7 +665,7 @@ void RegisterAdminOrderRoutes(Router& router, Services& services) {
     if (!page.ok()) return ErrorResponse(page.error());
     auto orders = services.order_book->ListByStatus(*status, page->page, page->per_page);
     if (!orders.ok()) return ErrorResponse(orders.error());
-    return JsonResponse(OrderPageJson(*orders, *page));
+    return JsonResponse(OrderPageJson(services, *orders, *page));
   });
 
   router.Get("/api/v1/admin/orders/{id}", [&services](Request& request) {
@@ -661,7 +676,7 @@ void RegisterAdminOrderRoutes(Router& router, Services& services) {
     if (!id.ok()) return ErrorResponse(id.error());
     auto order = services.order_book->GetOrderForMerchant(*id);
     if (!order.ok()) return ErrorResponse(order.error());
-    json::object body = OrderJson(*order);
+    json::object body = OrderJson(services, *order);
     body["account_id"] = order->account_id;
     return JsonResponse(body);
   });
@@ -685,7 +700,7 @@ void RegisterAdminOrderRoutes(Router& router, Services& services) {
                      ? services.order_book->Cancel(*id, actor, *note)
                      : services.order_book->Advance(*id, *status, actor, *note);
     if (!order.ok()) return ErrorResponse(order.error());
-    return JsonResponse(OrderJson(*order));
+    return JsonResponse(OrderJson(services, *order));
   });
 }
 
