@@ -277,6 +277,8 @@ export interface OrderLine {
   line_no: number;
   kind: 'product' | 'configured';
   sku: string;
+  product_id?: number | null;  // the SKU's product today
+  title?: string;              // product title or the model's name
   configured: ConfiguredItem | null;
   quantity: number;
   unit_price: Money;
@@ -328,4 +330,55 @@ export function formatDate(d: string | number | null | undefined, withTime = fal
   return withTime
     ? date.toLocaleString('en-US', { month: 'short', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit' })
     : date.toLocaleDateString('en-US', { weekday: 'short', month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
+}
+
+// ---- Personal shopper (POST /api/v1/shopper/find) ----
+
+export type ShopperOp = '=' | 'in' | '<=' | '>=' | '<' | '>';
+export type ShopperScalar = string | number | boolean;
+export type ShopperValue = ShopperScalar | ShopperScalar[];
+
+export interface ShopperCondition { field: string; op?: ShopperOp; value: ShopperValue; weight?: number }
+
+export interface ShopperFindRequest {
+  specs?: ShopperCondition[];
+  preferences?: ShopperCondition[];
+  budget?: number | null;  // minor units
+  category?: string;
+  kind?: 'any' | 'product' | 'configuration';
+  limit?: number;
+}
+
+export interface ShopperCheck { spec?: number; preference?: number; field: string; text: string; ok: boolean }
+
+export interface ShopperMatch {
+  kind: 'product' | 'configuration';
+  product: ProductSummary;
+  model_id: string | null;
+  configuration: Selections | null;
+  stock: { location?: string; location_name?: string; region?: string; quantity?: number } | null;
+  price: Money;
+  score: number;
+  meets: ShopperCheck[];
+  prefers: ShopperCheck[];
+}
+
+export interface ShopperRelaxChange {
+  kind: 'drop' | 'loosen' | 'raise_budget';
+  spec: number | null;
+  field: string | null;
+  text: string;
+  loosened: { field: string; op: ShopperOp; value: ShopperValue } | null;
+  new_budget: Money | null;
+  raise_by: Money | null;
+}
+
+export interface ShopperRelaxation { description: string; changes: ShopperRelaxChange[]; yield_count: number; examples: ShopperMatch[] }
+
+export interface ShopperFindResult {
+  matches: ShopperMatch[];
+  total: number;
+  relaxations: ShopperRelaxation[];
+  candidates: number;
+  configure_calls: number;
 }

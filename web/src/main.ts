@@ -10,6 +10,7 @@ import { renderCart } from './pages/cart';
 import { renderCheckout } from './pages/checkout';
 import { renderAccount, renderLogin, renderRegister } from './pages/account';
 import { renderOrder } from './pages/order';
+import { renderShopper } from './pages/shopper';
 import { attachSuggest } from './suggest';
 import { cartItemCount, currentAccount, loadSession, onSessionChange } from './session';
 
@@ -34,6 +35,7 @@ const routes: [RegExp, Page, string[]][] = [
   [/^\/register$/, renderRegister, []],
   [/^\/account$/, renderAccount, []],
   [/^\/orders\/(\d+)$/, renderOrder, ['id']],
+  [/^\/personal-shopper$/, renderShopper, []],
 ];
 
 let categories: CategoryNode[] = [];

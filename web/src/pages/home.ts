@@ -14,7 +14,8 @@ export async function renderHome(ctx: PageContext): Promise<void> {
   ctx.main.append(
     h('section', { class: 'hero' },
       h('h1', {}, 'Everything you need, and the things only you would design'),
-      h('p', {}, 'Shop thousands of products, or configure an SUV, engrave a tablet, print your own candy and build shoes in your exact size.')),
+      h('p', {}, 'Shop thousands of products, or configure an SUV, engrave a tablet, print your own candy and build shoes in your exact size.'),
+      h('a', { class: 'button primary hero-cta', href: '/personal-shopper', 'data-link': true }, 'Ask the personal shopper')),
     models.items.length ? h('section', { 'aria-labelledby': 'design-h' },
       h('h2', { id: 'design-h' }, 'Design your own'),
       h('div', { class: 'model-grid' }, models.items.map((m) =>

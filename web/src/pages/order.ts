@@ -76,8 +76,9 @@ export async function renderOrder(ctx: PageContext): Promise<void> {
         h('ul', { class: 'cart-lines' }, order.lines.map((l) => {
           const cfg = l.configured;
           const model = cfg ? models.get(cfg.model_id) : undefined;
-          const known = cfg ? null : knownProduct(l.sku);
-          const title = `${l.quantity} × ${model?.name ?? cfg?.model_id ?? known?.title ?? l.sku}`;
+          const remembered = cfg ? null : knownProduct(l.sku);
+          const known = !cfg && l.product_id ? { id: l.product_id, title: l.title ?? remembered?.title } : remembered;
+          const title = `${l.quantity} × ${model?.name ?? l.title ?? cfg?.model_id ?? known?.title ?? l.sku}`;
           return h('li', { class: 'cart-line' },
             h('div', { class: 'line-main' },
               h('h3', { class: 'line-title' }, known?.id ? h('a', { href: `/p/${known.id}`, 'data-link': true }, title) : title),
