@@ -129,7 +129,9 @@ test('analytics draw the sales, pairs, options and fulfilment charts', async () 
     return ink;
   });
   assert.ok(painted > 1000, `sales chart painted ${painted} pixels`);
-  assert.match(await page.textContent('.analytics'), /not measured/);
+  // Each panel loads on its own: wait for the recommendations panel's answer.
+  await page.waitForFunction(() => /not measured/.test(document.querySelector('.analytics')?.textContent ?? ''),
+    null, { timeout: 30000 });
   await page.screenshot({ path: join(screenshotDir, 'admin-analytics.png'), fullPage: true });
   await page.locator('section[aria-labelledby=sales-title]').screenshot({ path: join(screenshotDir, 'admin-sales.png') });
   await page.locator('section[aria-labelledby=pairs-title]').screenshot({ path: join(screenshotDir, 'admin-pairs.png') });
