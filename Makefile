@@ -5,9 +5,12 @@ BUILD_DIR ?= build
 PORT ?= 8080
 DATA_DIR ?= data/demo
 JOBS ?= $(shell nproc)
-# ccache keys on paths relative to the checkout, so every clone on a machine
-# (CI's fresh ones included) reuses what another already compiled.
+# ccache keys on paths relative to the checkout and leaves the build
+# directory out of the key, so every clone on a machine (CI's fresh ones
+# included) reuses what another already compiled. (Debug info then names
+# the first clone's build directory as its compilation directory.)
 export CCACHE_BASEDIR ?= $(CURDIR)
+export CCACHE_NOHASHDIR ?= 1
 
 .PHONY: all deps build web run test bench clean
 
