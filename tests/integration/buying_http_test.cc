@@ -189,6 +189,24 @@ TEST_F(BuyingHttpTest, WrongPasswordIs401) {
   EXPECT_EQ(unknown.status, 401) << unknown.body;
 }
 
+// Login attempts per (email, client) are a token bucket: once it is empty
+// even the right password answers 429 rate_limited naming "login".
+TEST_F(BuyingHttpTest, TooManyLoginAttemptsAre429) {
+  Shopper s = Register();
+  int limited = 0;
+  for (int i = 0; i < 12; ++i) {
+    HttpReply r = Send("POST", "/api/v1/auth/login", R"({"email":")" + s.email + R"(","password":"wrong password!"})");
+    if (r.status == 429) ++limited;
+  }
+  EXPECT_GE(limited, 1);
+  HttpReply r = Send("POST", "/api/v1/auth/login",
+                     R"({"email":")" + s.email + R"(","password":"correct horse battery staple"})");
+  ASSERT_EQ(r.status, 429) << r.body;
+  json::value body = Json(r);
+  EXPECT_EQ(body.at("error").at("code"), "rate_limited");
+  EXPECT_EQ(body.at("error").at("field"), "login");
+}
+
 TEST_F(BuyingHttpTest, UnknownAndExpiredSessionsAre401) {
   Shopper ghost;
   ghost.session = "not-a-session";

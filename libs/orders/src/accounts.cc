@@ -190,10 +190,8 @@ Status Accounts::TakeLoginToken(const std::string& bucket_key, int64_t now_ms) {
     return Ok();
   });
   if (limited) {
-    return Error{
-        ErrorCode::kUnavailable,
-        "too many login attempts; retry in " + std::to_string(static_cast<int64_t>(wait_seconds)) + " s",
-        "login"};
+    return Error::RateLimited(
+        "too many login attempts; retry in " + std::to_string(static_cast<int64_t>(wait_seconds)) + " s", "login");
   }
   return st;
 }

@@ -164,7 +164,7 @@ TEST_F(AccountsTest, RateLimitsLoginAttemptsPerEmailAndIp) {
   // The bucket is empty: even the right password is refused, without a check.
   auto limited = accounts_.Login("alice@example.com", "correct horse battery", "10.0.0.9");
   ASSERT_FALSE(limited.ok());
-  EXPECT_EQ(limited.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(limited.error().code, ErrorCode::kRateLimited);
   EXPECT_EQ(limited.error().field, "login");
   EXPECT_NE(limited.error().message.find("30 s"), std::string::npos) << limited.error().message;
   // Another IP has its own bucket.
@@ -183,7 +183,7 @@ TEST_F(AccountsTest, RateLimitIsSharedThroughTheStore) {
   for (int i = 0; i < 5; ++i) (void)replica_a.Login("carol@example.com", "nope nope nope", "1.2.3.4");
   for (int i = 0; i < 5; ++i) (void)replica_b.Login("carol@example.com", "nope nope nope", "1.2.3.4");
   EXPECT_EQ(replica_a.Login("carol@example.com", "correct horse battery", "1.2.3.4").error().code,
-            ErrorCode::kUnavailable);
+            ErrorCode::kRateLimited);
 }
 
 TEST_F(AccountsTest, SuccessfulLoginRefillsTheBucket) {

@@ -23,6 +23,7 @@ enum class ErrorCode {
   kUnauthorized,
   kForbidden,
   kTooLarge,
+  kRateLimited,  // too many attempts from one client; retry later
   kInternal,
 };
 
@@ -55,6 +56,9 @@ struct Error {
   }
   static Error TooLarge(std::string message, std::string field = {}) {
     return {ErrorCode::kTooLarge, std::move(message), std::move(field)};
+  }
+  static Error RateLimited(std::string message, std::string field = {}) {
+    return {ErrorCode::kRateLimited, std::move(message), std::move(field)};
   }
   static Error Internal(std::string message) {
     return {ErrorCode::kInternal, std::move(message), {}};

@@ -130,7 +130,7 @@ class Accounts {
 
   // Checks the password and opens a new session. `client_ip` keys the rate
   // limit with the email. Errors: kUnauthorized for an unknown email or a
-  // wrong password (the same message for both); kUnavailable (field
+  // wrong password (the same message for both); kRateLimited (field
   // "login") when the (email, IP) bucket is empty, with the wait in the
   // message.
   Result<LoginResult> Login(std::string_view email, std::string_view password, std::string_view client_ip);
