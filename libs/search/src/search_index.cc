@@ -54,21 +54,7 @@ Status ValidateRequest(const SearchRequest& request, const Options& options) {
 std::string HtmlEscape(const std::string& text) {
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      default:
-        out += c;
-    }
-  }
+  internal::AppendHtmlEscaped(text, out);
   return out;
 }
 

@@ -43,23 +43,6 @@ bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 char Lower(char c) { return IsUpper(c) ? static_cast<char>(c - 'A' + 'a') : c; }
 
-void AppendEscaped(std::string_view text, std::string& out) {
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      default:
-        out += c;
-    }
-  }
-}
 
 // The pattern of an OP_WILDCARD query, read from its description
 // ("Query(WILDCARD <combiner> <pattern>)"); false when it looks different.
@@ -96,6 +79,24 @@ void CollectWildcards(const Xapian::Query& query, std::vector<std::string>& out,
 }
 
 }  // namespace
+
+void AppendHtmlEscaped(std::string_view text, std::string& out) {
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      default:
+        out += c;
+    }
+  }
+}
 
 TitleHighlighter::TitleHighlighter(const Xapian::Query& query, const Xapian::Stem& stem)
     : stem_(stem) {
@@ -234,11 +235,11 @@ bool TitleHighlighter::Highlight(std::string_view text, const std::string& mark_
     if (segment.highlight) {
       size_t k = begin;
       while (k < n && !is_word(k)) ++k;
-      AppendEscaped(text.substr(begin, k - begin), out);
+      AppendHtmlEscaped(text.substr(begin, k - begin), out);
       begin = k;
       out += mark_start;
     }
-    AppendEscaped(text.substr(begin, segment.end - begin), out);
+    AppendHtmlEscaped(text.substr(begin, segment.end - begin), out);
     begin = segment.end;
     if (segment.highlight) out += mark_end;
   }
@@ -256,7 +257,7 @@ bool TitleHighlighter::Highlight(std::string_view text, const std::string& mark_
     if (cls.word[ch]) break;
   }
   if (sentence_end) {
-    AppendEscaped(text.substr(last, k - last), out);
+    AppendHtmlEscaped(text.substr(last, k - last), out);
     return true;
   }
   int trailing = 0;
@@ -266,7 +267,7 @@ bool TitleHighlighter::Highlight(std::string_view text, const std::string& mark_
       break;
     }
   }
-  if (trailing != 0) AppendEscaped(text.substr(last, k - last), out);
+  if (trailing != 0) AppendHtmlEscaped(text.substr(last, k - last), out);
   return true;
 }
 

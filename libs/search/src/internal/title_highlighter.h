@@ -24,6 +24,9 @@
 
 namespace atelier::search::internal {
 
+// Appends `text` to `out` escaped as MSet::snippet escapes (&, <, >).
+void AppendHtmlEscaped(std::string_view text, std::string& out);
+
 class TitleHighlighter {
  public:
   // `query`: the query the matcher ran. REQUIRES: `stem` outlives this object.
