@@ -71,21 +71,6 @@ Result<std::string> StringField(const json::object& o, std::string_view name, bo
   return std::string(v->as_string());
 }
 
-Result<int64_t> IntField(const json::object& o, std::string_view name, int64_t default_value, int64_t min_value,
-                         int64_t max_value) {
-  const json::value* v = o.if_contains(name);
-  if (v == nullptr || v->is_null()) return default_value;
-  std::optional<int64_t> n;
-  if (v->is_int64()) n = v->as_int64();
-  if (v->is_uint64() && v->as_uint64() <= static_cast<uint64_t>(INT64_MAX)) n = static_cast<int64_t>(v->as_uint64());
-  if (!n || *n < min_value || *n > max_value) {
-    return Error::InvalidArgument(std::string(name) + " must be an integer from " + std::to_string(min_value) +
-                                      " to " + std::to_string(max_value),
-                                  std::string(name));
-  }
-  return *n;
-}
-
 // An object member of option/field id -> value (orders::ParseSelections).
 Result<orders::Selections> SelectionsField(const json::object& o, std::string_view name) {
   const json::value* v = o.if_contains(name);
@@ -407,7 +392,7 @@ Response CartResponse(Services& services, const std::optional<orders::CartOwner>
 }
 
 Result<int64_t> AddToCart(Services& services, const orders::CartOwner& owner, const json::object& body) {
-  ATELIER_ASSIGN_OR_RETURN(int64_t quantity, IntField(body, "quantity", 1, 1, kMaxQuantity));
+  ATELIER_ASSIGN_OR_RETURN(int64_t quantity, IntMember(body, "quantity", 1, 1, kMaxQuantity));
   if (body.contains("sku")) {
     ATELIER_ASSIGN_OR_RETURN(std::string sku, StringField(body, "sku", true));
     return services.carts->AddProduct(owner, sku, quantity);
@@ -417,7 +402,7 @@ Result<int64_t> AddToCart(Services& services, const orders::CartOwner& owner, co
   }
   orders::ConfiguredItem item;
   ATELIER_ASSIGN_OR_RETURN(item.model_id, StringField(body, "model_id", true));
-  ATELIER_ASSIGN_OR_RETURN(int64_t version, IntField(body, "model_version", 0, 0, 1'000'000));
+  ATELIER_ASSIGN_OR_RETURN(int64_t version, IntMember(body, "model_version", 0, 0, 1'000'000));
   if (version == 0) {
     ATELIER_ASSIGN_OR_RETURN(orders::ModelDescription current, services.pricer->Describe(item.model_id, 0));
     version = current.version;
@@ -425,7 +410,7 @@ Result<int64_t> AddToCart(Services& services, const orders::CartOwner& owner, co
   item.model_version = static_cast<int>(version);
   ATELIER_ASSIGN_OR_RETURN(item.selections, SelectionsField(body, "selections"));
   ATELIER_ASSIGN_OR_RETURN(item.personalization, SelectionsField(body, "personalization"));
-  ATELIER_ASSIGN_OR_RETURN(item.stock_unit_id, IntField(body, "stock_unit_id", 0, 0, INT64_MAX));
+  ATELIER_ASSIGN_OR_RETURN(item.stock_unit_id, IntMember(body, "stock_unit_id", 0, 0, INT64_MAX));
   return services.carts->AddConfigured(owner, item, quantity);
 }
 
@@ -541,7 +526,7 @@ void RegisterCartRoutes(Router& router, Services& services) {
       auto body = ObjectBody(request);
       if (!body.ok()) return ErrorResponse(body.error());
       if (!body->contains("quantity")) return ErrorResponse(Error::InvalidArgument("quantity is required", "quantity"));
-      auto q = IntField(*body, "quantity", 0, 0, kMaxQuantity);
+      auto q = IntMember(*body, "quantity", 0, 0, kMaxQuantity);
       if (!q.ok()) return ErrorResponse(q.error());
       quantity = *q;
     }
@@ -743,14 +728,14 @@ Result<QuotedAvailability> FindWithQuote(Services& services, const orders::Avail
 Status ReadAvailabilityOptions(Services& services, const Request& request, const json::object& body,
                                orders::AvailabilityRequest* out) {
   if (const json::value* budget = body.if_contains("budget"); budget != nullptr && !budget->is_null()) {
-    ATELIER_ASSIGN_OR_RETURN(int64_t b, IntField(body, "budget", 0, 0, INT64_MAX));
+    ATELIER_ASSIGN_OR_RETURN(int64_t b, IntMember(body, "budget", 0, 0, INT64_MAX));
     out->budget = b;
   }
   ATELIER_ASSIGN_OR_RETURN(out->region, StringField(body, "region", false));
   if (out->region.empty()) {
     if (auto session = OptionalSession(services, request)) out->region = session->account.region;
   }
-  ATELIER_ASSIGN_OR_RETURN(int64_t max_alternatives, IntField(body, "max_alternatives", 5, 0, 50));
+  ATELIER_ASSIGN_OR_RETURN(int64_t max_alternatives, IntMember(body, "max_alternatives", 5, 0, 50));
   out->max_alternatives = static_cast<size_t>(max_alternatives);
   return Ok();
 }
@@ -802,11 +787,11 @@ Response ConfigureFrom(Services& services, const Request& request, const config:
     }
     auto session = RequireSession(services, request);
     if (!session.ok()) return ErrorResponse(session.error());
-    auto order_id = IntField(from->as_object(), "order_id", 0, 1, INT64_MAX);
+    auto order_id = IntMember(from->as_object(), "order_id", 0, 1, INT64_MAX);
     if (!order_id.ok() || *order_id == 0) {
       return ErrorResponse(Error::InvalidArgument("from_order.order_id must be an order id", "from_order.order_id"));
     }
-    auto line = IntField(from->as_object(), "line_id", 1, 1, 1000);
+    auto line = IntMember(from->as_object(), "line_id", 1, 1, 1000);
     if (!line.ok()) return ErrorResponse(Error::InvalidArgument(line.error().message, "from_order.line_id"));
     auto item = services.order_book->ConfigurationFromOrder(session->account.id, *order_id, static_cast<int>(*line));
     if (!item.ok()) return ErrorResponse(item.error());
@@ -814,7 +799,7 @@ Response ConfigureFrom(Services& services, const Request& request, const config:
     source_json["order_id"] = *order_id;
     source_json["line_id"] = *line;
   } else {
-    auto unit = IntField(body, "from_stock_unit", 0, 1, INT64_MAX);
+    auto unit = IntMember(body, "from_stock_unit", 0, 1, INT64_MAX);
     if (!unit.ok() || *unit == 0) {
       return ErrorResponse(Error::InvalidArgument("from_stock_unit must be a stock unit id", "from_stock_unit"));
     }

@@ -222,23 +222,6 @@ Result<std::string> StringMember(const json::object& o, std::string_view name, b
   return s;
 }
 
-// An integer member of `o` in [min_value, max_value]; `default_value` when
-// absent or null.
-Result<int64_t> IntMember(const json::object& o, std::string_view name, int64_t default_value, int64_t min_value,
-                          int64_t max_value) {
-  const json::value* v = o.if_contains(name);
-  if (v == nullptr || v->is_null()) return default_value;
-  std::optional<int64_t> n;
-  if (v->is_int64()) n = v->as_int64();
-  if (v->is_uint64() && v->as_uint64() <= static_cast<uint64_t>(INT64_MAX)) n = static_cast<int64_t>(v->as_uint64());
-  if (!n || *n < min_value || *n > max_value) {
-    return Error::InvalidArgument(std::string(name) + " must be an integer from " + std::to_string(min_value) +
-                                      " to " + std::to_string(max_value),
-                                  std::string(name));
-  }
-  return *n;
-}
-
 Result<EventRow> ParseEvent(const json::value& v, int64_t now) {
   if (!v.is_object()) return Error::InvalidArgument("an event must be an object", "event");
   const json::object& o = v.as_object();
