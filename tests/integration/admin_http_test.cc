@@ -35,6 +35,10 @@ const std::vector<AdminRoute>& Routes() {
       {"POST", "/api/v1/admin/models/validate", ApiScope::kModels},
       {"POST", "/api/v1/admin/models", ApiScope::kModels},
       {"POST", "/api/v1/admin/recommender/reload", ApiScope::kModels},
+      {"GET", "/api/v1/admin/plants", ApiScope::kOrders},
+      {"GET", "/api/v1/admin/plants/detroit/calendar", ApiScope::kOrders},
+      {"POST", "/api/v1/admin/plants/detroit/closures", ApiScope::kOrders},
+      {"POST", "/api/v1/admin/plants/detroit/capacity", ApiScope::kOrders},
       {"GET", "/api/v1/admin/analytics/sales", ApiScope::kAnalytics},
       {"GET", "/api/v1/admin/analytics/bought-together", ApiScope::kAnalytics},
       {"GET", "/api/v1/admin/analytics/options?model=suv", ApiScope::kAnalytics},
@@ -127,6 +131,95 @@ TEST_F(AdminHttpTest, EveryRouteRefusesAKeyWithoutItsScope) {
     EXPECT_EQ(reply.status, 403) << r.method << " " << r.target << ": " << reply.body;
     EXPECT_EQ(Json(reply).at("error").at("code"), "forbidden") << r.target;
   }
+}
+
+TEST_F(AdminHttpTest, ListsPlantsWithTheirLinesAndCapacity) {
+  HttpReply reply = Send("GET", "/api/v1/admin/plants", {}, Bearer(ApiScope::kOrders));
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  const json::value body = Json(reply);
+  const json::array& plants = body.at("plants").as_array();
+  EXPECT_EQ(plants.size(), 6u);  // the demo models' plants
+  bool detroit_builds_suvs = false;
+  for (const json::value& p : plants) {
+    EXPECT_EQ(p.at("type"), "plant");
+    for (const json::value& line : p.at("lines").as_array()) {
+      if (p.at("code") == "detroit" && line.at("product_line") == "suv") {
+        detroit_builds_suvs = line.at("units_per_day").as_int64() > 0;
+      }
+    }
+  }
+  EXPECT_TRUE(detroit_builds_suvs) << reply.body;
+}
+
+TEST_F(AdminHttpTest, PlantCalendarShowsBookingsClosuresAndCapacityChanges) {
+  const Headers key = Bearer(ApiScope::kOrders);
+  // A day far ahead that no other test books.
+  HttpReply before = Send("GET", "/api/v1/admin/plants/leipzig/calendar?from=2030-03-01&days=3", {}, key);
+  ASSERT_EQ(before.status, 200) << before.body;
+  json::value cal = Json(before);
+  EXPECT_EQ(cal.at("plant"), "leipzig");
+  EXPECT_EQ(cal.at("from"), "2030-03-01");
+  ASSERT_EQ(cal.at("days").as_array().size(), 3u);
+  EXPECT_EQ(cal.at("days").at(1).at("date"), "2030-03-02");
+  EXPECT_FALSE(cal.at("days").at(1).at("closed").as_bool());
+  EXPECT_FALSE(cal.at("days").at(1).at("lines").as_array().empty());
+
+  Headers json_key = key;
+  json_key.emplace_back("Content-Type", "application/json");
+  HttpReply closed = Send("POST", "/api/v1/admin/plants/leipzig/closures",
+                          R"({"date":"2030-03-02","closed":true})", json_key);
+  ASSERT_EQ(closed.status, 200) << closed.body;
+  HttpReply capacity = Send("POST", "/api/v1/admin/plants/leipzig/capacity",
+                            R"({"product_line":"calendar-test","units_per_day":7})", json_key);
+  ASSERT_EQ(capacity.status, 200) << capacity.body;
+
+  cal = Json(Send("GET", "/api/v1/admin/plants/leipzig/calendar?from=2030-03-01&days=3", {}, key));
+  EXPECT_TRUE(cal.at("days").at(1).at("closed").as_bool());
+  bool saw_new_line = false;
+  for (const json::value& line : cal.at("days").at(0).at("lines").as_array()) {
+    if (line.at("product_line") == "calendar-test") {
+      saw_new_line = true;
+      EXPECT_EQ(line.at("capacity").as_int64(), 7);
+      EXPECT_EQ(line.at("booked").as_int64(), 0);
+    }
+  }
+  EXPECT_TRUE(saw_new_line);
+  for (const json::value& line : cal.at("days").at(1).at("lines").as_array()) {
+    EXPECT_EQ(line.at("capacity").as_int64(), 0) << "a closed day builds nothing";
+  }
+  // Reopen so the shared shop stays as it was.
+  EXPECT_EQ(Send("POST", "/api/v1/admin/plants/leipzig/closures", R"({"date":"2030-03-02","closed":false})",
+                 json_key).status,
+            200);
+}
+
+TEST_F(AdminHttpTest, PlantRoutesNameTheFieldAtFault) {
+  const Headers key = Bearer(ApiScope::kOrders);
+  Headers json_key = key;
+  json_key.emplace_back("Content-Type", "application/json");
+  auto field_of = [this](const HttpReply& r) { return Json(r).at("error").at("field"); };
+  HttpReply r = Send("GET", "/api/v1/admin/plants/leipzig/calendar?from=2030-13-01", {}, key);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(field_of(r), "from");
+  r = Send("GET", "/api/v1/admin/plants/leipzig/calendar?days=0", {}, key);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(field_of(r), "days");
+  r = Send("GET", "/api/v1/admin/plants/berlin-dc/calendar", {}, key);
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(field_of(r), "plant");
+  r = Send("POST", "/api/v1/admin/plants/leipzig/closures", R"({"date":"soon","closed":true})", json_key);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(field_of(r), "date");
+  r = Send("POST", "/api/v1/admin/plants/leipzig/closures", R"({"date":"2030-03-02","closed":"yes"})", json_key);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(field_of(r), "closed");
+  r = Send("POST", "/api/v1/admin/plants/leipzig/capacity", R"({"product_line":"suv","units_per_day":-1})",
+           json_key);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(field_of(r), "units_per_day");
+  r = Send("POST", "/api/v1/admin/plants/leipzig/capacity", R"({"units_per_day":3})", json_key);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(field_of(r), "product_line");
 }
 
 TEST_F(AdminHttpTest, ListsLocationsWithTheirUnits) {

@@ -1,6 +1,7 @@
 #include "atelier/orders/schedule.h"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <set>
 #include <tuple>
@@ -163,6 +164,59 @@ Status Scheduler::Release(store::Session& s, int64_t plant_id, std::string_view 
              {quantity, plant_id, std::string(product_line), day, quantity}));
   if (changed != 1) return Error::Internal("plant slot bookings are inconsistent: cannot release");
   return Ok();
+}
+
+Result<PlantCalendar> Scheduler::Calendar(std::string_view plant_code, int64_t from_day, int days) {
+  if (days < 1 || days > kMaxCalendarDays) {
+    return Error::InvalidArgument("days must be 1.." + std::to_string(kMaxCalendarDays), "days");
+  }
+  const int64_t to_day = from_day + days;  // exclusive
+  PlantCalendar calendar;
+  calendar.plant_code = std::string(plant_code);
+  // One read transaction: capacity, closures and bookings of the same instant.
+  ATELIER_RETURN_IF_ERROR(db_.Transact([&](store::Session& s) -> Status {
+    ATELIER_ASSIGN_OR_RETURN(calendar.plant_id, LocationId(s, plant_code, true));
+    ATELIER_ASSIGN_OR_RETURN(
+        auto capacity_rows,
+        s.Query("SELECT product_line, units_per_day FROM plant_capacity WHERE plant_id = ? "
+                "ORDER BY product_line",
+                {calendar.plant_id}));
+    ATELIER_ASSIGN_OR_RETURN(
+        auto closed_rows, s.Query("SELECT day FROM plant_closures WHERE plant_id = ? AND day >= ? AND day < ?",
+                                  {calendar.plant_id, from_day, to_day}));
+    ATELIER_ASSIGN_OR_RETURN(
+        auto slot_rows,
+        s.Query("SELECT product_line, day, booked FROM plant_slots WHERE plant_id = ? AND day >= ? AND day < ?",
+                {calendar.plant_id, from_day, to_day}));
+    std::set<std::string> line_names;
+    std::unordered_map<std::string, int64_t> capacity;
+    for (const auto& row : capacity_rows) {
+      line_names.insert(row.Text(0));
+      capacity[row.Text(0)] = row.Int(1);
+    }
+    // A line with bookings but no capacity row any more still shows them.
+    for (const auto& row : slot_rows) line_names.insert(row.Text(0));
+    std::set<int64_t> closed;
+    for (const auto& row : closed_rows) closed.insert(row.Int(0));
+    std::map<std::pair<std::string, int64_t>, int64_t> booked;
+    for (const auto& row : slot_rows) booked[{row.Text(0), row.Int(1)}] = row.Int(2);
+
+    calendar.days.reserve(static_cast<size_t>(days));
+    for (int64_t day = from_day; day < to_day; ++day) {
+      CalendarDay& d = calendar.days.emplace_back();
+      d.day = day;
+      d.date = FormatDay(day);
+      d.closed = closed.contains(day);
+      for (const std::string& line : line_names) {
+        auto cap = capacity.find(line);
+        auto b = booked.find({line, day});
+        d.lines.push_back(CalendarLine{line, d.closed || cap == capacity.end() ? 0 : cap->second,
+                                       b == booked.end() ? 0 : b->second});
+      }
+    }
+    return Ok();
+  }));
+  return calendar;
 }
 
 Result<int64_t> Scheduler::Booked(std::string_view plant_code, std::string_view product_line, int64_t day) {

@@ -130,6 +130,40 @@ TEST_F(ScheduleTest, ReleaseFreesTheSlot) {
   EXPECT_EQ(Must(scheduler_.Quote(Suv(), today)).build_day, today + 10);
 }
 
+TEST_F(ScheduleTest, CalendarShowsCapacityClosuresAndBookings) {
+  const int64_t today = clock_.today();
+  DeliveryQuote q = Must(scheduler_.Quote(Suv(), today));
+  ASSERT_TRUE(Book(q, 2));
+  testing::MustOk(scheduler_.SetClosed("PLANT-A", q.build_day + 1, true));
+  testing::MustOk(scheduler_.SetCapacity("PLANT-A", "van", 5));
+
+  PlantCalendar c = Must(scheduler_.Calendar("PLANT-A", q.build_day, 3));
+  EXPECT_EQ(c.plant_code, "PLANT-A");
+  EXPECT_EQ(c.plant_id, plant_a_);
+  ASSERT_EQ(c.days.size(), 3u);
+  const CalendarDay& built = c.days[0];
+  EXPECT_EQ(built.date, FormatDay(q.build_day));
+  EXPECT_FALSE(built.closed);
+  ASSERT_EQ(built.lines.size(), 2u);  // by name: suv, van
+  EXPECT_EQ(built.lines[0].product_line, "suv");
+  EXPECT_EQ(built.lines[0].capacity, 2);
+  EXPECT_EQ(built.lines[0].booked, 2);
+  EXPECT_EQ(built.lines[1].product_line, "van");
+  EXPECT_EQ(built.lines[1].capacity, 5);
+  EXPECT_EQ(built.lines[1].booked, 0);
+  EXPECT_TRUE(c.days[1].closed);
+  EXPECT_EQ(c.days[1].lines[0].capacity, 0);
+  EXPECT_FALSE(c.days[2].closed);
+  EXPECT_EQ(c.days[2].lines[0].booked, 0);
+}
+
+TEST_F(ScheduleTest, CalendarRejectsUnknownPlantsAndBadRanges) {
+  EXPECT_EQ(scheduler_.Calendar("DC-EAST", 0, 7).error().field, "plant");
+  EXPECT_EQ(scheduler_.Calendar("NOPE", 0, 7).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(scheduler_.Calendar("PLANT-A", 0, 0).error().field, "days");
+  EXPECT_EQ(scheduler_.Calendar("PLANT-A", 0, Scheduler::kMaxCalendarDays + 1).error().field, "days");
+}
+
 TEST_F(ScheduleTest, SetUpValidatesItsInput) {
   EXPECT_EQ(scheduler_.SetCapacity("DC-EAST", "suv", 1).error().code, ErrorCode::kNotFound);
   EXPECT_EQ(scheduler_.SetCapacity("PLANT-Z", "suv", 1).error().code, ErrorCode::kNotFound);

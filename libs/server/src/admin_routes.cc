@@ -18,6 +18,7 @@
 #include "atelier/config/model_store.h"
 #include "atelier/config/parser.h"
 #include "atelier/core/strings.h"
+#include "atelier/orders/types.h"
 #include "atelier/server/auth.h"
 #include "atelier/server/errors.h"
 #include "atelier/server/json.h"
@@ -696,6 +697,142 @@ Response Recommendations(Services& services) {
   return JsonResponse(body);
 }
 
+// ---- plants: capacity calendar ---------------------------------------------
+
+// A "2026-12-04" date as days since the epoch; nullopt when malformed.
+std::optional<int64_t> ParseDate(std::string_view text) {
+  unsigned y = 0, m = 0, d = 0;
+  char tail = 0;
+  if (text.size() != 10 ||
+      std::sscanf(std::string(text).c_str(), "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3) {
+    return std::nullopt;
+  }
+  const std::chrono::year_month_day ymd{std::chrono::year{static_cast<int>(y)}, std::chrono::month{m},
+                                        std::chrono::day{d}};
+  if (!ymd.ok()) return std::nullopt;
+  return std::chrono::sys_days{ymd}.time_since_epoch().count();
+}
+
+// The date member/parameter `name` as a day; `fallback` when absent.
+Result<int64_t> DateValue(std::string_view text, std::string_view name, int64_t fallback) {
+  if (text.empty()) return fallback;
+  std::optional<int64_t> day = ParseDate(text);
+  if (!day) return Error::InvalidArgument("expected a date like 2026-12-04", std::string(name));
+  return *day;
+}
+
+Response Plants(Services& services) {
+  auto catalog = services.catalog.Get();
+  if (!catalog) return CatalogUnavailable();
+  auto rows = services.db->Query(
+      "SELECT l.code, c.product_line, c.units_per_day FROM plant_capacity c "
+      "JOIN locations l ON l.id = c.plant_id ORDER BY l.code, c.product_line");
+  if (!rows.ok()) return ErrorResponse(rows.error());
+  std::map<std::string, json::array, std::less<>> lines;
+  for (const auto& row : *rows) {
+    json::object line;
+    line["product_line"] = row.Text(1);
+    line["units_per_day"] = row.Int(2);
+    lines[row.Text(0)].push_back(std::move(line));
+  }
+  json::array plants;
+  for (const catalog::Location& l : catalog->locations()) {
+    if (l.type != catalog::LocationType::kPlant) continue;
+    json::object o = LocationJson(l);
+    auto it = lines.find(l.code);
+    o["lines"] = it == lines.end() ? json::array{} : it->second;
+    plants.push_back(std::move(o));
+  }
+  json::object body;
+  body["plants"] = std::move(plants);
+  return JsonResponse(body);
+}
+
+Response PlantCalendar(Services& services, const Request& request) {
+  if (!services.scheduler) return ErrorResponse(Error::Unavailable("plant schedules are not available"));
+  const int64_t today = orders::DayOf(orders::SystemClock()());
+  auto from = DateValue(TextParam(request, "from"), "from", today);
+  if (!from.ok()) return ErrorResponse(from.error());
+  auto days = IntParam(request, "days", 28, 1, orders::Scheduler::kMaxCalendarDays);
+  if (!days.ok()) return ErrorResponse(days.error());
+  auto calendar = services.scheduler->Calendar(request.PathParam("code"), *from, static_cast<int>(*days));
+  if (!calendar.ok()) return ErrorResponse(calendar.error());
+  json::array out_days;
+  for (const orders::CalendarDay& d : calendar->days) {
+    json::object day;
+    day["date"] = d.date;
+    day["closed"] = d.closed;
+    json::array lines;
+    for (const orders::CalendarLine& l : d.lines) {
+      json::object line;
+      line["product_line"] = l.product_line;
+      line["capacity"] = l.capacity;
+      line["booked"] = l.booked;
+      lines.push_back(std::move(line));
+    }
+    day["lines"] = std::move(lines);
+    out_days.push_back(std::move(day));
+  }
+  json::object body;
+  body["plant"] = calendar->plant_code;
+  body["from"] = orders::FormatDay(*from);
+  body["today"] = orders::FormatDay(today);
+  body["days"] = std::move(out_days);
+  return JsonResponse(body);
+}
+
+// {"date": "2026-12-24", "closed": true}: closes or reopens a day. Booked
+// slots stay booked (the orders that hold them are the merchant's to move).
+Response SetPlantClosure(Services& services, const Request& request) {
+  if (!services.scheduler) return ErrorResponse(Error::Unavailable("plant schedules are not available"));
+  auto body = ParseJsonBody(request);
+  if (!body.ok()) return ErrorResponse(body.error());
+  if (!body->is_object()) return ErrorResponse(Error::InvalidArgument("expected a JSON object", "body"));
+  const json::object& o = body->as_object();
+  const json::value* date = o.if_contains("date");
+  if (!date || !date->is_string()) {
+    return ErrorResponse(Error::InvalidArgument("date is required, like 2026-12-04", "date"));
+  }
+  std::optional<int64_t> day = ParseDate(date->as_string());
+  if (!day) return ErrorResponse(Error::InvalidArgument("expected a date like 2026-12-04", "date"));
+  const json::value* closed = o.if_contains("closed");
+  if (!closed || !closed->is_bool()) {
+    return ErrorResponse(Error::InvalidArgument("closed must be true or false", "closed"));
+  }
+  Status s = services.scheduler->SetClosed(request.PathParam("code"), *day, closed->as_bool());
+  if (!s.ok()) return ErrorResponse(s.error());
+  json::object out;
+  out["plant"] = std::string(request.PathParam("code"));
+  out["date"] = orders::FormatDay(*day);
+  out["closed"] = closed->as_bool();
+  return JsonResponse(out);
+}
+
+// {"product_line": "suv", "units_per_day": 12}
+Response SetPlantCapacity(Services& services, const Request& request) {
+  if (!services.scheduler) return ErrorResponse(Error::Unavailable("plant schedules are not available"));
+  auto body = ParseJsonBody(request);
+  if (!body.ok()) return ErrorResponse(body.error());
+  if (!body->is_object()) return ErrorResponse(Error::InvalidArgument("expected a JSON object", "body"));
+  const json::object& o = body->as_object();
+  const json::value* line = o.if_contains("product_line");
+  if (!line || !line->is_string() || line->as_string().empty()) {
+    return ErrorResponse(Error::InvalidArgument("product_line is required", "product_line"));
+  }
+  if (!o.contains("units_per_day")) {
+    return ErrorResponse(Error::InvalidArgument("units_per_day is required", "units_per_day"));
+  }
+  auto units = IntMember(o, "units_per_day", 0, 0, 1'000'000);
+  if (!units.ok()) return ErrorResponse(units.error());
+  Status s = services.scheduler->SetCapacity(request.PathParam("code"), line->as_string(), *units);
+  if (!s.ok()) return ErrorResponse(s.error());
+  json::object out;
+  out["plant"] = std::string(request.PathParam("code"));
+  out["product_line"] = std::string(line->as_string());
+  out["units_per_day"] = *units;
+  return JsonResponse(out);
+}
+
 }  // namespace
 
 void RegisterAdminRoutes(Router& router, Services& services) {
@@ -714,6 +851,17 @@ void RegisterAdminRoutes(Router& router, Services& services) {
   router.Post(
       "/api/v1/admin/recommender/reload",
       WithScope(services, ApiScope::kModels, [&services](Request&) { return ReloadRecommender(services); }));
+  router.Get("/api/v1/admin/plants",
+             WithScope(services, ApiScope::kOrders, [&services](Request&) { return Plants(services); }));
+  router.Get("/api/v1/admin/plants/{code}/calendar",
+             WithScope(services, ApiScope::kOrders,
+                       [&services](Request& request) { return PlantCalendar(services, request); }));
+  router.Post("/api/v1/admin/plants/{code}/closures",
+              WithScope(services, ApiScope::kOrders,
+                        [&services](Request& request) { return SetPlantClosure(services, request); }));
+  router.Post("/api/v1/admin/plants/{code}/capacity",
+              WithScope(services, ApiScope::kOrders,
+                        [&services](Request& request) { return SetPlantCapacity(services, request); }));
   router.Get("/api/v1/admin/analytics/sales",
              WithScope(services, ApiScope::kAnalytics,
                        [&services](Request& request) { return Sales(services, request); }));

@@ -46,6 +46,25 @@ struct BuildRequest {
   std::string region;  // shopper's region
 };
 
+// A plant's capacity calendar (the dashboard's view): per day and product
+// line, the units it can build and the units already booked.
+struct CalendarLine {
+  std::string product_line;
+  int64_t capacity = 0;  // units per day (0 on a closed day)
+  int64_t booked = 0;
+};
+struct CalendarDay {
+  int64_t day = 0;
+  std::string date;  // "2026-12-04"
+  bool closed = false;
+  std::vector<CalendarLine> lines;  // one per product line, by name
+};
+struct PlantCalendar {
+  int64_t plant_id = 0;
+  std::string plant_code;
+  std::vector<CalendarDay> days;
+};
+
 struct DeliveryQuote {
   int64_t plant_id = 0;
   std::string plant_code;
@@ -84,6 +103,12 @@ class Scheduler {
 
   // Transit days from a location to a region.
   Result<int> TransitDays(store::Session& s, int64_t location_id, std::string_view region);
+
+  // `days` consecutive days from `from_day` of a plant's calendar. Errors:
+  // kNotFound (field "plant") for a code that is not a plant;
+  // kInvalidArgument (field "days") outside 1..kMaxCalendarDays.
+  static constexpr int kMaxCalendarDays = 366;
+  Result<PlantCalendar> Calendar(std::string_view plant_code, int64_t from_day, int days);
 
   // Units booked at a plant for a line on a day (for dashboards and tests).
   Result<int64_t> Booked(std::string_view plant_code, std::string_view product_line, int64_t day);
