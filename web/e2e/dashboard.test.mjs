@@ -171,3 +171,70 @@ test('an order placed by a shopper moves through the production board', async ()
   assert.equal(await page.locator(card).count(), 0);
   await page.close();
 });
+
+test('the plant calendar shows a booked build-to-order slot, closes a day and changes capacity', async () => {
+  // A shopper orders a configured SUV: built to order, a slot booked at a plant.
+  const shopper = await browser.newContext();
+  const register = await shopper.request.post(shop.url + '/api/v1/auth/register', {
+    data: { email: `plant-${Date.now()}@example.com`, password: 'correct horse battery staple', region: 'us-east' },
+  });
+  assert.equal(register.status(), 201, await register.text());
+  const headers = { 'X-CSRF-Token': (await register.json()).csrf_token };
+  const configured = await (await shopper.request.post(shop.url + '/api/v1/models/suv/configure', {
+    data: { selections: { colour: 'red', towing: 'true' } },
+  })).json();
+  const selections = { ...configured.cheapest_completion, colour: 'red', towing: 'true' };
+  const added = await shopper.request.post(shop.url + '/api/v1/cart/items', { data: { model_id: 'suv', selections, quantity: 1 }, headers });
+  assert.equal(added.status(), 201, await added.text());
+  const checkout = await shopper.request.post(shop.url + '/api/v1/checkout', {
+    data: { shipping: { name: 'Ada Lovelace', address: '1 Loom Street', region: 'us-east' } },
+    headers: { ...headers, 'Idempotency-Key': `plant-${Date.now()}` },
+  });
+  assert.equal(checkout.status(), 201, await checkout.text());
+  const order = await checkout.json();
+  await shopper.close();
+  assert.equal(order.fulfilment, 'build_to_order');
+  const buildDate = order.lines[0].build_date;
+  const plant = order.lines[0].plant ?? null;
+
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('dialog', (d) => d.accept());
+  await signIn(page);
+  await page.click('#admin-nav a:has-text("Plants")');
+  await page.waitForSelector('table.calendar');
+  // Find the plant whose calendar holds the booking, starting from its build day.
+  const codes = await page.locator('select[name=plant] option').evaluateAll((os) => os.map((o) => o.value));
+  let found = false;
+  for (const code of plant ? [plant] : codes) {
+    await page.selectOption('select[name=plant]', code);
+    await page.fill('input[name=from]', buildDate);
+    await page.dispatchEvent('input[name=from]', 'change');
+    await page.waitForSelector(`table.calendar th[data-date="${buildDate}"]`);
+    const booked = await page.evaluate(() => {
+      const row = [...document.querySelectorAll('table.calendar tbody tr')].find((r) => r.querySelector('th')?.textContent === 'suv');
+      return row?.querySelector('td')?.textContent ?? '';
+    });
+    if (/^[1-9]\d* \/ \d+/.test(booked)) { found = true; break; }
+  }
+  assert.ok(found, `no plant shows the SUV booked on ${buildDate}`);
+  await page.screenshot({ path: join(screenshotDir, 'admin-plants.png'), fullPage: true });
+
+  // Close an open day, then reopen it.
+  const day = await page.locator('table.calendar thead th.day:not(.closed)').nth(1).getAttribute('data-date');
+  await page.locator(`table.calendar thead th[data-date="${day}"] button:has-text("Close")`).click();
+  await page.waitForSelector(`table.calendar thead th.closed[data-date="${day}"] .closed-tag`);
+  await page.screenshot({ path: join(screenshotDir, 'admin-plants-closed.png'), fullPage: true });
+  await page.locator(`table.calendar thead th[data-date="${day}"] button:has-text("Reopen")`).click();
+  await page.waitForSelector(`table.calendar thead th.day:not(.closed)[data-date="${day}"]`);
+
+  // A bad capacity is refused next to its field; a good one shows in the grid.
+  await page.fill('input[name=product_line]', 'suv');
+  await page.fill('input[name=units_per_day]', '-2');
+  await page.click('button:has-text("Save capacity")');
+  await page.waitForSelector('[data-field=units_per_day] .field-error:not(:empty)');
+  await page.fill('input[name=units_per_day]', '40');
+  await page.click('button:has-text("Save capacity")');
+  await page.waitForFunction(() => [...document.querySelectorAll('table.calendar tbody tr')]
+    .some((r) => r.querySelector('th')?.textContent === 'suv' && /^\d+ \/ 40$/.test(r.querySelector('td')?.textContent ?? '')));
+  await page.close();
+});

@@ -819,7 +819,7 @@ Response SetPlantCapacity(Services& services, const Request& request) {
   if (!line || !line->is_string() || line->as_string().empty()) {
     return ErrorResponse(Error::InvalidArgument("product_line is required", "product_line"));
   }
-  if (!o.contains("units_per_day")) {
+  if (const json::value* u = o.if_contains("units_per_day"); !u || u->is_null()) {
     return ErrorResponse(Error::InvalidArgument("units_per_day is required", "units_per_day"));
   }
   auto units = IntMember(o, "units_per_day", 0, 0, 1'000'000);

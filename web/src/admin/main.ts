@@ -14,6 +14,7 @@ const routes: Record<string, { title: string; page: () => Promise<Page> }> = {
   '/admin': { title: 'Stock', page: async () => renderStock },
   '/admin/models': { title: 'Product models', page: async () => renderModels },
   '/admin/orders': { title: 'Production board', page: async () => renderOrders },
+  '/admin/plants': { title: 'Plant capacity', page: async () => (await import('./pages/plants')).renderPlants },
   // Chart.js is loaded only when the analytics page opens.
   '/admin/analytics': { title: 'Analytics', page: async () => (await import('./pages/analytics')).renderAnalytics },
 };
