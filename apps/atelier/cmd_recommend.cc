@@ -138,6 +138,7 @@ int RunTrain(const TrainFlags& f) {
   options.interactions.carts = f.carts;
   options.log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
   Result<std::shared_ptr<const Recommender>> rec = Error::Internal("unset");
+  std::unique_ptr<store::Database> store;
   if (!f.events.empty()) {
     auto log = LoadWithReport(f.events, f.format);
     if (!log.ok()) return Fail(log.error());
@@ -145,12 +146,21 @@ int RunTrain(const TrainFlags& f) {
   } else {
     auto db = store::OpenDatabase(f.store);
     if (!db.ok()) return Fail(db.error());
-    rec = TrainFromStore(**db, options);
+    store = std::move(*db);
+    rec = TrainFromStore(*store, options);
   }
   if (!rec.ok()) return Fail(rec.error());
   auto path = SaveArtifact(**rec, f.output);
   if (!path.ok()) return Fail(path.error());
   std::printf("%s\n", path->c_str());
+  // Replicas following the store reload their newest artifact (those whose
+  // model directory is --output, shared storage, pick this one up).
+  if (store) {
+    if (Status announced = store->Announce(store::Topic::kRecommender); !announced.ok()) {
+      std::fprintf(stderr, "warning: replicas were not told of the new artifact: %s\n",
+                   announced.error().ToString().c_str());
+    }
+  }
   return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <chrono>
 #include <filesystem>
+#include <mutex>
 
 #include "atelier/catalog/catalog_store.h"
 #include "atelier/config/demo_models.h"
@@ -21,14 +22,61 @@ int64_t MillisSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
 }
 
+int64_t NowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Removes the search indexes ("v...") under `root` other than `keep` (the
+// new index and the one before it, which requests may still be reading).
+void RemoveIndexesExcept(const std::string& root, const std::vector<std::string>& keep) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::vector<fs::path> stale;
+  for (const auto& entry : fs::directory_iterator(root, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() < 2 || name[0] != 'v') continue;
+    const bool kept = std::any_of(keep.begin(), keep.end(), [&](const std::string& dir) {
+      return fs::path(dir).lexically_normal() == entry.path().lexically_normal();
+    });
+    if (!kept) stale.push_back(entry.path());
+  }
+  for (const fs::path& dir : stale) fs::remove_all(dir, ec);
+}
+
+// A copy of `current` with the store's stock (same products, categories,
+// locations and version).
+Result<std::shared_ptr<const catalog::CatalogSnapshot>> WithStoredStock(store::Database& db,
+                                                                         const catalog::CatalogSnapshot& current) {
+  catalog::CatalogData data;
+  data.categories = current.categories();
+  data.products = current.products();
+  data.locations = current.locations();
+  ATELIER_RETURN_IF_ERROR(db.QueryEach(
+      "SELECT id, product_id, location_id, configuration, quantity FROM stock_units ORDER BY id", {},
+      [&](const store::Row& r) {
+        // Stock of a product this catalog does not have yet arrives with
+        // the catalog change that adds it.
+        if (current.FindProduct(r.Int(1)) != nullptr && current.FindLocation(r.Int(2)) != nullptr) {
+          data.stock.push_back({r.Int(0), r.Int(1), r.Int(2), r.Text(3), r.Int(4)});
+        }
+        return true;
+      }));
+  return catalog::CatalogSnapshot::Build(std::move(data), current.version());
+}
+
 }  // namespace
 
 Status PublishCatalog(Services& services, std::shared_ptr<const catalog::CatalogSnapshot> catalog,
                       const SnapshotOptions& options) {
   auto start = std::chrono::steady_clock::now();
   search::Options search_options = options.search;
+  const std::shared_ptr<const search::SearchIndex> live = services.search.Get();
   if (!options.search_root.empty()) {
     search_options.directory = options.search_root + "/v" + std::to_string(catalog->version());
+    // A rebuild while serving never writes over an index requests may still
+    // be reading (the catalog version alone need not have changed).
+    if (live) search_options.directory += "-" + std::to_string(NowMillis());
   }
   ATELIER_ASSIGN_OR_RETURN(auto index, search::SearchIndex::Build(catalog, search_options));
   const int64_t index_ms = MillisSince(start);
@@ -48,6 +96,9 @@ Status PublishCatalog(Services& services, std::shared_ptr<const catalog::Catalog
   services.search.Publish(std::move(index));
   services.bought_together.Publish(std::move(together));
   services.catalog.Publish(std::move(catalog));
+  if (live && !options.search_root.empty()) {
+    RemoveIndexesExcept(options.search_root, {search_options.directory, live->directory()});
+  }
   return Ok();
 }
 
@@ -175,6 +226,76 @@ Result<std::string> TrainAndPublishRecommender(Services& services, const std::st
                rec->num_users(), rec->for_you_kind(), MillisSince(start), path.empty() ? "" : "; saved " + path);
   services.recommender.Publish(std::move(rec));
   return path;
+}
+
+Status RefreshSnapshots(Services& services, const SnapshotOptions& options, const store::Topics& changed) {
+  using store::Topic;
+  Status first;
+  auto record = [&first](Status s, std::string_view what) {
+    if (s.ok()) return;
+    spdlog::warn("refreshing the {} after a store change: {}", what, s.error().ToString());
+    if (first.ok()) first = s;
+  };
+  const auto start = std::chrono::steady_clock::now();
+  if (store::Has(changed, Topic::kCatalog)) {
+    // The catalog at once (product pages, stock, prices); its search index
+    // and bought-together table follow when built.
+    catalog::CatalogStore store(*services.db);
+    auto loaded = store.Load();
+    if (loaded.ok()) {
+      services.catalog.Publish(*loaded);
+      record(PublishCatalog(services, std::move(*loaded), options), "catalog");
+    } else {
+      record(loaded.error(), "catalog");
+    }
+  } else if (store::Has(changed, Topic::kStock)) {
+    if (auto current = services.catalog.Get()) {
+      auto restocked = WithStoredStock(*services.db, *current);
+      if (restocked.ok()) {
+        services.catalog.Publish(std::move(*restocked));
+      } else {
+        record(restocked.error(), "stock");
+      }
+    }
+  }
+  if (store::Has(changed, Topic::kModels)) {
+    record(LoadStoredProductModels(services), "product models");  // refreshes the sales histories too
+  } else if (store::Has(changed, Topic::kSales)) {
+    record(RefreshSalesHistories(services), "sales histories");
+  }
+  if (store::Has(changed, Topic::kRecommender) && !services.recommender_dir.empty()) {
+    Status loaded = LoadRecommender(services, services.recommender_dir);
+    if (loaded.ok() || loaded.error().code != ErrorCode::kNotFound) record(loaded, "recommender");
+  }
+  spdlog::debug("snapshots refreshed after changes to {} in {} ms", store::TopicsString(changed),
+                MillisSince(start));
+  return first;
+}
+
+Result<std::unique_ptr<store::Subscription>> FollowStoreChanges(Services& services, const SnapshotOptions& options,
+                                                                store::SubscribeOptions subscribe) {
+  // One refresh at a time: the catch-up below and the feed's thread.
+  auto refreshing = std::make_shared<std::mutex>();
+  if (!subscribe.log) {
+    subscribe.log = [](const std::string& message) { spdlog::warn("store change feed: {}", message); };
+  }
+  ATELIER_ASSIGN_OR_RETURN(
+      auto subscription,
+      services.db->Subscribe(
+          [&services, options, refreshing](const store::Topics& changed) {
+            std::lock_guard lock(*refreshing);
+            (void)RefreshSnapshots(services, options, changed);  // logged; the next change retries
+          },
+          subscribe));
+  // What changed between loading the snapshots and subscribing.
+  store::Topics missed = store::TopicSet({store::Topic::kStock, store::Topic::kModels, store::Topic::kSales});
+  auto current = services.catalog.Get();
+  catalog::CatalogStore catalog_store(*services.db);
+  ATELIER_ASSIGN_OR_RETURN(int64_t version, catalog_store.Version());
+  if (!current || current->version() != version) missed.set(static_cast<int>(store::Topic::kCatalog));
+  std::lock_guard lock(*refreshing);
+  ATELIER_RETURN_IF_ERROR(RefreshSnapshots(services, options, missed));
+  return subscription;
 }
 
 const catalog::Product* RecommendableProduct(const catalog::CatalogSnapshot& catalog, std::string_view item_id) {

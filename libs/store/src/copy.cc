@@ -247,11 +247,14 @@ Result<std::vector<TableCount>> CopyStore(Database& from, Database& to, const Co
       }));
     }
     if (has_id && to.backend() == "postgresql") {
-      // Explicit ids do not advance an identity sequence: move it past them.
-      ATELIER_RETURN_IF_ERROR(
-          to.Query("SELECT setval(pg_get_serial_sequence(?, 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM " +
-                       t.name + "), false) WHERE pg_get_serial_sequence(?, 'id') IS NOT NULL",
-                   {t.name, t.name}));
+      // Explicit ids do not advance an identity sequence: move it past them
+      // (tables keyed by a text id have none).
+      ATELIER_ASSIGN_OR_RETURN(auto sequence, to.Query("SELECT pg_get_serial_sequence(?, 'id')", {t.name}));
+      if (!sequence.empty() && !sequence[0].IsNull(0)) {
+        ATELIER_RETURN_IF_ERROR(
+            to.Query("SELECT setval(?, (SELECT COALESCE(MAX(id), 0) + 1 FROM " + t.name + "), false)",
+                     {sequence[0].Text(0)}));
+      }
     }
   }
 

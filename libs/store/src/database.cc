@@ -1,8 +1,10 @@
 #include "atelier/store/database.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "atelier/core/strings.h"
+#include "atelier/store/migrations.h"
 #include "internal/backends.h"
 
 namespace atelier::store {
@@ -29,6 +31,15 @@ std::string Row::Text(size_t i) const {
   if (auto p = std::get_if<int64_t>(&v)) return std::to_string(*p);
   if (auto p = std::get_if<double>(&v)) return std::to_string(*p);
   return {};
+}
+
+std::vector<const Migration*> PendingMigrations(const std::set<int64_t>& applied) {
+  std::vector<const Migration*> out;
+  for (const Migration& m : Migrations()) {
+    if (!applied.contains(m.version)) out.push_back(&m);
+  }
+  std::sort(out.begin(), out.end(), [](const Migration* a, const Migration* b) { return a->version < b->version; });
+  return out;
 }
 
 Result<std::unique_ptr<Database>> OpenDatabase(const std::string& url, const DatabaseOptions& options) {

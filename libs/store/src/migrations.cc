@@ -228,6 +228,105 @@ std::vector<Migration> Build() {
   created_at {INT} NOT NULL,
   PRIMARY KEY (model_id, version)))",
                      }));
+  all.push_back(Make(4, "personal shoppers: style requests, picks, messages",
+                     {
+                         // spec_sheet is JSON (orders/styling.h). stylist_id is NULL while
+                         // the request waits for a stylist (state 'open').
+                         R"(CREATE TABLE style_requests (
+  id {ID},
+  shopper_id {INT} NOT NULL REFERENCES accounts(id),
+  stylist_id {INT} REFERENCES accounts(id),
+  state TEXT NOT NULL CHECK (state IN ('open','assigned','closed')),
+  spec_sheet TEXT NOT NULL,
+  created_at {INT} NOT NULL,
+  updated_at {INT} NOT NULL,
+  CHECK (state = 'open' OR stylist_id IS NOT NULL)))",
+                         "CREATE INDEX style_requests_shopper ON style_requests(shopper_id, id)",
+                         "CREATE INDEX style_requests_stylist ON style_requests(stylist_id, state)",
+                         "CREATE INDEX style_requests_state ON style_requests(state, id)",
+                         R"(CREATE TABLE style_picks (
+  id {ID},
+  request_id {INT} NOT NULL REFERENCES style_requests(id),
+  stylist_id {INT} NOT NULL REFERENCES accounts(id),
+  kind TEXT NOT NULL CHECK (kind IN ('product','configured')),
+  sku TEXT NOT NULL DEFAULT '',
+  model_id TEXT NOT NULL DEFAULT '',
+  model_version {INT} NOT NULL DEFAULT 0,
+  selections TEXT NOT NULL DEFAULT '{}',
+  note TEXT NOT NULL DEFAULT '',
+  created_at {INT} NOT NULL))",
+                         "CREATE INDEX style_picks_request ON style_picks(request_id, id)",
+                         R"(CREATE TABLE style_messages (
+  id {ID},
+  request_id {INT} NOT NULL REFERENCES style_requests(id),
+  author_id {INT} NOT NULL REFERENCES accounts(id),
+  author_role TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created_at {INT} NOT NULL))",
+                         "CREATE INDEX style_messages_request ON style_messages(request_id, id)",
+                         // One row per one-click purchase: the Idempotency-Key a pick was
+                         // bought under (the order is the checkout's under the same key).
+                         R"(CREATE TABLE style_pick_purchases (
+  account_id {INT} NOT NULL REFERENCES accounts(id),
+  idempotency_key TEXT NOT NULL,
+  pick_id {INT} NOT NULL REFERENCES style_picks(id),
+  created_at {INT} NOT NULL,
+  PRIMARY KEY (account_id, idempotency_key)))",
+                         "CREATE INDEX style_pick_purchases_pick ON style_pick_purchases(pick_id)",
+                     }));
+  all.push_back(Make(5, "personalization pictures",
+                     {
+                         R"(CREATE TABLE uploads (
+  id TEXT PRIMARY KEY,
+  account_id {INT} NOT NULL REFERENCES accounts(id),
+  model_id TEXT NOT NULL,
+  field TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  bytes {INT} NOT NULL CHECK (bytes > 0),
+  width {INT} NOT NULL,
+  height {INT} NOT NULL,
+  data TEXT NOT NULL,
+  created_at {INT} NOT NULL))",
+                         "CREATE INDEX uploads_account ON uploads(account_id)",
+                     }));
+  // The change feed (change_feed.h) on PostgreSQL: a committed write to a
+  // table that read snapshots are built from notifies every listening
+  // replica (NOTIFY is delivered at commit, and not at all on rollback) and
+  // counts the change in a per-topic sequence (non-transactional, so
+  // concurrent writers never conflict on it) for the listeners' periodic
+  // check. The tables and topics are those of internal::TopicTables(),
+  // which SQLite (no triggers needed: one process) classifies in-process.
+  std::vector<std::string> feed = {
+      R"(CREATE FUNCTION atelier_announce_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM nextval(('atelier_changes_' || TG_ARGV[0])::regclass);
+  PERFORM pg_notify('atelier_changes', TG_ARGV[0]);
+  RETURN NULL;
+END
+$$)",
+  };
+  for (const char* topic : {"catalog", "stock", "models", "sales", "recommender"}) {
+    feed.push_back(std::string("CREATE SEQUENCE atelier_changes_") + topic);
+  }
+  for (const auto& [table, topic] : std::vector<std::pair<std::string, std::string>>{
+           {"categories", "catalog"},
+           {"brands", "catalog"},
+           {"products", "catalog"},
+           {"locations", "catalog"},
+           {"stock_units", "stock"},
+           {"product_models", "models"}}) {
+    feed.push_back("CREATE TRIGGER " + table + "_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON " + table +
+                   " FOR EACH STATEMENT EXECUTE FUNCTION atelier_announce_change('" + topic + "')");
+  }
+  // Sales histories: configured lines sold, and orders changing status
+  // (a cancelled order's choices stop counting).
+  feed.push_back(
+      "CREATE TRIGGER order_lines_changed AFTER INSERT ON order_lines FOR EACH ROW "
+      "WHEN (NEW.kind = 'configured') EXECUTE FUNCTION atelier_announce_change('sales')");
+  feed.push_back(
+      "CREATE TRIGGER orders_changed AFTER UPDATE OF status ON orders FOR EACH STATEMENT "
+      "EXECUTE FUNCTION atelier_announce_change('sales')");
+  all.push_back(Migration{6, "change feed: notify replicas of committed changes", {}, std::move(feed)});
   return all;
 }
 

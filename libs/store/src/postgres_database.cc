@@ -3,7 +3,8 @@
 // Transact() autocommit; Transact() runs at SERIALIZABLE isolation and re-runs
 // the body on serialization failures and deadlocks. Migrations are applied at
 // open under a session advisory lock, so replicas starting together apply
-// each one exactly once.
+// each one exactly once. Subscriptions listen for the change feed's
+// notifications (migration 6) on a connection of their own.
 
 #include <algorithm>
 #include <atomic>
@@ -13,6 +14,7 @@
 #include <mutex>
 #include <pqxx/pqxx>
 #include <random>
+#include <set>
 #include <thread>
 #include <unordered_map>
 
@@ -20,6 +22,7 @@
 #include "atelier/store/database.h"
 #include "atelier/store/migrations.h"
 #include "internal/backends.h"
+#include "internal/change_feed.h"
 #include "internal/postgres_sql.h"
 
 namespace atelier::store {
@@ -280,6 +283,147 @@ class PostgresSession final : public Session {
   bool retryable_ = false;
 };
 
+// The conninfo for a listener: TCP keepalives on, so a connection whose
+// peer vanished (half-open) is noticed within seconds instead of never.
+std::string ListenerConninfo(const std::string& conninfo) {
+  return conninfo + (conninfo.find('?') == std::string::npos ? "?" : "&") +
+         "keepalives=1&keepalives_idle=5&keepalives_interval=2&keepalives_count=3";
+}
+
+// Each topic's change counter (migration 6), in Topic order: a sequence's
+// next value, so it moves with every counted change.
+std::vector<int64_t> ReadChangeCounters(pqxx::connection& conn) {
+  std::string sql = "SELECT ";
+  for (int i = 0; i < kTopicCount; ++i) {
+    if (i > 0) sql += ", ";
+    sql += "(SELECT last_value + CASE WHEN is_called THEN 1 ELSE 0 END FROM " +
+           internal::ChangeCounterName(static_cast<Topic>(i)) + ")";
+  }
+  pqxx::nontransaction tx(conn);
+  pqxx::result r = tx.exec(sql);
+  std::vector<int64_t> out;
+  for (int i = 0; i < kTopicCount; ++i) out.push_back(r[0][i].as<int64_t>());
+  return out;
+}
+
+// A subscription: a thread that LISTENs on its own connection and hands
+// the topics it hears (and those its periodic counter check finds changed
+// without a notification) to a ChangeDelivery.
+class PostgresListener final : public Subscription {
+ public:
+  PostgresListener(const std::string& conninfo, ChangeHandler handler, const SubscribeOptions& options)
+      : conninfo_(ListenerConninfo(conninfo)), options_(options), delivery_(std::move(handler), options.coalesce) {}
+
+  ~PostgresListener() override {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+
+  // Connects and starts listening; errors: kUnavailable.
+  Status Start() {
+    try {
+      Connect();
+    } catch (const std::exception& e) {
+      return Error::Unavailable("cannot listen for store changes: " + PrimaryMessage(e.what()));
+    }
+    thread_ = std::thread([this] { Run(); });
+    return Ok();
+  }
+
+ private:
+  class Receiver final : public pqxx::notification_receiver {
+   public:
+    Receiver(pqxx::connection_base& conn, Topics& heard)
+        : pqxx::notification_receiver(conn, internal::kChangeChannel), heard_(heard) {}
+    void operator()(const std::string& payload, int /*backend_pid*/) override {
+      // A payload this build does not know (a newer replica's topic): all.
+      std::optional<Topic> topic = ParseTopic(payload);
+      if (topic) {
+        heard_.set(static_cast<int>(*topic));
+      } else {
+        heard_.set();
+      }
+    }
+
+   private:
+    Topics& heard_;
+  };
+
+  // LISTENs on a new connection, then reads the counters: a change
+  // committed before the LISTEN shows in them, one after it is heard.
+  void Connect() {
+    receiver_.reset();
+    conn_ = std::make_unique<pqxx::connection>(conninfo_);
+    receiver_ = std::make_unique<Receiver>(*conn_, heard_);
+    counters_ = ReadChangeCounters(*conn_);
+  }
+
+  void Run() {
+    auto next_check = std::chrono::steady_clock::now() + options_.check_interval;
+    std::chrono::milliseconds backoff(100);
+    Topics heard_since_check;
+    while (!stop_) {
+      try {
+        if (!conn_) {
+          Connect();
+          // Whatever changed while the connection was down went unheard.
+          delivery_.Add(AllTopics());
+          backoff = std::chrono::milliseconds(100);
+          Log("listening for store changes again");
+        }
+        conn_->await_notification(0, 200'000);
+        if (heard_.any()) {
+          delivery_.Add(heard_);
+          heard_since_check |= heard_;
+          heard_.reset();
+        }
+        if (std::chrono::steady_clock::now() >= next_check) {
+          // Also the liveness probe of the connection.
+          std::vector<int64_t> counters = ReadChangeCounters(*conn_);
+          Topics unheard;
+          for (int i = 0; i < kTopicCount; ++i) {
+            if (counters[i] != counters_[i] && !heard_since_check.test(i)) unheard.set(i);
+          }
+          if (unheard.any()) {
+            Log("store changes to " + TopicsString(unheard) + " came without a notification");
+            delivery_.Add(unheard);
+          }
+          counters_ = std::move(counters);
+          heard_since_check.reset();
+          next_check = std::chrono::steady_clock::now() + options_.check_interval;
+        }
+      } catch (const std::exception& e) {
+        Log("lost the store change listener connection (" + PrimaryMessage(e.what()) + "); reconnecting in " +
+            std::to_string(backoff.count()) + " ms");
+        receiver_.reset();
+        conn_.reset();
+        for (auto waited = std::chrono::milliseconds(0); waited < backoff && !stop_;
+             waited += std::chrono::milliseconds(50)) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        backoff = std::min(backoff * 2, options_.max_reconnect_backoff);
+      }
+    }
+    receiver_.reset();
+    conn_.reset();
+  }
+
+  void Log(const std::string& message) {
+    if (options_.log) options_.log(message);
+  }
+
+  const std::string conninfo_;
+  const SubscribeOptions options_;
+  internal::ChangeDelivery delivery_;
+  std::atomic<bool> stop_{false};
+  // Used by Start() before the thread exists, then only by the thread.
+  std::unique_ptr<pqxx::connection> conn_;
+  std::unique_ptr<Receiver> receiver_;  // registered on conn_
+  Topics heard_;                        // filled by receiver_
+  std::vector<int64_t> counters_;       // at the last check
+  std::thread thread_;
+};
+
 class PostgresDatabase final : public Database {
  public:
   PostgresDatabase(std::string conninfo, int pool_size, const DatabaseOptions& options)
@@ -376,6 +520,21 @@ class PostgresDatabase final : public Database {
                               " attempts on serialization conflicts: " + last.error().message);
   }
 
+  Result<std::unique_ptr<Subscription>> Subscribe(ChangeHandler on_change,
+                                                  const SubscribeOptions& options) override {
+    auto listener = std::make_unique<PostgresListener>(conninfo_, std::move(on_change), options);
+    ATELIER_RETURN_IF_ERROR(listener->Start());
+    return std::unique_ptr<Subscription>(std::move(listener));
+  }
+
+  Status Announce(Topic topic) override {
+    auto sent = Query("SELECT nextval(CAST(? AS regclass)), pg_notify(?, ?)",
+                      {internal::ChangeCounterName(topic), std::string(internal::kChangeChannel),
+                       std::string(TopicName(topic))});
+    if (!sent.ok()) return sent.error();
+    return Ok();
+  }
+
   std::string_view backend() const override { return "postgresql"; }
 
   int schema_version() override {
@@ -417,14 +576,13 @@ class PostgresDatabase final : public Database {
           "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT PRIMARY KEY, name TEXT NOT NULL, "
           "applied_at BIGINT NOT NULL DEFAULT (EXTRACT(EPOCH FROM now())::BIGINT))");
     }
-    int64_t current = 0;
+    std::set<int64_t> applied;
     {
       pqxx::nontransaction tx(conn.conn());
-      pqxx::result r = tx.exec("SELECT COALESCE(MAX(version), 0) FROM schema_version");
-      current = r[0][0].as<int64_t>();
+      for (const auto& row : tx.exec("SELECT version FROM schema_version")) applied.insert(row[0].as<int64_t>());
     }
-    for (const Migration& m : Migrations()) {
-      if (m.version <= current) continue;
+    for (const Migration* pending : PendingMigrations(applied)) {
+      const Migration& m = *pending;
       try {
         pqxx::work tx(conn.conn());
         for (const std::string& stmt : m.postgresql) tx.exec(stmt);

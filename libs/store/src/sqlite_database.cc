@@ -1,7 +1,8 @@
 // SQLite backend: one writer connection (serialized by a mutex, BEGIN
 // IMMEDIATE for transactions) and a pool of reader connections; WAL lets the
 // readers run while the writer commits. Each connection caches its prepared
-// statements by SQL text.
+// statements by SQL text. The writer's update/commit/rollback hooks classify
+// committed writes by table for the in-process change feed.
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
@@ -9,11 +10,13 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <set>
 
 #include "atelier/core/strings.h"
 #include "atelier/store/database.h"
 #include "atelier/store/migrations.h"
 #include "internal/backends.h"
+#include "internal/change_feed.h"
 
 namespace atelier::store {
 
@@ -91,6 +94,8 @@ class Connection final : public Session {
     }
   }
 
+  sqlite3* handle() { return db_.getHandle(); }
+
   // Runs raw statements (BEGIN/COMMIT/ROLLBACK, DDL) without caching.
   Status Raw(const std::string& sql) {
     try {
@@ -156,13 +161,18 @@ class SqliteDatabase final : public Database {
         free_readers_.push_back(readers_.back().get());
       }
     }
+    sqlite3_update_hook(writer_.handle(), &SqliteDatabase::OnUpdate, this);
+    sqlite3_commit_hook(writer_.handle(), &SqliteDatabase::OnCommit, this);
+    sqlite3_rollback_hook(writer_.handle(), &SqliteDatabase::OnRollback, this);
   }
 
   Result<std::vector<Row>> Query(std::string_view sql, const Params& params) override {
     ReaderLease lease(*this);
     if (lease.conn) return lease.conn->Query(sql, params);
     std::lock_guard lock(write_mu_);
-    return writer_.Query(sql, params);
+    auto rows = writer_.Query(sql, params);
+    PublishCommitted();
+    return rows;
   }
 
   Status QueryEach(std::string_view sql, const Params& params,
@@ -170,16 +180,74 @@ class SqliteDatabase final : public Database {
     ReaderLease lease(*this);
     if (lease.conn) return lease.conn->QueryEach(sql, params, on_row);
     std::lock_guard lock(write_mu_);
-    return writer_.QueryEach(sql, params, on_row);
+    Status status = writer_.QueryEach(sql, params, on_row);
+    PublishCommitted();
+    return status;
   }
 
   Result<int64_t> Exec(std::string_view sql, const Params& params) override {
     std::lock_guard lock(write_mu_);
-    return writer_.Exec(sql, params);
+    auto changed = writer_.Exec(sql, params);
+    PublishCommitted();
+    return changed;
   }
 
   Status Transact(const std::function<Status(Session&)>& body) override {
     std::lock_guard lock(write_mu_);
+    Status result = TransactLocked(body);
+    PublishCommitted();
+    return result;
+  }
+
+  Result<std::unique_ptr<Subscription>> Subscribe(ChangeHandler on_change,
+                                                  const SubscribeOptions& options) override {
+    return feed_.Subscribe(std::move(on_change), options);
+  }
+
+  Status Announce(Topic topic) override {
+    feed_.Publish(TopicSet({topic}));
+    return Ok();
+  }
+
+  std::string_view backend() const override { return "sqlite"; }
+
+  int schema_version() override {
+    auto rows = Query("SELECT MAX(version) FROM schema_version", {});
+    if (!rows.ok() || rows->empty()) return 0;
+    return static_cast<int>((*rows)[0].Int(0));
+  }
+
+  // Applies every migration not yet recorded, in version order.
+  Status Migrate() {
+    ATELIER_RETURN_IF_ERROR(Exec(
+        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+        "applied_at INTEGER NOT NULL DEFAULT (strftime('%s','now')))",
+        {}));
+    ATELIER_ASSIGN_OR_RETURN(auto applied_rows, Query("SELECT version FROM schema_version", {}));
+    std::set<int64_t> applied;
+    for (const Row& r : applied_rows) applied.insert(r.Int(0));
+    for (const Migration* pending : PendingMigrations(applied)) {
+      const Migration& m = *pending;
+      ATELIER_RETURN_IF_ERROR(Transact([&m](Session& s) -> Status {
+        for (const auto& stmt : m.sqlite) {
+          auto r = s.Exec(stmt);
+          if (!r.ok()) {
+            return Error::Unavailable("migration " + std::to_string(m.version) + " (" + m.name +
+                                      ") failed: " + r.error().message);
+          }
+        }
+        auto r = s.Exec("INSERT INTO schema_version (version, name) VALUES (?, ?)",
+                        {static_cast<int64_t>(m.version), m.name});
+        if (!r.ok()) return r.error();
+        return Ok();
+      }));
+    }
+    return Ok();
+  }
+
+ private:
+  // REQUIRES: write_mu_ held.
+  Status TransactLocked(const std::function<Status(Session&)>& body) {
     constexpr int kAttempts = 5;
     Status last;
     for (int attempt = 0; attempt < kAttempts; ++attempt) {
@@ -203,40 +271,6 @@ class SqliteDatabase final : public Database {
     return last;
   }
 
-  std::string_view backend() const override { return "sqlite"; }
-
-  int schema_version() override {
-    auto rows = Query("SELECT MAX(version) FROM schema_version", {});
-    if (!rows.ok() || rows->empty()) return 0;
-    return static_cast<int>((*rows)[0].Int(0));
-  }
-
-  Status Migrate() {
-    ATELIER_RETURN_IF_ERROR(Exec(
-        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-        "applied_at INTEGER NOT NULL DEFAULT (strftime('%s','now')))",
-        {}));
-    const int current = schema_version();
-    for (const Migration& m : Migrations()) {
-      if (m.version <= current) continue;
-      ATELIER_RETURN_IF_ERROR(Transact([&m](Session& s) -> Status {
-        for (const auto& stmt : m.sqlite) {
-          auto r = s.Exec(stmt);
-          if (!r.ok()) {
-            return Error::Unavailable("migration " + std::to_string(m.version) + " (" + m.name +
-                                      ") failed: " + r.error().message);
-          }
-        }
-        auto r = s.Exec("INSERT INTO schema_version (version, name) VALUES (?, ?)",
-                        {static_cast<int64_t>(m.version), m.name});
-        if (!r.ok()) return r.error();
-        return Ok();
-      }));
-    }
-    return Ok();
-  }
-
- private:
   struct ReaderLease {
     explicit ReaderLease(SqliteDatabase& db) : db(db) {
       if (db.readers_.empty()) return;
@@ -257,8 +291,32 @@ class SqliteDatabase final : public Database {
     Connection* conn = nullptr;
   };
 
+  // The writer's hooks (called on the writing thread, under write_mu_):
+  // which topics the open transaction touched, and which committed.
+  static void OnUpdate(void* self, int /*op*/, const char* /*db*/, const char* table, sqlite3_int64 /*row*/) {
+    auto* db = static_cast<SqliteDatabase*>(self);
+    if (auto topic = internal::TopicOfTable(table)) db->uncommitted_.set(static_cast<int>(*topic));
+  }
+  static int OnCommit(void* self) {
+    auto* db = static_cast<SqliteDatabase*>(self);
+    db->committed_ |= db->uncommitted_;
+    db->uncommitted_.reset();
+    return 0;
+  }
+  static void OnRollback(void* self) { static_cast<SqliteDatabase*>(self)->uncommitted_.reset(); }
+
+  // Hands the committed topics to the subscribers. REQUIRES: write_mu_ held.
+  void PublishCommitted() {
+    if (committed_.none()) return;
+    feed_.Publish(committed_);
+    committed_.reset();
+  }
+
   std::mutex write_mu_;
-  Connection writer_;  // guarded by write_mu_
+  Connection writer_;   // guarded by write_mu_
+  Topics uncommitted_;  // guarded by write_mu_
+  Topics committed_;    // guarded by write_mu_
+  internal::LocalChangeFeed feed_;
 
   std::mutex pool_mu_;
   std::condition_variable pool_cv_;

@@ -52,6 +52,25 @@ struct ProductModelRegistry {
   std::map<std::string, std::shared_ptr<const config::SalesHistory>, std::less<>> sales;
 };
 
+// Per-client-IP token buckets for the routes an abuser repeats (auth.h
+// TakeIpToken): `burst` attempts at once, then one more every
+// `refill_seconds`; burst <= 0 turns the limit off. Buckets live in the
+// store, so replicas share them. Behind a proxy every client shares the
+// proxy's address: raise the limits there.
+struct IpRateLimit {
+  int burst = 0;
+  double refill_seconds = 1;
+};
+
+struct RateLimitOptions {
+  // Checkout attempts: 30 at once, then one every 2 s (30 a minute).
+  IpRateLimit checkout{30, 2};
+  // Login and register attempts over all emails (password spraying; the
+  // per-email bucket is orders::AccountsOptions): 100 at once, then one
+  // every 3 s.
+  IpRateLimit login{100, 3};
+};
+
 struct Services {
   store::Database* db = nullptr;  // not owned; outlives the services
   SnapshotHolder<catalog::CatalogSnapshot> catalog;
@@ -66,6 +85,7 @@ struct Services {
   SnapshotHolder<ProductModelRegistry> product_models;  // null until loaded
   config::ModelCache model_cache;  // compiled models by (id, version); feeds product_models
   Metrics metrics;
+  RateLimitOptions rate_limits;  // set before serving
 
   // The buying module (StartBuying); null until wired, and the buying routes
   // answer 503 meanwhile. Each refers to `db` and to the ones above it.
@@ -154,6 +174,37 @@ Status LoadRecommender(Services& services, const std::string& model_dir);
 // recommend::TrainFromStore and SaveArtifact; nothing is published on error.
 // REQUIRES: services.db != nullptr.
 Result<std::string> TrainAndPublishRecommender(Services& services, const std::string& model_dir);
+
+// Refreshes the read snapshots the `changed` topics of the store's change
+// feed (store/change_feed.h) made stale:
+//   catalog      the catalog is reloaded and published at once, then its
+//                search index (in a directory of its own under
+//                options.search_root; older ones are removed, keeping the
+//                previous) and bought-together table are rebuilt and published
+//   stock        the stock is reloaded into a copy of the current catalog
+//                (same products; search results keep the stock of the
+//                catalog their index was built from until the next catalog
+//                change)
+//   models       LoadStoredProductModels (compiled versions are reused)
+//   sales        RefreshSalesHistories
+//   recommender  LoadRecommender(services.recommender_dir) when set
+// Every topic is attempted; the first error is returned.
+// REQUIRES: services.db != nullptr and the snapshots loaded once; not called
+// concurrently with itself (FollowStoreChanges serializes its calls).
+Status RefreshSnapshots(Services& services, const SnapshotOptions& options, const store::Topics& changed);
+
+// Keeps this process's read snapshots in step with the store, whoever
+// writes to it (this replica, another one, a CLI import): subscribes to
+// services.db's change feed and calls RefreshSnapshots with what changed.
+// Catches up first (synchronously) with what may have changed since the
+// snapshots were loaded: stock, models and sales always, the catalog when
+// the store's catalog version differs from the published one.
+// Keep the subscription while serving; destroy it before `services` and the
+// store. Errors: those of Subscribe (PostgreSQL: the listener cannot
+// connect) and of the catch-up.
+// REQUIRES: services.db != nullptr and the snapshots loaded once.
+Result<std::unique_ptr<store::Subscription>> FollowStoreChanges(Services& services, const SnapshotOptions& options,
+                                                                store::SubscribeOptions subscribe = {});
 
 // An AccessoryProvider answering from services.recommender's bought-together
 // model (items are SKUs) when a recommender is published, else from the

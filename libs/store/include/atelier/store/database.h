@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "atelier/core/result.h"
+#include "atelier/store/change_feed.h"
 
 namespace atelier::store {
 
@@ -90,6 +91,19 @@ class Database : public Session {
   // transaction (later statements fail too): check its Result, do not
   // carry on past it.
   virtual Status Transact(const std::function<Status(Session&)>& body) = 0;
+
+  // Calls `on_change` with the topics of every write committed from now on
+  // through this database (SQLite) or by any process on it (PostgreSQL);
+  // see change_feed.h for what each topic covers and how delivery works.
+  // Errors: kUnavailable when the PostgreSQL listener cannot connect.
+  virtual Result<std::unique_ptr<Subscription>> Subscribe(ChangeHandler on_change,
+                                                          const SubscribeOptions& options = {}) = 0;
+
+  // Tells every subscriber that `topic` changed, for changes the store
+  // cannot see in its tables (a recommender artifact written to storage the
+  // replicas share). PostgreSQL: sent to every process listening on the
+  // database. Errors: kUnavailable when the store cannot be reached.
+  virtual Status Announce(Topic topic) = 0;
 
   // "sqlite" or "postgresql".
   virtual std::string_view backend() const = 0;
