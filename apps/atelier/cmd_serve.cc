@@ -1,12 +1,14 @@
 // `atelier serve`: runs the shop's HTTP server.
 //
 //   atelier serve [--port 8080] [--host 127.0.0.1] [--data-dir DIR] [--store URL]
-//                 [--demo] [--web-dir DIR] [--threads N] [--no-access-log]
+//                 [--demo] [--web-dir DIR] [--threads N] [--no-access-log] [--no-rate-limits]
 //
 // Opens the store (creating the data directory), seeds the demo shop into an
 // empty store with --demo, loads the read snapshots (catalog, search index
 // under DIR/search, bought-together table, the demo product models compiled),
-// starts the buying services, then serves until SIGINT/SIGTERM.
+// starts the buying services, follows the store's change feed (so changes
+// made through other replicas, or by CLI imports, reach this one's
+// snapshots), then serves until SIGINT/SIGTERM.
 // The recommender is the newest artifact in DIR/models; without one it is
 // trained from the store's events in the background once serving, saved
 // there and swapped in (the recommendation routes fall back until then).
@@ -44,6 +46,7 @@ struct ServeArgs {
   std::string web_dir = "web/dist";
   int threads = 0;
   bool no_access_log = false;
+  bool no_rate_limits = false;
 };
 
 double SecondsSince(std::chrono::steady_clock::time_point start) {
@@ -140,6 +143,22 @@ int RunServe(const ServeArgs& args) {
             << SecondsSince(models_start) << " s\n";
   // Accounts, carts, checkout, orders, plant scheduling and availability.
   server::StartBuying(services);
+  if (args.no_rate_limits) {
+    services.rate_limits.checkout.burst = 0;
+    services.rate_limits.login.burst = 0;
+  }
+
+  // Other replicas' writes (and this one's) refresh the snapshots. Under a
+  // stream of checkouts every one changes stock: gathering 200 ms of them
+  // per refresh keeps the reloads to a few a second while a sale still
+  // shows everywhere well within a second.
+  store::SubscribeOptions follow;
+  follow.coalesce = std::chrono::milliseconds(200);
+  auto follower = server::FollowStoreChanges(services, snapshot_options, follow);
+  if (!follower.ok()) {
+    std::cerr << "atelier serve: cannot follow the store's changes: " << follower.error().ToString() << "\n";
+    return 1;
+  }
 
   server::Router router;
   server::RegisterAllRoutes(router, services, args.web_dir);
@@ -170,6 +189,7 @@ int RunServe(const ServeArgs& args) {
   http.Wait();
   // Training cannot be interrupted; a stop waits for it (seconds on the demo).
   if (trainer.joinable()) trainer.join();
+  follower->reset();
   std::cerr << "Atelier stopped.\n";
   return 0;
 }
@@ -192,6 +212,9 @@ void RegisterServeCommand(CLI::App& app, CliContext& ctx) {
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   cmd->add_flag("--no-access-log", args->no_access_log, "Do not log each request to stderr");
+  cmd->add_flag("--no-rate-limits", args->no_rate_limits,
+                "Turn off the per-address checkout and login limits (a proxy in front limits "
+                "instead, or a load test sends everything from one address)");
   cmd->callback([args, &ctx] { ctx.exit_code = RunServe(*args); });
 }
 

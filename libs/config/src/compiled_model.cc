@@ -42,8 +42,16 @@ Result<std::shared_ptr<const CompiledModel>> CompiledModel::Compile(ProductModel
   cm->problem_ = std::make_unique<internal::Problem>(internal::BuildProblem(cm->model_));
   const internal::Problem& problem = *cm->problem_;
   std::shared_ptr<const internal::Engine> sat = internal::MakeSatEngine(problem);
+  // The SAT checks below (and the rule core of a rejection) run under the
+  // work budget; the BDD compilation has budgets of its own.
+  internal::WorkScope work(options.sat_work_budget);
+  const Error too_hard = Error::TooLarge(
+      "model '" + cm->model_.id + "' is too hard to configure: checking that it has a valid configuration took more than " +
+          std::to_string(options.sat_work_budget) + " solver conflicts; simplify its rules",
+      "rules");
   auto reject = [&]() -> Error {
     std::vector<std::string> ids = cm->RuleIds({});
+    if (internal::WorkScope::Exhausted()) return too_hard;
     return Error::Conflict("model '" + cm->model_.id + "' has no valid configuration: rules " + JoinIds(ids) +
                                " cannot all hold",
                            "rules: " + JoinIds(ids));
@@ -57,7 +65,7 @@ Result<std::shared_ptr<const CompiledModel>> CompiledModel::Compile(ProductModel
   if (!bdd_now) {
     // The SAT engine serves first: check satisfiability with it.
     if (options.reject_unsatisfiable && !sat->Feasible(internal::Assignment(problem.domain.size(), -1))) {
-      return reject();
+      return internal::WorkScope::Exhausted() ? too_hard : reject();
     }
     cm->engine_.store(sat);
     if (options.backend == Backend::kAuto) {
@@ -80,7 +88,7 @@ Result<std::shared_ptr<const CompiledModel>> CompiledModel::Compile(ProductModel
     return bdd.error();
   } else {
     if (options.reject_unsatisfiable && !sat->Feasible(internal::Assignment(problem.domain.size(), -1))) {
-      return reject();
+      return internal::WorkScope::Exhausted() ? too_hard : reject();
     }
     cm->engine_.store(sat);
   }
@@ -164,7 +172,7 @@ Reason CompiledModel::Explain(const std::vector<int>& picks, int option, int val
     if (picks[o] >= 0 && static_cast<int>(o) != option) cur.push_back(static_cast<int>(o));
   }
   // Deletion: drop every pick that is not needed for the exclusion.
-  for (size_t i = cur.size(); i-- > 0;) {
+  for (size_t i = cur.size(); i-- > 0 && !internal::WorkScope::Exhausted();) {
     internal::Assignment a(problem_->domain.size(), -1);
     for (size_t j = 0; j < cur.size(); ++j) {
       if (j != i) a[cur[j]] = picks[cur[j]];
@@ -189,7 +197,7 @@ Conflict CompiledModel::ExplainConflict(const std::vector<int>& picks) const {
   for (size_t o = 0; o < picks.size(); ++o) {
     if (picks[o] >= 0) cur.push_back(static_cast<int>(o));
   }
-  for (size_t i = cur.size(); i-- > 0;) {
+  for (size_t i = cur.size(); i-- > 0 && !internal::WorkScope::Exhausted();) {
     internal::Assignment a(problem_->domain.size(), -1);
     for (size_t j = 0; j < cur.size(); ++j) {
       if (j != i) a[cur[j]] = picks[cur[j]];
@@ -210,6 +218,15 @@ Conflict CompiledModel::ExplainConflict(const std::vector<int>& picks) const {
 Result<ConfigureState> CompiledModel::Configure(const ConfigureRequest& request, const ConfigureOptions& options,
                                                 const SalesHistory* history) const {
   ATELIER_ASSIGN_OR_RETURN(std::vector<int> picks, ResolveSelections(request.selections));
+  // Every solve below counts against one budget; past it the answer is
+  // wrong, so the request fails instead.
+  internal::WorkScope work(options.work_budget);
+  auto too_complex = [&]() -> Error {
+    return Error::TooLarge("answering for these selections of model '" + model_.id + "' needs more than " +
+                               std::to_string(options.work_budget) +
+                               " solver conflicts; pick fewer conflicting values or ask the merchant to simplify the model",
+                           "selections");
+  };
   const auto eng = engine();
   const size_t n_vars = problem_->domain.size();
   const int n_opts = static_cast<int>(model_.options.size());
@@ -251,10 +268,13 @@ Result<ConfigureState> CompiledModel::Configure(const ConfigureRequest& request,
   const internal::Assignment fixed = Extend(picks, n_vars);
   std::vector<std::vector<char>> supported;
   if (!eng->Supported(fixed, &supported)) {
+    if (internal::WorkScope::Exhausted()) return too_complex();
     st.consistent = false;
     st.conflict = ExplainConflict(picks);
+    if (internal::WorkScope::Exhausted()) return too_complex();
     return st;
   }
+  if (internal::WorkScope::Exhausted()) return too_complex();
   bool all_decided = true;
   for (int o = 0; o < n_opts; ++o) {
     OptionState& os = st.options[o];
@@ -276,6 +296,7 @@ Result<ConfigureState> CompiledModel::Configure(const ConfigureRequest& request,
       os.values[v].available = avail[v] != 0;
       n_avail += avail[v] ? 1 : 0;
       if (!avail[v] && options.explain) os.values[v].reason = Explain(base_picks, o, static_cast<int>(v));
+      if (internal::WorkScope::Exhausted()) return too_complex();
     }
     if (picks[o] < 0) {
       if (n_avail == 1) {
@@ -317,6 +338,7 @@ Result<ConfigureState> CompiledModel::Configure(const ConfigureRequest& request,
       }
     }
   }
+  if (internal::WorkScope::Exhausted()) return too_complex();
   st.complete = all_decided && st.personalization_errors.empty();
   return st;
 }

@@ -288,5 +288,100 @@ TEST(EngineTest, PopularChoiceFollowsAgreeingSales) {
   EXPECT_TRUE(ValueOf(*st, "colour", "sky_blue").popular);
 }
 
+// n + 1 pigeons in n holes, each pair in different holes: no configuration,
+// and exponentially hard for resolution-based SAT. With `gated`, the
+// pigeonhole only applies when option "mode" is "hard" (value index 0, so
+// the solver's default phase finds the easy configurations at once).
+std::string Pigeonhole(int holes, bool gated) {
+  std::string values;
+  for (int h = 0; h < holes; ++h) values += (h ? ", h" : "h") + std::to_string(h);
+  std::string y = "model: pigeons\nname: Pigeons\nversion: 1\nbase_price: 10\noptions:\n";
+  if (gated) y += "  - id: mode\n    values: [hard, easy]\n";
+  for (int p = 0; p <= holes; ++p) y += "  - id: p" + std::to_string(p) + "\n    values: [" + values + "]\n";
+  y += "rules:\n";
+  for (int a = 0; a <= holes; ++a) {
+    for (int b = a + 1; b <= holes; ++b) {
+      y += "  - id: apart-" + std::to_string(a) + "-" + std::to_string(b) + "\n    forbidden:\n      options: [" +
+           std::string(gated ? "mode, " : "") + "p" + std::to_string(a) + ", p" + std::to_string(b) +
+           "]\n      rows: [";
+      for (int h = 0; h < holes; ++h) {
+        y += std::string(h ? ", [" : "[") + (gated ? "hard, " : "") + "h" + std::to_string(h) + ", h" +
+             std::to_string(h) + "]";
+      }
+      y += "]\n";
+    }
+  }
+  return y;
+}
+
+ProductModel ParseOk(const std::string& yaml) {
+  auto m = ParseProductModel(yaml, "pigeons.yaml");
+  EXPECT_TRUE(m.ok()) << (m.ok() ? "" : m.error().ToString());
+  return m.ok() ? *m : ProductModel{};
+}
+
+TEST(EngineTest, AModelTooHardToCheckIsRefusedWithinTheWorkBudget) {
+  CompileOptions options;
+  options.backend = CompileOptions::Backend::kSat;
+  options.sat_work_budget = 5'000;
+  auto c = CompiledModel::Compile(ParseOk(Pigeonhole(12, false)), options);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().code, ErrorCode::kTooLarge) << c.error().ToString();
+  EXPECT_EQ(c.error().field, "rules");
+}
+
+TEST(EngineTest, ASmallUnsatisfiableModelIsStillAConflictUnderTheBudget) {
+  CompileOptions options;
+  options.backend = CompileOptions::Backend::kSat;
+  auto c = CompiledModel::Compile(ParseOk(Pigeonhole(3, false)), options);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().code, ErrorCode::kConflict) << c.error().ToString();
+}
+
+TEST(EngineTest, SelectionsTooHardToAnswerFailInsteadOfHoldingTheThread) {
+  CompileOptions compile;
+  compile.backend = CompileOptions::Backend::kSat;
+  auto cm = CompileOk(ParseOk(Pigeonhole(12, true)), compile);
+  ASSERT_NE(cm, nullptr);
+  ConfigureOptions options;
+  options.work_budget = 5'000;
+  for (const std::map<std::string, std::string>& picks :
+       std::vector<std::map<std::string, std::string>>{{}, {{"mode", "hard"}}, {{"mode", "hard"}, {"p0", "h0"}}}) {
+    ConfigureRequest req;
+    req.selections = picks;
+    auto st = cm->Configure(req, options);
+    ASSERT_FALSE(st.ok()) << picks.size();
+    EXPECT_EQ(st.error().code, ErrorCode::kTooLarge);
+    EXPECT_EQ(st.error().field, "selections");
+  }
+  // An easy question of the same model is answered (and was not poisoned by
+  // the abandoned searches): with "easy" picked, neither the alternatives
+  // to it nor why they are out (both the hopeless question again).
+  options.alternatives_for_picked = false;
+  options.explain = false;
+  ConfigureRequest easy;
+  easy.selections = {{"mode", "easy"}, {"p0", "h3"}};
+  auto st = cm->Configure(easy, options);
+  ASSERT_TRUE(st.ok()) << st.error().ToString();
+  EXPECT_TRUE(st->consistent);
+  EXPECT_TRUE(ValueOf(*st, "p1", "h3").available);
+}
+
+TEST(EngineTest, DemoModelsStayWellWithinTheDefaultWorkBudget) {
+  CompileOptions compile;
+  compile.backend = CompileOptions::Backend::kSat;
+  auto models = DemoModels();
+  ASSERT_TRUE(models.ok());
+  ConfigureOptions options;
+  options.work_budget = ConfigureOptions{}.work_budget / 10;
+  for (const ProductModel& m : *models) {
+    auto cm = CompileOk(m, compile);
+    ASSERT_NE(cm, nullptr);
+    ConfigureRequest req;
+    auto st = cm->Configure(req, options);
+    EXPECT_TRUE(st.ok()) << m.id << ": " << (st.ok() ? "" : st.error().ToString());
+  }
+}
+
 }  // namespace
 }  // namespace atelier::config

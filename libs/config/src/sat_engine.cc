@@ -17,6 +17,28 @@ namespace atelier::config::internal {
 
 namespace {
 
+// The calling thread's WorkScope (budget 0: none active).
+struct WorkState {
+  int64_t budget = 0;
+  int64_t remaining = 0;
+  bool exhausted = false;
+};
+thread_local WorkState work;
+
+// One stateless meter for every solver, acting on the thread running the
+// solve: CaDiCaL reports each learned clause (one per conflict, the unit of
+// search work) and asks whether to stop between its search steps.
+class WorkMeter final : public CaDiCaL::Terminator, public CaDiCaL::Learner {
+ public:
+  bool terminate() override { return work.budget > 0 && work.exhausted; }
+  bool learning(int) override {
+    if (work.budget > 0 && --work.remaining < 0) work.exhausted = true;
+    return false;  // count it, never export it
+  }
+  void learn(int) override {}
+};
+WorkMeter work_meter;
+
 class Encoder {
  public:
   Encoder(CaDiCaL::Solver* solver) : s_(solver) {}
@@ -299,6 +321,8 @@ struct Instance {
 std::unique_ptr<Instance> Build(const Problem& p, std::shared_ptr<const Propagator>* propagator) {
   auto inst = std::make_unique<Instance>();
   inst->solver.set("quiet", 1);
+  inst->solver.connect_terminator(&work_meter);
+  inst->solver.connect_learner(&work_meter);
   std::vector<std::vector<int>> clauses;
   if (!*propagator) inst->encoder.Record(&clauses);
   inst->encoder.EncodeVars(p.domain);
@@ -399,6 +423,7 @@ class SatEngine final : public Engine {
     for (int v = 0; v < n; ++v) supported->at(v).assign(p_.domain[v], 0);
     std::vector<std::vector<int>>* found = nullptr;
     auto store = [&](bool feasible) {
+      if (WorkScope::Exhausted()) return feasible;  // not a real answer: keep it out of the cache
       auto e = std::make_shared<DomainCache::Entry>();
       e->picks = fixed;
       if (feasible) e->supported = *supported;
@@ -464,6 +489,7 @@ class SatEngine final : public Engine {
         const bool probe_ok = bcp.Push(&in.bcp, lit);
         bcp.Undo(&in.bcp, mark_at);
         if (!probe_ok) continue;  // failed literal: propagation alone refutes it
+        if (WorkScope::Exhausted()) return store(true);
         SteerToUnseen(in, fixed, *supported, parent.get());
         if (Solve(in, fixed, lit) == 10) mark();
       }
@@ -550,6 +576,21 @@ class SatEngine final : public Engine {
 
 }  // namespace
 
+WorkScope::WorkScope(int64_t budget)
+    : saved_remaining_(work.remaining), saved_budget_(work.budget), saved_exhausted_(work.exhausted) {
+  work.budget = budget > 0 ? budget : 0;
+  work.remaining = work.budget;
+  work.exhausted = false;
+}
+
+WorkScope::~WorkScope() {
+  work.budget = saved_budget_;
+  work.remaining = saved_remaining_;
+  work.exhausted = saved_exhausted_;
+}
+
+bool WorkScope::Exhausted() { return work.exhausted; }
+
 std::unique_ptr<Engine> MakeSatEngine(const Problem& problem) { return std::make_unique<SatEngine>(problem); }
 
 struct RuleExplainer::Impl {
@@ -560,6 +601,8 @@ struct RuleExplainer::Impl {
 
 RuleExplainer::RuleExplainer(const Problem& p) : impl_(std::make_unique<Impl>()) {
   impl_->solver.set("quiet", 1);
+  impl_->solver.connect_terminator(&work_meter);
+  impl_->solver.connect_learner(&work_meter);
   impl_->encoder.EncodeVars(p.domain);
   impl_->selector.assign(p.constraints.size(), 0);
   for (size_t i = 0; i < p.constraints.size(); ++i) {
@@ -582,13 +625,13 @@ std::vector<int> RuleExplainer::MinimalRuleCore(const std::vector<std::pair<int,
   for (size_t i = 0; i < impl_->selector.size(); ++i) {
     if (impl_->selector[i]) all.push_back(static_cast<int>(i));
   }
-  if (solve_with(all) != 20) return {};
+  if (solve_with(all) != 20) return {};  // satisfiable, or out of budget (0)
   std::vector<int> core;
   for (int r : all) {
     if (s.failed(impl_->selector[r])) core.push_back(r);
   }
   // Deletion-based minimization.
-  for (size_t i = 0; i < core.size();) {
+  for (size_t i = 0; i < core.size() && !WorkScope::Exhausted();) {
     std::vector<int> without = core;
     without.erase(without.begin() + static_cast<long>(i));
     if (solve_with(without) == 20) {

@@ -1,6 +1,9 @@
 #include "atelier/server/auth.h"
 
+#include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <cmath>
 
 namespace atelier::server {
 
@@ -92,6 +95,45 @@ Status CheckWrite(const Request& request, const orders::SessionInfo* session) {
     Error error = Error::Forbidden("send guest writes as Content-Type: application/json");
     error.field = "content_type";
     return error;
+  }
+  return Ok();
+}
+
+Status TakeIpToken(Services& services, const Request& request, std::string_view name, const IpRateLimit& limit) {
+  if (limit.burst <= 0 || services.db == nullptr) return Ok();
+  // "checkout|127.0.0.1": never equal to the hex digests Accounts uses.
+  const std::string bucket = std::string(name) + "|" + ClientIp(request);
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  const double burst = limit.burst;
+  const double refill_ms = std::max(0.0, limit.refill_seconds * 1000.0);
+  double wait_seconds = 0;
+  bool limited = false;
+  Status taken = services.db->Transact([&](store::Session& s) -> Status {
+    ATELIER_ASSIGN_OR_RETURN(auto rows,
+                             s.Query("SELECT tokens, updated_ms FROM login_limits WHERE bucket = ?", {bucket}));
+    double tokens = burst;
+    if (!rows.empty()) {
+      const double elapsed = static_cast<double>(std::max<int64_t>(0, now_ms - rows[0].Int(1)));
+      tokens = std::min(burst, rows[0].Real(0) + (refill_ms > 0 ? elapsed / refill_ms : burst));
+    }
+    if (tokens < 1.0) {
+      wait_seconds = std::ceil((1.0 - tokens) * refill_ms / 1000.0);
+      limited = true;
+      return Ok();
+    }
+    ATELIER_RETURN_IF_ERROR(s.Exec(
+        "INSERT INTO login_limits (bucket, tokens, updated_ms) VALUES (?, ?, ?) "
+        "ON CONFLICT (bucket) DO UPDATE SET tokens = excluded.tokens, updated_ms = excluded.updated_ms",
+        {bucket, tokens - 1.0, now_ms}));
+    return Ok();
+  });
+  if (!taken.ok()) return taken;
+  if (limited) {
+    return Error::RateLimited("too many " + std::string(name) + " attempts from this address; retry in " +
+                                  std::to_string(static_cast<int64_t>(wait_seconds)) + " s",
+                              std::string(name));
   }
   return Ok();
 }

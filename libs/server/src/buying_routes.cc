@@ -29,6 +29,7 @@
 #include "atelier/server/json.h"
 #include "atelier/server/params.h"
 #include "atelier/server/routes.h"
+#include "atelier/server/uploads.h"
 #include "internal/buying.h"
 
 namespace atelier::server {
@@ -391,6 +392,42 @@ Response CartResponse(Services& services, const std::optional<orders::CartOwner>
   return r;
 }
 
+// Turns the upload id a shopper gives for each picture field into the
+// picture's reference (uploads.h) once the upload is found to be the
+// caller's, made for this model's field, and within the field's limits.
+// Errors: kUnauthorized for a guest (pictures belong to accounts),
+// kNotFound / kInvalidArgument naming "personalization.<field>".
+Status ResolvePictures(Services& services, const orders::CartOwner& owner, orders::ConfiguredItem& item) {
+  std::shared_ptr<const config::CompiledModel> compiled;
+  if (auto registry = services.product_models.Get()) {
+    auto it = registry->by_id.find(item.model_id);
+    if (it != registry->by_id.end() && it->second->model().version == item.model_version) compiled = it->second;
+  }
+  if (!compiled) compiled = services.model_cache.Find(item.model_id, item.model_version);
+  if (!compiled) return Ok();  // the pricer reports the unknown model
+  for (auto& [key, value] : item.personalization) {
+    const config::PersonalizationField* field = nullptr;
+    for (const config::PersonalizationField& f : compiled->model().personalization) {
+      if (f.id == key && f.kind == config::PersonalizationField::Kind::kImage) field = &f;
+    }
+    if (field == nullptr) continue;
+    const std::string name = "personalization." + key;
+    if (owner.account_id == 0) return Error::Unauthorized("log in to add a picture: uploads belong to an account");
+    if (!IsUploadId(value)) {
+      return Error::InvalidArgument("send the id of a picture uploaded for this field (POST /api/v1/uploads)", name);
+    }
+    ATELIER_ASSIGN_OR_RETURN(Upload upload, FindUpload(*services.db, value, owner.account_id, name));
+    if (upload.model_id != item.model_id || upload.field != key) {
+      return Error::InvalidArgument("picture " + upload.id + " was uploaded for " + upload.model_id + " field " +
+                                        upload.field + ", not " + item.model_id + " field " + key,
+                                    name);
+    }
+    ATELIER_RETURN_IF_ERROR(CheckPictureFits(*field, upload, name));
+    value = PictureReference(upload);
+  }
+  return Ok();
+}
+
 Result<int64_t> AddToCart(Services& services, const orders::CartOwner& owner, const json::object& body) {
   ATELIER_ASSIGN_OR_RETURN(int64_t quantity, IntMember(body, "quantity", 1, 1, kMaxQuantity));
   if (body.contains("sku")) {
@@ -410,6 +447,7 @@ Result<int64_t> AddToCart(Services& services, const orders::CartOwner& owner, co
   item.model_version = static_cast<int>(version);
   ATELIER_ASSIGN_OR_RETURN(item.selections, SelectionsField(body, "selections"));
   ATELIER_ASSIGN_OR_RETURN(item.personalization, SelectionsField(body, "personalization"));
+  ATELIER_RETURN_IF_ERROR(ResolvePictures(services, owner, item));
   ATELIER_ASSIGN_OR_RETURN(item.stock_unit_id, IntMember(body, "stock_unit_id", 0, 0, INT64_MAX));
   return services.carts->AddConfigured(owner, item, quantity);
 }
@@ -420,6 +458,9 @@ void RegisterAuthRoutes(Router& router, Services& services) {
   router.Post("/api/v1/auth/register", [&services](Request& request) {
     if (!services.accounts) return BuyingUnavailable();
     if (Status ok = CheckWrite(request, nullptr); !ok.ok()) return ErrorResponse(ok.error());
+    if (Status ok = TakeIpToken(services, request, "login", services.rate_limits.login); !ok.ok()) {
+      return ErrorResponse(ok.error());
+    }
     auto body = ObjectBody(request);
     if (!body.ok()) return ErrorResponse(body.error());
     orders::RegisterRequest reg;
@@ -442,6 +483,9 @@ void RegisterAuthRoutes(Router& router, Services& services) {
   router.Post("/api/v1/auth/login", [&services](Request& request) {
     if (!services.accounts) return BuyingUnavailable();
     if (Status ok = CheckWrite(request, nullptr); !ok.ok()) return ErrorResponse(ok.error());
+    if (Status ok = TakeIpToken(services, request, "login", services.rate_limits.login); !ok.ok()) {
+      return ErrorResponse(ok.error());
+    }
     auto body = ObjectBody(request);
     if (!body.ok()) return ErrorResponse(body.error());
     auto email = StringField(*body, "email", true);
@@ -549,6 +593,9 @@ void RegisterCheckoutRoutes(Router& router, Services& services) {
     auto session = RequireSession(services, request);
     if (!session.ok()) return ErrorResponse(session.error());
     if (Status ok = CheckWrite(request, &*session); !ok.ok()) return ErrorResponse(ok.error());
+    if (Status ok = TakeIpToken(services, request, "checkout", services.rate_limits.checkout); !ok.ok()) {
+      return ErrorResponse(ok.error());
+    }
     auto key = request.Header("Idempotency-Key");
     if (!key || key->empty()) {
       return ErrorResponse(Error::InvalidArgument(

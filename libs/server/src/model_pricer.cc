@@ -3,6 +3,7 @@
 #include <string>
 
 #include "atelier/server/services.h"
+#include "atelier/server/uploads.h"
 
 namespace atelier::server {
 
@@ -29,9 +30,16 @@ Result<std::vector<config::PersonalizationInput>> PersonalizationInputs(const co
     in.text = value;
     const config::PersonalizationField* field = FindField(model, key);
     if (field != nullptr && field->kind == config::PersonalizationField::Kind::kImage) {
-      return Error::InvalidArgument(
-          "\"" + field->label + "\" is a picture; pictures cannot be ordered through the cart yet",
-          "personalization." + key);
+      // The server's reference to a checked upload (uploads.h), never a
+      // client's claim: AddToCart writes it after checking the upload.
+      ATELIER_ASSIGN_OR_RETURN(Upload picture, ParsePictureReference(value, "personalization." + key));
+      in.text.clear();
+      in.content_type = picture.content_type;
+      in.bytes = picture.bytes;
+      in.width = picture.width;
+      in.height = picture.height;
+      inputs.push_back(std::move(in));
+      continue;
     }
     auto font = values.find(key + std::string(kFontSuffix));
     if (font != values.end()) in.font = font->second;

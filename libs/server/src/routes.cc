@@ -3,6 +3,8 @@
 #include "atelier/server/admin_routes.h"
 #include "atelier/server/shopper_routes.h"
 #include "atelier/server/static_files.h"
+#include "atelier/server/styling_routes.h"
+#include "atelier/server/uploads.h"
 
 namespace atelier::server {
 
@@ -14,6 +16,8 @@ void RegisterAllRoutes(Router& router, Services& services, const std::string& we
   RegisterConfigRoutes(router, services);
   RegisterShopperRoutes(router, services);
   RegisterBuyingRoutes(router, services);
+  RegisterStylingRoutes(router, services);
+  RegisterUploadRoutes(router, services);
   RegisterAdminRoutes(router, services);
   RegisterStaticFiles(router, web_dir);
 }

@@ -78,6 +78,28 @@ struct BddStats {
 // constraint-graph variable order. kUnavailable when the budget is exceeded.
 Result<std::unique_ptr<Engine>> CompileBdd(const Problem& problem, const BddBudget& budget, BddStats* stats);
 
+// A budget of SAT search work for everything the calling thread does while
+// the scope lives: every CaDiCaL solve (engine and explainer) counts its
+// conflicts against it, and once it is spent every solve, this one and
+// the following ones, stops at once as if unknown. Results computed after
+// exhaustion are wrong and must be discarded (Exhausted() says so); the SAT
+// engine does not cache them. Scopes nest (the inner one applies until it
+// ends). A budget <= 0 is unlimited. Deterministic: conflicts, not time.
+class WorkScope {
+ public:
+  explicit WorkScope(int64_t budget);
+  ~WorkScope();
+  WorkScope(const WorkScope&) = delete;
+  WorkScope& operator=(const WorkScope&) = delete;
+  // True when the innermost scope of this thread has run out.
+  static bool Exhausted();
+
+ private:
+  int64_t saved_remaining_;
+  int64_t saved_budget_;
+  bool saved_exhausted_;
+};
+
 // Incremental CaDiCaL engine; never fails to build.
 std::unique_ptr<Engine> MakeSatEngine(const Problem& problem);
 

@@ -73,6 +73,13 @@ struct CompileOptions {
   // Reject a model without any valid configuration (kConflict naming the
   // minimal set of rules in conflict).
   bool reject_unsatisfiable = true;
+  // SAT conflicts (CaDiCaL's unit of search work) the
+  // satisfiability check and the conflict explanation of a model may use;
+  // beyond it Compile fails with kTooLarge (field "rules") instead of
+  // searching on: a model built to be hard (a pigeonhole) cannot hold a
+  // thread. <= 0: unlimited. A few seconds of search at most (tens of
+  // thousands of conflicts a second on one core).
+  int64_t sat_work_budget = 20'000;
 };
 
 // Why a value is not available under the current picks.
@@ -135,6 +142,13 @@ struct ConfigureOptions {
   bool count = true;                    // exact completion count (BDD path)
   bool price_range = true;              // min/max and cheapest completion
   bool alternatives_for_picked = true;  // availability of other values of picked options
+  // SAT conflicts one Configure call may use over all its solves (valid
+  // domains, explanations, conflicts). Beyond it Configure fails with
+  // kTooLarge (field "selections") rather than hold the thread: the demo
+  // models need a few thousand; a hostile model or selection set gets an
+  // error within a second or two. Not used by the BDD engine, whose work is
+  // bounded by its compiled size. <= 0: unlimited.
+  int64_t work_budget = 10'000;
 };
 
 // Counts of sold configurations, for the "popular choice" ranking.
@@ -144,7 +158,9 @@ class CompiledModel {
  public:
   // Compiles `model`. Errors: kConflict when the model has no valid
   // configuration (message and field name the conflicting rule ids);
-  // kUnavailable for Backend::kBdd when the BDD does not fit.
+  // kUnavailable for Backend::kBdd when the BDD does not fit; kTooLarge
+  // (field "rules") when no BDD fits and the SAT check exceeds
+  // options.sat_work_budget.
   static Result<std::shared_ptr<const CompiledModel>> Compile(ProductModel model, const CompileOptions& options = {});
 
   ~CompiledModel();
@@ -158,8 +174,10 @@ class CompiledModel {
   void WaitForBackground() const;
 
   // The full configurator state for `request`. Errors: kInvalidArgument for an
-  // unknown option or value id (field "selections.<option>"). Picks that
-  // conflict are not an error: the state has consistent = false and a Conflict.
+  // unknown option or value id (field "selections.<option>"); kTooLarge
+  // (field "selections") when answering needs more than options.work_budget.
+  // Picks that conflict are not an error: the state has consistent = false
+  // and a Conflict.
   // `history` (may be null) marks popular values.
   Result<ConfigureState> Configure(const ConfigureRequest& request, const ConfigureOptions& options = {},
                                    const SalesHistory* history = nullptr) const;

@@ -58,6 +58,15 @@ std::optional<orders::SessionInfo> OptionalSession(Services& services, const Req
 // (kForbidden, field "content_type").
 Status CheckWrite(const Request& request, const orders::SessionInfo* session);
 
+// Takes one token from the bucket of (`name`, the request's client IP) in
+// services.db's login_limits table (the same token bucket orders::Accounts
+// keeps per email and IP). Errors: kRateLimited naming `name` (the field)
+// with the wait in the message when the bucket is empty; those of the store.
+// A limit with burst <= 0 always passes. The client IP is the peer address,
+// never a client-sent header (X-Forwarded-For would let anyone pick a fresh
+// bucket per request).
+Status TakeIpToken(Services& services, const Request& request, std::string_view name, const IpRateLimit& limit);
+
 // The merchant key in `Authorization: Bearer <key>` checked for `scope`.
 // Errors: kUnauthorized when absent, unknown or revoked; kForbidden when the
 // key lacks the scope.

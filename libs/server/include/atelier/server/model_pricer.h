@@ -10,8 +10,9 @@
 //
 // Personalization travels as field id -> text ({"engraving": "Ada"}); a
 // text field's font is the key "<field>.font" ({"engraving.font": "serif"}).
-// Image fields cannot be ordered through this seam yet (their uploads are
-// not stored): filling one is kInvalidArgument naming the field.
+// An image field holds a PictureReference to a checked upload (uploads.h;
+// AddToCart in buying_routes.cc turns the shopper's upload id into one);
+// anything else there is kInvalidArgument naming the field.
 //
 // Model versions: the current version of each model is the one in
 // Services::product_models; earlier versions still in the ModelCache (a cart
@@ -60,7 +61,7 @@ class ModelPricer : public orders::ConfigurationPricer {
 
 // Personalization as the configurator's inputs (see the file comment).
 // Errors: kInvalidArgument (field "personalization.<field>") for an image
-// field or a font key of an unknown field.
+// field without a PictureReference or a font key of an unknown field.
 Result<std::vector<config::PersonalizationInput>> PersonalizationInputs(const config::ProductModel& model,
                                                                          const orders::Personalization& values);
 

@@ -1,0 +1,371 @@
+#include "atelier/orders/styling.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <thread>
+
+#include "internal/test_support.h"
+#include "testing/local_postgres.h"
+
+namespace atelier::orders {
+namespace {
+
+using testing::Must;
+using testing::TempDir;
+
+// Registers `stylists` stylists and `shoppers` shoppers, opens one request
+// per shopper from as many threads at once, and returns how many requests
+// each stylist got.
+std::map<int64_t, int> OpenConcurrently(Accounts& accounts, StylingDesk& desk, int stylists, int shoppers) {
+  std::map<int64_t, int> load;
+  for (int i = 0; i < stylists; ++i) {
+    const int64_t id = Must(accounts.Register({"stylist" + std::to_string(i) + "@shop.example",
+                                               "correct horse battery", Role::kStylist, ""}))
+                           .id;
+    load[id] = 0;
+  }
+  std::vector<int64_t> ids;
+  for (int i = 0; i < shoppers; ++i) {
+    ids.push_back(Must(accounts.Register({"shopper" + std::to_string(i) + "@example.com",
+                                          "correct horse battery", Role::kShopper, ""}))
+                      .id);
+  }
+  std::vector<int64_t> assigned(ids.size());
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    threads.emplace_back([&, i] {
+      SpecSheet sheet;
+      sheet.size = "10.5";
+      assigned[i] = Must(desk.Open({ids[i], Role::kShopper}, sheet)).stylist_id;
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int64_t s : assigned) ++load[s];
+  return load;
+}
+
+class StylingTest : public ::testing::Test, protected testing::BuyingWorld {
+ protected:
+  StylingTest() {
+    dc_ = shop.AddLocation("DC-EAST", catalog::LocationType::kDistributionCentre, "us-east");
+    shop.AddLocation("PLANT-A", catalog::LocationType::kPlant, "us-central");
+    loafer_ = shop.AddProduct("LOAFER-10", 12'000);
+    shop.AddProduct("BOOT-9", 18'000);
+    shop.AddProduct("SUV-BASE", 0, "suv");
+    testing::MustOk(scheduler.SetCapacity("PLANT-A", "suv", 5));
+    testing::MustOk(scheduler.SetTransit("PLANT-A", "us-east", 3));
+    testing::MustOk(scheduler.SetTransit("DC-EAST", "us-east", 1));
+    alice_ = Shopper(RegisterShopper("alice@example.com"));
+    bob_ = Shopper(RegisterShopper("bob@example.com"));
+  }
+
+  static StylingCaller Shopper(int64_t id) { return {id, Role::kShopper}; }
+  StylingCaller Stylist(const std::string& email) {
+    return {Must(accounts.Register({email, "correct horse battery", Role::kStylist, ""})).id, Role::kStylist};
+  }
+  static SpecSheet Sheet() {
+    SpecSheet s;
+    s.category = "shoes";
+    s.size = "10.5";
+    s.width = "W";
+    s.colour = "green";
+    s.likes = {"leather"};
+    s.dislikes = {"suede"};
+    s.budget = 15'000;
+    s.notes = "for a wedding";
+    return s;
+  }
+  static NewPick ProductPick(const std::string& sku, const std::string& note = "fits your width") {
+    NewPick p;
+    p.sku = sku;
+    p.note = note;
+    return p;
+  }
+
+  StylingDesk desk{*db,      [this] { return shop.Snapshot(); },
+                   pricer,   carts,
+                   checkout, StylingOptions{2000, 64, 20, 5, clock.AsClock()}};
+  int64_t dc_ = 0;
+  int64_t loafer_ = 0;
+  StylingCaller alice_, bob_;
+};
+
+TEST_F(StylingTest, OpensARequestWithTheSpecSheetAssignedToAStylist) {
+  StylingCaller sam = Stylist("sam@shop.example");
+  StyleRequest r = Must(desk.Open(alice_, Sheet()));
+  EXPECT_EQ(r.state, StyleRequestState::kAssigned);
+  EXPECT_EQ(r.shopper_id, alice_.account_id);
+  EXPECT_EQ(r.stylist_id, sam.account_id);
+  EXPECT_EQ(r.stylist_email, "sam@shop.example");
+  EXPECT_EQ(r.sheet.size, "10.5");
+  EXPECT_EQ(r.sheet.likes, std::vector<std::string>{"leather"});
+  EXPECT_EQ(r.sheet.budget, 15'000);
+  EXPECT_EQ(Must(desk.Get(sam, r.id)).sheet.notes, "for a wedding");
+}
+
+TEST_F(StylingTest, AssignsTheLeastLoadedStylistTiesToTheLowestId) {
+  StylingCaller first = Stylist("first@shop.example");
+  StylingCaller second = Stylist("second@shop.example");
+  EXPECT_EQ(Must(desk.Open(alice_, Sheet())).stylist_id, first.account_id);  // 0/0: lowest id
+  EXPECT_EQ(Must(desk.Open(bob_, Sheet())).stylist_id, second.account_id);   // 1/0
+  StyleRequest third = Must(desk.Open(alice_, Sheet()));                     // 1/1: lowest id
+  EXPECT_EQ(third.stylist_id, first.account_id);
+  // A closed request no longer counts towards the load.
+  Must(desk.Close(first, third.id));
+  Must(desk.Close(alice_, Must(desk.List(alice_)).back().id));             // alice's first request
+  EXPECT_EQ(Must(desk.Open(bob_, Sheet())).stylist_id, first.account_id);  // 0/1
+}
+
+TEST_F(StylingTest, WaitsOpenWithoutStylistsAndIsAssignedLater) {
+  StyleRequest r = Must(desk.Open(alice_, Sheet()));
+  EXPECT_EQ(r.state, StyleRequestState::kOpen);
+  EXPECT_EQ(r.stylist_id, 0);
+  EXPECT_EQ(Must(desk.AssignOpenRequests()), 0);
+  StylingCaller sam = Stylist("sam@shop.example");
+  EXPECT_FALSE(desk.Get(sam, r.id).ok());
+  EXPECT_EQ(Must(desk.AssignOpenRequests()), 1);
+  StyleRequest assigned = Must(desk.Get(sam, r.id));
+  EXPECT_EQ(assigned.state, StyleRequestState::kAssigned);
+  EXPECT_EQ(Must(desk.List(sam)).size(), 1u);
+}
+
+TEST_F(StylingTest, ConcurrentRequestsSpreadEvenlyOverStylists) {
+  TempDir dir;
+  auto file_db = testing::OpenFileDb(dir.path());
+  testing::Shop file_shop(*file_db);
+  Accounts file_accounts(*file_db, testing::FastAccounts(clock.AsClock()));
+  Carts file_carts(
+      *file_db, [&] { return file_shop.Snapshot(); }, pricer);
+  Scheduler file_scheduler(*file_db);
+  Checkout file_checkout(*file_db, pricer, file_scheduler);
+  StylingDesk file_desk(
+      *file_db, [&] { return file_shop.Snapshot(); }, pricer, file_carts, file_checkout);
+  std::map<int64_t, int> load = OpenConcurrently(file_accounts, file_desk, 4, 12);
+  ASSERT_EQ(load.size(), 4u);
+  for (const auto& [stylist, n] : load) EXPECT_EQ(n, 3) << "stylist " << stylist;
+}
+
+TEST_F(StylingTest, ShoppersAndStylistsSeeOnlyTheirOwnRequests) {
+  StylingCaller sam = Stylist("sam@shop.example");
+  StyleRequest mine = Must(desk.Open(alice_, Sheet()));
+  StylingCaller kim = Stylist("kim@shop.example");  // joins after: not assigned
+  auto other_shopper = desk.Get(bob_, mine.id);
+  ASSERT_FALSE(other_shopper.ok());
+  EXPECT_EQ(other_shopper.error().code, ErrorCode::kNotFound);
+  auto other_stylist = desk.Get(kim, mine.id);
+  ASSERT_FALSE(other_stylist.ok());
+  EXPECT_EQ(other_stylist.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(desk.PostMessage(bob_, mine.id, "hi").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(desk.AddPick(kim, mine.id, ProductPick("LOAFER-10")).error().code, ErrorCode::kNotFound);
+  // A shopper cannot send picks, even on their own request.
+  EXPECT_EQ(desk.AddPick(alice_, mine.id, ProductPick("LOAFER-10")).error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(Must(desk.List(bob_)).empty());
+  EXPECT_TRUE(Must(desk.List(kim)).empty());
+  EXPECT_EQ(Must(desk.List(sam)).size(), 1u);
+  EXPECT_EQ(desk.Open(sam, Sheet()).error().code, ErrorCode::kForbidden);
+}
+
+TEST_F(StylingTest, RejectsASpecSheetNamingTheField) {
+  SpecSheet empty;
+  EXPECT_EQ(desk.Open(alice_, empty).error().field, "notes");
+  SpecSheet bad = Sheet();
+  bad.budget = -5;
+  EXPECT_EQ(desk.Open(alice_, bad).error().field, "budget");
+  bad = Sheet();
+  bad.likes = {"leather", "  "};
+  EXPECT_EQ(desk.Open(alice_, bad).error().field, "likes[1]");
+  bad = Sheet();
+  bad.size = std::string(100, '9');
+  EXPECT_EQ(desk.Open(alice_, bad).error().field, "size");
+  auto parsed = ParseSpecSheetJson(R"({"budget": "lots"})");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error().field, "budget");
+  EXPECT_EQ(Must(ParseSpecSheetJson(R"({"size": 10.5})")).size, "10.5");
+}
+
+TEST_F(StylingTest, LimitsOpenRequestsPerShopper) {
+  for (int i = 0; i < 5; ++i) Must(desk.Open(alice_, Sheet()));
+  auto sixth = desk.Open(alice_, Sheet());
+  ASSERT_FALSE(sixth.ok());
+  EXPECT_EQ(sixth.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(sixth.error().field, "requests");
+}
+
+TEST_F(StylingTest, StylistSendsProductAndConfigurationPicksPricedOnRead) {
+  StylingCaller sam = Stylist("sam@shop.example");
+  StyleRequest r = Must(desk.Open(alice_, Sheet()));
+  StylePick shoe = Must(desk.AddPick(sam, r.id, ProductPick("LOAFER-10", "Calf leather, wide fit")));
+  EXPECT_EQ(shoe.title, "Title of LOAFER-10");
+  EXPECT_EQ(shoe.price, (Money{12'000, "USD"}));
+  NewPick custom;
+  custom.kind = CartItemKind::kConfigured;
+  custom.configured = testing::RedSuv();
+  custom.configured.stock_unit_id = 0;
+  custom.note = "Nothing in stock is red with towing: this one is built for you";
+  StylePick suv = Must(desk.AddPick(sam, r.id, custom));
+  EXPECT_EQ(suv.title, "Atelier SUV");
+  EXPECT_EQ(suv.price.amount, 3'470'000);
+
+  shop.SetSnapshotPrice("LOAFER-10", 11'000);
+  StyleRequest seen = Must(desk.Get(alice_, r.id));
+  ASSERT_EQ(seen.picks.size(), 2u);
+  EXPECT_EQ(seen.picks[0].price.amount, 11'000);
+  EXPECT_EQ(seen.picks[0].note, "Calf leather, wide fit");
+  EXPECT_EQ(seen.picks[1].kind, CartItemKind::kConfigured);
+  EXPECT_EQ(seen.picks[1].configured.selections.at("colour"), "red");
+}
+
+TEST_F(StylingTest, RejectsPicksThatCannotBeBought) {
+  StylingCaller sam = Stylist("sam@shop.example");
+  StyleRequest r = Must(desk.Open(alice_, Sheet()));
+  auto unknown = desk.AddPick(sam, r.id, ProductPick("NOPE"));
+  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(unknown.error().field, "sku");
+  EXPECT_EQ(desk.AddPick(sam, r.id, ProductPick("SUV-BASE")).error().field, "sku");
+  NewPick invalid;
+  invalid.kind = CartItemKind::kConfigured;
+  invalid.configured = {"suv", 3, {{"colour", "red"}, {"trim", "base"}, {"tow", "yes"}}, {}, 0};
+  EXPECT_EQ(desk.AddPick(sam, r.id, invalid).error().field, "selections.tow");
+  EXPECT_TRUE(Must(desk.Get(sam, r.id)).picks.empty());
+}
+
+TEST_F(StylingTest, MessagesGoBothWaysInOrderUntilClosed) {
+  StylingCaller sam = Stylist("sam@shop.example");
+  StyleRequest r = Must(desk.Open(alice_, Sheet()));
+  Must(desk.PostMessage(sam, r.id, "Hi Alice, any heel height you avoid?"));
+  clock.AdvanceSeconds(60);
+  Must(desk.PostMessage(alice_, r.id, "  Nothing above 2 cm, please.  "));
+  EXPECT_EQ(desk.PostMessage(alice_, r.id, "   ").error().field, "body");
+  StyleRequest seen = Must(desk.Get(sam, r.id));
+  ASSERT_EQ(seen.messages.size(), 2u);
+  EXPECT_EQ(seen.messages[0].author_role, Role::kStylist);
+  EXPECT_EQ(seen.messages[1].author_id, alice_.account_id);
+  EXPECT_EQ(seen.messages[1].body, "Nothing above 2 cm, please.");
+  EXPECT_EQ(seen.messages[1].created_at - seen.messages[0].created_at, 60);
+
+  EXPECT_EQ(Must(desk.Close(alice_, r.id)).state, StyleRequestState::kClosed);
+  auto late = desk.PostMessage(sam, r.id, "one more");
+  EXPECT_EQ(late.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(late.error().field, "state");
+  EXPECT_EQ(desk.AddPick(sam, r.id, ProductPick("LOAFER-10")).error().field, "state");
+  EXPECT_TRUE(Must(desk.List(sam, /*include_closed=*/false)).empty());
+}
+
+TEST_F(StylingTest, BuysAPickInOneClickOnceperKey) {
+  shop.AddStock(loafer_, dc_, 3);
+  StylingCaller sam = Stylist("sam@shop.example");
+  StyleRequest r = Must(desk.Open(alice_, Sheet()));
+  StylePick pick = Must(desk.AddPick(sam, r.id, ProductPick("LOAFER-10")));
+  Order order = Must(desk.BuyPick(alice_, r.id, pick.id, "buy-1"));
+  ASSERT_EQ(order.lines.size(), 1u);
+  EXPECT_EQ(order.lines[0].sku, "LOAFER-10");
+  EXPECT_EQ(order.lines[0].quantity, 1);
+  EXPECT_EQ(order.total.amount, 12'000);
+  EXPECT_TRUE(Must(carts.Get(CartOwner::Account(alice_.account_id))).lines.empty());
+
+  // A retry returns the same order and buys nothing more.
+  Order again = Must(desk.BuyPick(alice_, r.id, pick.id, "buy-1"));
+  EXPECT_EQ(again.id, order.id);
+  EXPECT_TRUE(Must(carts.Get(CartOwner::Account(alice_.account_id))).lines.empty());
+  EXPECT_EQ(shop.Count("orders"), 1);
+  EXPECT_EQ(Must(desk.Get(alice_, r.id)).picks.at(0).order_ids, std::vector<int64_t>{order.id});
+
+  // A second purchase needs a new key.
+  Order second = Must(desk.BuyPick(alice_, r.id, pick.id, "buy-2"));
+  EXPECT_NE(second.id, order.id);
+  EXPECT_EQ(Must(desk.Get(alice_, r.id)).picks.at(0).order_ids.size(), 2u);
+}
+
+TEST_F(StylingTest, OneClickNeverBuysOtherCartItems) {
+  shop.AddStock(loafer_, dc_, 3);
+  StylingCaller sam = Stylist("sam@shop.example");
+  StyleRequest r = Must(desk.Open(alice_, Sheet()));
+  StylePick pick = Must(desk.AddPick(sam, r.id, ProductPick("LOAFER-10")));
+  Must(carts.AddProduct(CartOwner::Account(alice_.account_id), "BOOT-9", 1));
+  auto busy = desk.BuyPick(alice_, r.id, pick.id, "buy-1");
+  ASSERT_FALSE(busy.ok());
+  EXPECT_EQ(busy.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(busy.error().field, "cart");
+  EXPECT_EQ(shop.Count("orders"), 0);
+  // Adding it to the cart instead works.
+  Must(desk.AddPickToCart(alice_, r.id, pick.id));
+  EXPECT_EQ(Must(carts.Get(CartOwner::Account(alice_.account_id))).lines.size(), 2u);
+}
+
+TEST_F(StylingTest, AFailedOneClickLeavesTheCartEmptyAndTheKeyFree) {
+  StylingCaller sam = Stylist("sam@shop.example");
+  StyleRequest r = Must(desk.Open(alice_, Sheet()));
+  StylePick pick = Must(desk.AddPick(sam, r.id, ProductPick("LOAFER-10")));  // no stock yet
+  auto failed = desk.BuyPick(alice_, r.id, pick.id, "buy-1");
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(failed.error().field, "stock");
+  EXPECT_TRUE(Must(carts.Get(CartOwner::Account(alice_.account_id))).lines.empty());
+  shop.AddStock(loafer_, dc_, 1);
+  EXPECT_EQ(Must(desk.BuyPick(alice_, r.id, pick.id, "buy-1")).lines.at(0).sku, "LOAFER-10");
+}
+
+TEST_F(StylingTest, AnotherShopperCannotBuyOrCartMyPicks) {
+  shop.AddStock(loafer_, dc_, 3);
+  StylingCaller sam = Stylist("sam@shop.example");
+  StyleRequest r = Must(desk.Open(alice_, Sheet()));
+  StylePick pick = Must(desk.AddPick(sam, r.id, ProductPick("LOAFER-10")));
+  EXPECT_EQ(desk.BuyPick(bob_, r.id, pick.id, "k").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(desk.AddPickToCart(bob_, r.id, pick.id).error().code, ErrorCode::kNotFound);
+  StyleRequest bobs = Must(desk.Open(bob_, Sheet()));
+  // Bob's own request id with Alice's pick id: not on that request.
+  auto wrong = desk.BuyPick(bob_, bobs.id, pick.id, "k");
+  EXPECT_EQ(wrong.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(wrong.error().field, "pick_id");
+  EXPECT_EQ(shop.Count("orders"), 0);
+}
+
+// The same on PostgreSQL (skipped when it is not installed): serializable
+// transactions retried on conflict keep the assignment even, and the whole
+// flow runs on its dialect.
+TEST(StylingPostgresTest, AssignsEvenlyAndBuysInOneClick) {
+  auto url = store::testing::LocalPostgres::SharedDatabase();
+  if (!url.ok() && url.error().code == ErrorCode::kNotFound) GTEST_SKIP() << url.error().message;
+  ASSERT_TRUE(url.ok()) << url.error().ToString();
+  std::unique_ptr<store::Database> db = Must(store::OpenDatabase(*url));
+  testing::FakeClock clock;
+  testing::Shop shop(*db);
+  testing::FakePricer pricer;
+  pricer.AddModel(testing::FakePricer::Suv());
+  Accounts accounts(*db, testing::FastAccounts(clock.AsClock()));
+  Carts carts(
+      *db, [&] { return shop.Snapshot(); }, pricer);
+  Scheduler scheduler(*db);
+  Checkout checkout(*db, pricer, scheduler);
+  StylingDesk desk(
+      *db, [&] { return shop.Snapshot(); }, pricer, carts, checkout);
+
+  std::map<int64_t, int> load = OpenConcurrently(accounts, desk, 3, 9);
+  ASSERT_EQ(load.size(), 3u);
+  for (const auto& [stylist, n] : load) EXPECT_EQ(n, 3) << "stylist " << stylist;
+
+  const int64_t dc = shop.AddLocation("DC-EAST", catalog::LocationType::kDistributionCentre, "us-east");
+  shop.AddStock(shop.AddProduct("LOAFER-10", 12'000), dc, 2);
+  const StylingCaller shopper{
+      Must(accounts.Register({"pg@example.com", "correct horse battery", Role::kShopper, ""})).id,
+      Role::kShopper};
+  SpecSheet sheet;
+  sheet.likes = {"loafers"};
+  StyleRequest r = Must(desk.Open(shopper, sheet));
+  const StylingCaller stylist{r.stylist_id, Role::kStylist};
+  NewPick pick;
+  pick.sku = "LOAFER-10";
+  pick.note = "a wide last";
+  StylePick sent = Must(desk.AddPick(stylist, r.id, pick));
+  Must(desk.PostMessage(shopper, r.id, "thank you"));
+  Order order = Must(desk.BuyPick(shopper, r.id, sent.id, "pg-buy"));
+  EXPECT_EQ(Must(desk.BuyPick(shopper, r.id, sent.id, "pg-buy")).id, order.id);
+  StyleRequest seen = Must(desk.Get(stylist, r.id));
+  EXPECT_EQ(seen.picks.at(0).order_ids, std::vector<int64_t>{order.id});
+  EXPECT_EQ(seen.messages.at(0).body, "thank you");
+  EXPECT_EQ(Must(desk.List(stylist)).size(), 4u);
+}
+
+}  // namespace
+}  // namespace atelier::orders

@@ -1,0 +1,126 @@
+#include "atelier/server/uploads.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace atelier::server {
+namespace {
+
+std::string Be32(uint32_t v) {
+  return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
+}
+
+// A PNG signature and IHDR chunk (the pixel data never matters here).
+std::string Png(uint32_t width, uint32_t height) {
+  std::string b = "\x89PNG\r\n\x1a\n";
+  b += Be32(13) + "IHDR" + Be32(width) + Be32(height) + std::string("\x08\x02\x00\x00\x00", 5);
+  b += Be32(0xdeadbeef);  // CRC, unchecked
+  b += Be32(0) + "IEND" + Be32(0xae426082);
+  return b;
+}
+
+std::string Segment(unsigned char marker, const std::string& payload) {
+  const size_t length = payload.size() + 2;
+  return std::string{'\xFF', static_cast<char>(marker), static_cast<char>(length >> 8), static_cast<char>(length)} +
+         payload;
+}
+
+// SOI, an APP0 (JFIF) segment, a DQT, then SOF (baseline or progressive).
+std::string Jpeg(int width, int height, unsigned char sof = 0xC0) {
+  std::string b = "\xFF\xD8";
+  b += Segment(0xE0, std::string("JFIF\0\x01\x02\x00\x00\x01\x00\x01\x00\x00", 14));
+  b += Segment(0xDB, std::string(65, '\x01'));
+  std::string frame = {'\x08', static_cast<char>(height >> 8), static_cast<char>(height),
+                       static_cast<char>(width >> 8), static_cast<char>(width), '\x01', '\x01', '\x11', '\x00'};
+  b += Segment(sof, frame);
+  b += Segment(0xDA, std::string("\x01\x01\x00\x00\x3f\x00", 6)) + "\x12\x34\xFF\xD9";
+  return b;
+}
+
+TEST(SniffImageTest, ReadsThePngTypeAndDimensions) {
+  auto info = SniffImage(Png(800, 600));
+  ASSERT_TRUE(info.ok()) << info.error().ToString();
+  EXPECT_EQ(info->content_type, "image/png");
+  EXPECT_EQ(info->width, 800);
+  EXPECT_EQ(info->height, 600);
+}
+
+TEST(SniffImageTest, ReadsTheJpegTypeAndDimensionsPastOtherSegments) {
+  for (unsigned char sof : {0xC0, 0xC1, 0xC2}) {
+    auto info = SniffImage(Jpeg(1024, 768, sof));
+    ASSERT_TRUE(info.ok()) << info.error().ToString();
+    EXPECT_EQ(info->content_type, "image/jpeg");
+    EXPECT_EQ(info->width, 1024);
+    EXPECT_EQ(info->height, 768);
+  }
+}
+
+TEST(SniffImageTest, SkipsHuffmanTablesWhichShareTheFrameMarkerRange) {
+  std::string b = "\xFF\xD8";
+  b += Segment(0xC4, std::string(30, '\x00'));  // DHT, not a frame
+  b += Segment(0xC0, std::string("\x08\x00\x20\x00\x40\x01\x01\x11\x00", 9));
+  auto info = SniffImage(b);
+  ASSERT_TRUE(info.ok()) << info.error().ToString();
+  EXPECT_EQ(info->width, 64);
+  EXPECT_EQ(info->height, 32);
+}
+
+TEST(SniffImageTest, RefusesWhatIsNotAPngOrJpegWhateverItsName) {
+  for (const std::string& bytes :
+       {std::string(""), std::string("GIF89a\x01\x00\x01\x00", 10), std::string("<svg xmlns='http://www.w3.org/2000/svg'/>"),
+        std::string("<?php echo 'x'; ?>"), std::string("%PDF-1.7"), std::string("RIFF\0\0\0\0WEBPVP8 ", 16),
+        std::string("\x7f" "ELF"), std::string("just text named photo.png")}) {
+    auto info = SniffImage(bytes);
+    ASSERT_FALSE(info.ok()) << bytes;
+    EXPECT_EQ(info.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(info.error().field, "body");
+  }
+}
+
+TEST(SniffImageTest, RefusesTruncatedPngHeadersAtEveryLength) {
+  const std::string png = Png(640, 480);
+  for (size_t n = 0; n < 8 + 8 + 13; ++n) {
+    EXPECT_FALSE(SniffImage(png.substr(0, n)).ok()) << n;
+  }
+}
+
+TEST(SniffImageTest, RefusesCorruptPngHeaders) {
+  std::string wrong_chunk = Png(640, 480);
+  wrong_chunk.replace(12, 4, "IDAT");
+  EXPECT_FALSE(SniffImage(wrong_chunk).ok());
+  std::string wrong_length = Png(640, 480);
+  wrong_length.replace(8, 4, Be32(12));
+  EXPECT_FALSE(SniffImage(wrong_length).ok());
+  EXPECT_FALSE(SniffImage(Png(0, 480)).ok());
+  EXPECT_FALSE(SniffImage(Png(640, 0)).ok());
+  EXPECT_FALSE(SniffImage(Png(0x80000000u, 1)).ok());
+}
+
+TEST(SniffImageTest, RefusesTruncatedJpegsBeforeTheirFrameHeader) {
+  const std::string jpeg = Jpeg(640, 480);
+  const size_t frame_end = jpeg.find(std::string("\xFF\xDA", 2));
+  ASSERT_NE(frame_end, std::string::npos);
+  for (size_t n = 0; n < frame_end; ++n) {
+    EXPECT_FALSE(SniffImage(jpeg.substr(0, n)).ok()) << n;
+  }
+  EXPECT_TRUE(SniffImage(jpeg.substr(0, frame_end)).ok());
+}
+
+TEST(SniffImageTest, RefusesCorruptJpegs) {
+  // Scan data before any frame header.
+  EXPECT_FALSE(SniffImage(std::string("\xFF\xD8") + Segment(0xDA, "\x01\x02") + "data").ok());
+  // A segment length that runs past the end, or below its own two bytes.
+  EXPECT_FALSE(SniffImage(std::string("\xFF\xD8\xFF\xE0\xFF\xF0JFIF", 10)).ok());
+  EXPECT_FALSE(SniffImage(std::string("\xFF\xD8\xFF\xE0\x00\x01", 6)).ok());
+  // Garbage where a marker belongs.
+  EXPECT_FALSE(SniffImage(std::string("\xFF\xD8\xFF\xE0\x00\x04" "ab", 8) + "xyz").ok());
+  // Zero dimensions.
+  EXPECT_FALSE(SniffImage(Jpeg(0, 480)).ok());
+  EXPECT_FALSE(SniffImage(Jpeg(640, 0)).ok());
+  // A frame header too short to hold the dimensions.
+  EXPECT_FALSE(SniffImage(std::string("\xFF\xD8") + Segment(0xC0, "\x08\x01")).ok());
+}
+
+}  // namespace
+}  // namespace atelier::server
