@@ -19,10 +19,14 @@ const routes: Record<string, { title: string; page: () => Promise<Page> }> = {
   '/admin/analytics': { title: 'Analytics', page: async () => (await import('./pages/analytics')).renderAnalytics },
 };
 
+// Stylists sign in with their staff account, not a merchant key.
+const STYLIST_PATH = '/admin/stylist';
+
 const main = document.getElementById('main') as HTMLElement;
 const nav = document.getElementById('admin-nav') as HTMLElement;
 const session = document.getElementById('admin-session') as HTMLElement;
 const keyLabel = document.getElementById('admin-key-label') as HTMLElement;
+nav.append(h('a', { href: STYLIST_PATH, 'data-link': true }, 'Stylist'));
 
 function normalize(path: string): string {
   const trimmed = path.replace(/\/+$/, '');
@@ -39,6 +43,16 @@ async function render(): Promise<void> {
   nav.hidden = !key;
   session.hidden = !key;
   main.replaceChildren();
+  if (normalize(location.pathname) === STYLIST_PATH) {
+    for (const a of nav.querySelectorAll('a')) {
+      if (normalize(new URL(a.href).pathname) === STYLIST_PATH) a.setAttribute('aria-current', 'page');
+      else a.removeAttribute('aria-current');
+    }
+    document.title = 'Stylist workspace · Atelier';
+    const { renderStylist } = await import('./pages/stylist');
+    await renderStylist(main);
+    return;
+  }
   if (!key) {
     document.title = 'Sign in · Atelier merchant';
     renderLogin(main);
@@ -77,7 +91,8 @@ function renderLogin(root: HTMLElement): void {
     input,
     error,
     h('p', { id: `${inputId}-help`, class: 'help' }, 'Create one on the server with ', h('code', {}, 'atelier admin create-key --name dashboard --scopes catalog,orders,models,analytics'), '.'),
-    button);
+    button,
+    h('p', { class: 'help' }, 'Personal shopper? ', h('a', { href: STYLIST_PATH, 'data-link': true }, 'Open the stylist workspace'), ' with your staff account.'));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const key = input.value.trim();

@@ -8,6 +8,7 @@ import { configurationSummary, productImage } from '../components';
 import { configureUrl, loadModels } from '../configuration';
 import type { ProductModel } from '../api';
 import type { PageContext } from '../main';
+import { renderAskStylist, renderStyleRequest } from './styling';
 
 const ops: [ShopperOp, string][] = [
   ['=', 'is (=)'], ['in', 'is one of (in)'], ['<=', 'at most (≤)'], ['>=', 'at least (≥)'], ['<', 'under (<)'], ['>', 'over (>)'],
@@ -86,6 +87,9 @@ interface Row {
 }
 
 export async function renderShopper(ctx: PageContext): Promise<void> {
+  // One request to a human stylist: its picks, notes and messages.
+  const styleRequest = ctx.query.get('request');
+  if (styleRequest) return renderStyleRequest(ctx, styleRequest);
   document.title = 'Personal shopper · Atelier';
   clear(ctx.main);
 
@@ -222,8 +226,9 @@ export async function renderShopper(ctx: PageContext): Promise<void> {
   ctx.main.append(
     h('div', { class: 'cfg-head' },
       h('h1', {}, 'Personal shopper'),
-      h('p', { class: 'lede' }, 'Tell us what it must be, what you would like and what you want to spend. We look through everything in stock and every way we can make it for you, and show how each pick meets your specs.')),
-    form, status, results);
+      h('p', { class: 'lede' }, 'Tell us what it must be, what you would like and what you want to spend. We look through everything in stock and every way we can make it for you, and show how each pick meets your specs.'),
+      h('p', {}, h('a', { href: '#ask-stylist' }, 'Prefer a person? Ask a personal shopper'))),
+    form, status, results, renderAskStylist());
 
   // ---- The request, and where each of its parts came from ----
   function allControls(): Control[] {

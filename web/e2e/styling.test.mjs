@@ -1,0 +1,204 @@
+// A human personal shopper in two real browsers against a real demo shop: a
+// shopper asks with a spec sheet; a stylist (a staff account made by `atelier
+// admin create-staff --role stylist`, in a second browser context) sees the
+// request in the workspace, searches with the find tool prefilled from the
+// sheet and sends a pick with a note; the shopper sees the pick and the note,
+// buys it in one click and gets an order; and messages go both ways.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startBrowser, screenshotDir } from './harness.mjs';
+
+const root = resolve(new URL('../..', import.meta.url).pathname);
+const bin = process.env.ATELIER_BIN ?? join(root, 'build', 'bin', 'atelier');
+const stylistEmail = 'stella@atelier.example';
+const stylistPassword = 'stylist password 1';
+
+// Like harness.startShop, with a data directory this test knows, so that the
+// stylist's staff account is made by the CLI against the shop's own store.
+async function startShopWithStylist() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'atelier-e2e-styling-'));
+  execFileSync(bin, ['admin', 'create-staff', '--email', stylistEmail, '--password', stylistPassword, '--role', 'stylist',
+    '--data-dir', dataDir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(bin, ['serve', '--demo', '--port', '0', '--data-dir', dataDir, '--web-dir', process.env.ATELIER_WEB_DIST ?? join(root, 'web', 'dist')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  proc.stderr.on('data', (d) => { stderr = (stderr + d).slice(-4000); });
+  const url = await new Promise((resolveUrl, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not print its URL in 120 s; stderr: ${stderr}`)), 120000);
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/running at (http:\/\/\S+?)\/?\s/);
+      if (m) { clearTimeout(timer); resolveUrl(m[1]); }
+    });
+    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}: ${stderr}`)); });
+  });
+  return {
+    url,
+    async stop() {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+let shop, browser;
+before(async () => {
+  shop = await startShopWithStylist();
+  browser = await startBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await shop?.stop();
+});
+
+test("a stylist's picks reach the shopper, who buys one in one click; messages go both ways", async () => {
+  const shopperContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const stylistContext = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  const shopper = await shopperContext.newPage();
+  const stylist = await stylistContext.newPage();
+
+  // ---- The shopper registers and asks for a personal shopper.
+  await shopper.goto(shop.url + '/register');
+  await shopper.fill('#f-email', 'grace@example.com');
+  await shopper.fill('#f-password', 'correct horse battery staple');
+  await shopper.click('form.auth-form button[type=submit]');
+  await shopper.waitForURL(/\/account$/);
+  await shopper.goto(shop.url + '/personal-shopper');
+  await shopper.waitForSelector('#ask-stylist form.ask-form');
+  // An error from the API lands next to its field.
+  await shopper.fill('#ask-category', '');
+  await shopper.click('#ask-stylist button[type=submit]');
+  await shopper.waitForSelector('#ask-notes[aria-invalid="true"]');
+  assert.match(await shopper.textContent('#ask-notes-error'), /tell the stylist/i);
+
+  await shopper.fill('#ask-category', 'shoes');
+  await shopper.fill('#ask-size', '10.5');
+  await shopper.selectOption('#ask-width', 'XW');
+  await shopper.fill('#ask-colour', 'burgundy');
+  await shopper.fill('#ask-likes', 'leather, low heels');
+  await shopper.fill('#ask-dislikes', 'suede');
+  await shopper.fill('#ask-budget', '300');
+  await shopper.fill('#ask-notes', 'Shoes for a June wedding; my feet are wide.');
+  await shopper.locator('#ask-stylist').screenshot({ path: join(screenshotDir, 'styling-ask.png') });
+  await shopper.click('#ask-stylist button[type=submit]');
+  await shopper.waitForURL(/\/personal-shopper\?request=\d+$/);
+  const requestUrl = shopper.url();
+  await shopper.waitForSelector('.request-side .spec-sheet');
+  assert.match(await shopper.textContent('.request-head .state'), new RegExp(stylistEmail.replace('.', '\\.')));
+  assert.match(await shopper.textContent('.spec-sheet'), /Extra wide/);
+  await shopper.waitForSelector('text=Your stylist is looking');
+
+  // ---- The stylist signs in to the workspace and sees the request.
+  await stylist.goto(shop.url + '/admin/stylist');
+  await stylist.waitForSelector('form.login');
+  await stylist.fill('form.login input[type=email]', stylistEmail);
+  await stylist.fill('form.login input[type=password]', 'wrong password!');
+  await stylist.click('form.login button[type=submit]');
+  await stylist.waitForSelector('form.login input[type=password][aria-invalid="true"]');
+  await stylist.fill('form.login input[type=password]', stylistPassword);
+  await stylist.click('form.login button[type=submit]');
+  await stylist.waitForSelector('.queue-list a:has-text("grace@example.com")');
+  await stylist.click('.queue-list a:has-text("grace@example.com")');
+  await stylist.waitForSelector('.request-card .sheet');
+  assert.match(await stylist.textContent('.request-card .sheet'), /burgundy/);
+
+  // The find tool is prefilled from the spec sheet.
+  const findForm = stylist.locator('form.find-form');
+  assert.equal(await findForm.getByLabel('Size').inputValue(), '10.5');
+  assert.equal(await findForm.getByLabel('Width').inputValue(), 'XW');
+  assert.equal(await findForm.getByLabel('Budget (USD)').inputValue(), '300');
+  await findForm.locator('button[type=submit]').click();
+  await stylist.waitForSelector('.matches .match');
+  await stylist.screenshot({ path: join(screenshotDir, 'styling-workspace-find.png'), fullPage: true });
+
+  // The first match goes to the shopper with a note.
+  const first = stylist.locator('.matches .match').first();
+  const pickTitle = (await first.locator('.match-head strong').textContent()).trim();
+  const note = 'Burgundy, extra wide and in your size: a classic derby for the wedding.';
+  await first.locator('textarea').fill(note);
+  await first.locator('button:has-text("Send pick")').click();
+  await stylist.waitForSelector('h2:has-text("Picks sent (1)")');
+  assert.match(await stylist.textContent('.sent-picks'), new RegExp(note.slice(0, 20)));
+  // The search results stay: the custom shoe, made in the exact size, width
+  // and colour, goes too.
+  const custom = stylist.locator('.matches .match:has-text("made to order")').first();
+  await custom.locator('textarea').fill('Or made for you, exactly to your sheet.');
+  await custom.locator('button:has-text("Send pick")').click();
+  await stylist.waitForSelector('h2:has-text("Picks sent (2)")');
+
+  // And a message.
+  await stylist.getByLabel('Message to the shopper').fill('Hi Grace, any heel height you avoid?');
+  await stylist.click('form.chat-form button[type=submit]');
+  await stylist.waitForSelector('.chat li.mine:has-text("any heel height")');
+
+  // ---- The shopper sees the pick with its note, and the message.
+  await shopper.goto(requestUrl);
+  await shopper.waitForSelector('.pick-list .pick');
+  assert.equal(await shopper.locator('.pick').count(), 2);
+  assert.match(await shopper.locator('.pick').nth(1).textContent(), /Made for you/);
+  assert.match(await shopper.textContent('.pick h3'), new RegExp(pickTitle.replace(/ \(made to order\)$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  assert.match(await shopper.textContent('.pick .pick-note'), /classic derby for the wedding/);
+  assert.match(await shopper.textContent('.thread li.theirs'), /any heel height/);
+  await shopper.screenshot({ path: join(screenshotDir, 'styling-shopper-picks.png'), fullPage: true });
+
+  // Messages back.
+  await shopper.getByRole('textbox', { name: 'Write to your stylist' }).fill('Nothing above 3 cm, please. Thank you!');
+  await shopper.click('form.message-form button[type=submit]');
+  await shopper.waitForSelector('.thread li.mine:has-text("Nothing above 3 cm")');
+
+  // One click buys the pick: an order.
+  await shopper.locator('.pick').first().locator('button:has-text("Buy now")').click();
+  await shopper.waitForURL(/\/orders\/\d+$/);
+  const orderId = Number(shopper.url().match(/\/orders\/(\d+)$/)[1]);
+  await shopper.waitForSelector('text=Order');
+  await shopper.screenshot({ path: join(screenshotDir, 'styling-order.png'), fullPage: true });
+  const order = await shopper.evaluate(async (id) => (await fetch(`/api/v1/orders/${id}`)).json(), orderId);
+  assert.equal(order.id, orderId);
+  assert.equal(order.lines.length, 1);
+  assert.equal(order.lines[0].quantity, 1);
+
+  // The request page shows it was bought.
+  await shopper.goto(requestUrl);
+  await shopper.waitForSelector(`.pick .bought a[href="/orders/${orderId}"]`);
+  assert.equal(await shopper.locator('.pick .bought').count(), 1);
+
+  // ---- The stylist sees the shopper's answer and the purchase.
+  await stylist.reload();
+  await stylist.waitForSelector('.chat li.theirs:has-text("Nothing above 3 cm")');
+  assert.match(await stylist.textContent('.sent-picks .bought'), new RegExp(`#${orderId}`));
+  await stylist.screenshot({ path: join(screenshotDir, 'styling-workspace-conversation.png'), fullPage: true });
+
+  // ---- On a phone's width the request page still reads.
+  const phone = await shopperContext.newPage();
+  await phone.setViewportSize({ width: 390, height: 844 });
+  await phone.goto(requestUrl);
+  await phone.waitForSelector('.pick-list .pick');
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px on a phone`);
+  await phone.screenshot({ path: join(screenshotDir, 'styling-shopper-phone.png'), fullPage: true });
+
+  await shopperContext.close();
+  await stylistContext.close();
+});
+
+test('a shopper cannot open another shopper\'s request', async () => {
+  const a = await browser.newContext();
+  const page = await a.newPage();
+  await page.goto(shop.url + '/register');
+  await page.fill('#f-email', 'mallory@example.com');
+  await page.fill('#f-password', 'correct horse battery staple');
+  await page.click('form.auth-form button[type=submit]');
+  await page.waitForURL(/\/account$/);
+  await page.goto(shop.url + '/personal-shopper?request=1');
+  await page.waitForSelector('h1:has-text("Request not found")');
+  const status = await page.evaluate(async () => (await fetch('/api/v1/stylist-requests/1')).status);
+  assert.equal(status, 404);
+  await a.close();
+});
