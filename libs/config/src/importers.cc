@@ -3,6 +3,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <filesystem>
@@ -211,8 +212,27 @@ Result<int> ReadFeature(xmlNode* x, std::string_view file, std::vector<FeatureNo
   return idx;
 }
 
-Result<Expr> ReadFormula(xmlNode* x, std::string_view file, const std::map<std::string, int>& by_name) {
+// Bounds on one FeatureIDE constraint. A formula is written back in the
+// expression language one nesting level per element at most, so it may nest
+// no deeper than that language allows; <eq> and <atmost1> copy their
+// operands, so nested ones would otherwise grow the tree exponentially.
+constexpr int kMaxFormulaDepth = kMaxExpressionNesting - 1;
+constexpr int64_t kMaxFormulaNodes = 100'000;
+
+int64_t CountNodes(const Expr& e) {
+  int64_t n = 1;
+  for (const Expr& c : e.children) n += CountNodes(c);
+  return n;
+}
+
+Result<Expr> ReadFormula(xmlNode* x, std::string_view file, const std::map<std::string, int>& by_name,
+                         int depth = 0) {
   const std::string tag = NodeName(x);
+  if (depth >= kMaxFormulaDepth) {
+    return Error::InvalidArgument(Where(file, x) + ": constraint nested deeper than " +
+                                      std::to_string(kMaxFormulaDepth) + " levels",
+                                  Where(file, x));
+  }
   if (tag == "var") {
     std::string name(Trim(Content(x)));
     auto it = by_name.find(name);
@@ -223,8 +243,17 @@ Result<Expr> ReadFormula(xmlNode* x, std::string_view file, const std::map<std::
   }
   std::vector<Expr> kids;
   for (xmlNode* c : Elements(x)) {
-    ATELIER_ASSIGN_OR_RETURN(Expr e, ReadFormula(c, file, by_name));
+    ATELIER_ASSIGN_OR_RETURN(Expr e, ReadFormula(c, file, by_name, depth + 1));
     kids.push_back(std::move(e));
+  }
+  int64_t nodes = 0;
+  for (const Expr& k : kids) nodes += CountNodes(k);
+  // <eq> holds each operand twice, <atmost1> each once per other operand.
+  const int64_t copies = tag == "eq" ? 2 : tag == "atmost1" ? std::max<int64_t>(1, std::ssize(kids) - 1) : 1;
+  if (nodes > kMaxFormulaNodes / copies) {
+    return Error::InvalidArgument(Where(file, x) + ": constraint too large (more than " +
+                                      std::to_string(kMaxFormulaNodes) + " terms)",
+                                  Where(file, x));
   }
   auto need = [&](size_t k) -> Status {
     if (kids.size() != k) {
@@ -301,6 +330,10 @@ Result<ModelFormat> ParseModelFormat(std::string_view name) {
                                 "format");
 }
 
+// Far more variables than public feature-model benchmarks have (busybox
+// 1.18: 6,796; eCos: 1,244), few enough to build a model of each.
+constexpr int kMaxDimacsVariables = 100'000;
+
 Result<ProductModel> ImportDimacs(std::string_view text, std::string_view model_id) {
   ProductModel m;
   m.id = SafeId(model_id);
@@ -332,8 +365,14 @@ Result<ProductModel> ImportDimacs(std::string_view text, std::string_view model_
     if (line[0] == 'p') {
       std::istringstream in{std::string(line)};
       std::string p, cnf;
-      in >> p >> cnf >> num_vars >> declared_clauses;
-      if (cnf != "cnf" || num_vars < 0) return LineError(model_id, line_no, "expected 'p cnf <vars> <clauses>'");
+      // A model needs at least one option; the cap keeps a typo in the
+      // header from allocating millions of them.
+      if (!(in >> p >> cnf >> num_vars >> declared_clauses) || p != "p" || cnf != "cnf" || num_vars < 1 ||
+          num_vars > kMaxDimacsVariables || declared_clauses < 0) {
+        return LineError(model_id, line_no,
+                         "expected 'p cnf <vars> <clauses>' with 1 to " + std::to_string(kMaxDimacsVariables) +
+                             " variables");
+      }
       continue;
     }
     if (num_vars < 0) return LineError(model_id, line_no, "clause before the 'p cnf' header");
@@ -346,7 +385,7 @@ Result<ProductModel> ImportDimacs(std::string_view text, std::string_view model_
         clause.clear();
         ++clause_no;
       } else {
-        if (std::llabs(*lit) > num_vars) {
+        if (*lit > num_vars || *lit < -num_vars) {
           return LineError(model_id, line_no, "literal " + tok + " exceeds the " + std::to_string(num_vars) + " declared variables");
         }
         clause.push_back(static_cast<int>(*lit));
@@ -474,6 +513,7 @@ Result<ProductModel> ImportSxfm(std::string_view text, std::string_view model_id
     for (size_t i = 0; i < cons_at; ++i) line_no += text[i] == '\n';
     --line_no;
     std::string_view cons = text.substr(cons_at, cons_end - cons_at);
+    IdMaker constraint_ids;
     for (std::string_view rest = cons; !rest.empty();) {
       size_t nl = rest.find('\n');
       std::string_view line = Trim(rest.substr(0, nl));
@@ -493,7 +533,10 @@ Result<ProductModel> ImportSxfm(std::string_view text, std::string_view model_id
         if (it == by_id.end()) return LineError(model_id, line_no, "constraint " + cid + " names unknown feature '" + tok + "'");
         lits.push_back(Is(nodes[it->second].option, !neg));
       }
-      m.rules.push_back(ConstraintRule("constraint." + SafeId(cid), std::string(Trim(expr)), Expr::Or(std::move(lits))));
+      // Names repeat in the wild (and differ only in characters SafeId
+      // replaces): rule ids must not.
+      m.rules.push_back(ConstraintRule("constraint." + constraint_ids.Make(cid), std::string(Trim(expr)),
+                                       Expr::Or(std::move(lits))));
     }
   }
   return m;
@@ -535,6 +578,11 @@ Result<ProductModel> ImportFeatureIde(std::string_view text, std::string_view mo
   return m;
 }
 
+// Far beyond the Renault instances (the big one: 268 variables, 1,273 values
+// in all, at most 324 in a domain), small enough to build in memory quickly.
+constexpr size_t kMaxXcspDomainValues = 100'000;
+constexpr size_t kMaxXcspValues = 1'000'000;
+
 Result<ProductModel> ImportXcsp(std::string_view text, std::string_view model_id) {
   ATELIER_ASSIGN_OR_RETURN(XmlDoc doc, ParseXml(text, model_id));
   ProductModel m;
@@ -551,11 +599,27 @@ Result<ProductModel> ImportXcsp(std::string_view text, std::string_view model_id
       if (size_t dots = t.find(".."); dots != std::string::npos) {
         auto lo = ParseInt(t.substr(0, dots));
         auto hi = ParseInt(t.substr(dots + 2));
-        if (!lo || !hi || *hi - *lo > 1000000) return Error::InvalidArgument(Where(model_id, d) + ": bad range '" + t + "'", Where(model_id, d));
-        for (int64_t x = *lo; x <= *hi; ++x) values.push_back(std::to_string(x));
+        // The span in unsigned arithmetic: exact for hi >= lo, never overflowing.
+        if (!lo || !hi || *hi < *lo ||
+            static_cast<uint64_t>(*hi) - static_cast<uint64_t>(*lo) >= kMaxXcspDomainValues) {
+          return Error::InvalidArgument(Where(model_id, d) + ": bad range '" + t + "'", Where(model_id, d));
+        }
+        const int64_t span = static_cast<int64_t>(static_cast<uint64_t>(*hi) - static_cast<uint64_t>(*lo));
+        for (int64_t k = 0; k <= span; ++k) values.push_back(std::to_string(*lo + k));
       } else {
         if (!ParseInt(t)) return Error::InvalidArgument(Where(model_id, d) + ": bad value '" + t + "'", Where(model_id, d));
         values.push_back(t);
+      }
+      if (values.size() > kMaxXcspDomainValues) {
+        return Error::InvalidArgument(Where(model_id, d) + ": more than " + std::to_string(kMaxXcspDomainValues) +
+                                          " values",
+                                      Where(model_id, d));
+      }
+    }
+    std::set<std::string_view> seen;
+    for (const std::string& v : values) {
+      if (!seen.insert(v).second) {
+        return Error::InvalidArgument(Where(model_id, d) + ": value " + v + " appears twice", Where(model_id, d));
       }
     }
     domains[Attr(d, "name")] = std::move(values);
@@ -563,9 +627,16 @@ Result<ProductModel> ImportXcsp(std::string_view text, std::string_view model_id
   std::map<std::string, int> var_index;
   std::vector<std::unordered_map<std::string, int>> value_index;
   IdMaker ids;
+  size_t total_values = 0;
   for (xmlNode* v : Elements(Child(root, "variables"))) {
     auto it = domains.find(Attr(v, "domain"));
     if (it == domains.end()) return Error::InvalidArgument(Where(model_id, v) + ": unknown domain '" + Attr(v, "domain") + "'", Where(model_id, v));
+    total_values += it->second.size();
+    if (total_values > kMaxXcspValues) {
+      return Error::InvalidArgument(Where(model_id, v) + ": the variables have more than " +
+                                        std::to_string(kMaxXcspValues) + " values in all",
+                                    Where(model_id, v));
+    }
     Option o;
     o.label = Attr(v, "name");
     o.id = ids.Make(o.label);
@@ -585,10 +656,11 @@ Result<ProductModel> ImportXcsp(std::string_view text, std::string_view model_id
   }
   std::map<std::string, xmlNode*> relations;
   for (xmlNode* r : Elements(Child(root, "relations"))) relations[Attr(r, "name")] = r;
+  IdMaker rule_ids;
   for (xmlNode* c : Elements(Child(root, "constraints"))) {
     const std::string where = Where(model_id, c);
     Rule r;
-    r.id = SafeId(Attr(c, "name"));
+    r.id = rule_ids.Make(Attr(c, "name"));  // unique, like the option ids
     auto rel = relations.find(Attr(c, "reference"));
     if (rel == relations.end()) return Error::InvalidArgument(where + ": constraint references unknown relation '" + Attr(c, "reference") + "'", where);
     for (const std::string& tok : Split(Attr(c, "scope"), ' ')) {

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+
 #include "atelier/config/compiled_model.h"
 #include "atelier/config/parser.h"
 
@@ -33,6 +36,26 @@ TEST(ImportersTest, DimacsErrorsNameTheLine) {
   auto big = ImportDimacs("p cnf 2 1\n1 3 0\n", "bad");
   ASSERT_FALSE(big.ok());
   EXPECT_EQ(big.error().message, "bad:2: literal 3 exceeds the 2 declared variables");
+}
+
+// Found by fuzz_feature_import (fuzz/regressions/fuzz_feature_import/):
+// a header whose variable count does not parse read as 0 variables, and a
+// model without options was accepted.
+TEST(ImportersTest, DimacsRejectsAHeaderWithoutVariables) {
+  for (const char* text : {"p cnf ]2\x04<?xml0", "p cnf 0 0\n", "p cnf\n", "p cnf 2\n1 0\n", "p cnf -1 0\n",
+                           "p dnf 2 1\n1 0\n", "p cnf 100001 0\n"}) {
+    auto m = ImportDimacs(text, "bad");
+    ASSERT_FALSE(m.ok()) << text;
+    EXPECT_EQ(m.error().field, "bad:1") << text;
+  }
+}
+
+// The smallest 64-bit literal has no positive counterpart: it must be out
+// of range, not wrap around to a negative magnitude.
+TEST(ImportersTest, DimacsRejectsTheSmallestLiteral) {
+  auto m = ImportDimacs("p cnf 2 1\n-9223372036854775808 0\n", "bad");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().message, "bad:2: literal -9223372036854775808 exceeds the 2 declared variables");
 }
 
 TEST(ImportersTest, SxfmTreeGroupsAndConstraints) {
@@ -95,6 +118,104 @@ TEST(ImportersTest, FeatureIdeReadsPricesAndRules) {
   ASSERT_TRUE(st.ok());
   EXPECT_EQ(*st->price_min, 10050 + 8000);
   EXPECT_EQ(*st->price_max, 10050 + 30025 + 2000);
+}
+
+// Found by fuzz_feature_import (fuzz/regressions/fuzz_feature_import/
+// sxfm-repeated-constraint-name): two constraints of one name became two
+// rules of one id, a model that cannot be written back and read again.
+TEST(ImportersTest, SxfmRepeatedConstraintNamesGetUniqueRuleIds) {
+  const char* text = R"(<feature_model name="Phone">
+<feature_tree>
+:r Phone (phone)
+	:o GPS (gps)
+	:o Camera (camera)
+</feature_tree>
+<constraints>
+c1: ~gps or ~camera
+c1: gps or camera
+c 1: ~gps or camera
+c_1: gps or ~camera
+</constraints>
+</feature_model>
+)";
+  auto m = ImportSxfm(text, "phone");
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  std::set<std::string> ids;
+  for (const Rule& r : m->rules) EXPECT_TRUE(ids.insert(r.id).second) << r.id;
+  auto again = ParseProductModel(WriteProductModel(*m), "phone.yaml");
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again->rules.size(), m->rules.size());
+}
+
+// XCSP domains: ranges at the ends of the 64-bit integers must not overflow
+// (nor loop forever), huge ones are refused, a value may appear once, and
+// repeated constraint names still give unique rule ids.
+TEST(ImportersTest, XcspDomainsAreBoundedAndDistinct) {
+  auto instance = [](const std::string& domain) {
+    return "<instance><domains><domain name=\"D\">" + domain +
+           "</domain></domains><variables><variable name=\"v\" domain=\"D\"/></variables>"
+           "<relations><relation name=\"r\" arity=\"1\" semantics=\"supports\">0</relation></relations>"
+           "<constraints><constraint name=\"c\" arity=\"1\" scope=\"v\" reference=\"r\"/>"
+           "<constraint name=\"c\" arity=\"1\" scope=\"v\" reference=\"r\"/></constraints></instance>";
+  };
+  for (const char* bad : {"-9223372036854775808..9223372036854775807", "0..100000", "5..1", "0 1 0", "0..3 2"}) {
+    auto m = ImportXcsp(instance(bad), "car");
+    EXPECT_FALSE(m.ok()) << bad;
+  }
+  auto top = ImportXcsp(instance("9223372036854775806..9223372036854775807 0"), "car");
+  ASSERT_TRUE(top.ok()) << top.error().message;
+  EXPECT_EQ(top->options[0].values.size(), 3u);
+  auto m = ImportXcsp(instance("-1 0..2"), "car");
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  ASSERT_EQ(m->options.size(), 1u);
+  EXPECT_EQ(m->options[0].values.size(), 4u);
+  ASSERT_EQ(m->rules.size(), 2u);
+  EXPECT_NE(m->rules[0].id, m->rules[1].id);
+  auto again = ParseProductModel(WriteProductModel(*m), "car.yaml");
+  ASSERT_TRUE(again.ok()) << again.error().message;
+}
+
+// A FeatureIDE model with features A and B and one constraint.
+std::string FeatureIdeWithConstraint(const std::string& formula) {
+  return R"(<featureModel><struct><and mandatory="true" name="Root">
+<feature name="A"/><feature name="B"/></and></struct>
+<constraints><rule>)" + formula + "</rule></constraints></featureModel>";
+}
+
+std::string Nested(const std::string& open, const std::string& inner, const std::string& close, int levels) {
+  std::string out;
+  for (int i = 0; i < levels; ++i) out += open;
+  out += inner;
+  for (int i = 0; i < levels; ++i) out += close;
+  return out;
+}
+
+// A constraint is written back in the expression language, which nests at
+// most kMaxExpressionNesting levels: a deeper one is refused on import.
+TEST(ImportersTest, FeatureIdeRejectsConstraintsNestedTooDeep) {
+  auto deep = ImportFeatureIde(FeatureIdeWithConstraint(Nested("<not>", "<var>A</var>", "</not>", 150)), "deep");
+  ASSERT_FALSE(deep.ok());
+  EXPECT_NE(deep.error().message.find("nested deeper than"), std::string::npos) << deep.error().message;
+
+  auto fine = ImportFeatureIde(FeatureIdeWithConstraint(Nested("<not>", "<var>A</var>", "</not>", 60)), "fine");
+  ASSERT_TRUE(fine.ok()) << fine.error().message;
+  auto again = ParseProductModel(WriteProductModel(*fine), "fine.yaml");
+  ASSERT_TRUE(again.ok()) << again.error().message;
+}
+
+// <eq> holds each operand twice: nested ones would double the formula per
+// level (2^40 terms here) and exhaust memory instead of failing.
+TEST(ImportersTest, FeatureIdeRejectsExponentialConstraints) {
+  std::string formula = "<var>A</var>";
+  for (int i = 0; i < 40; ++i) formula = "<eq>" + formula + "<var>B</var></eq>";
+  auto m = ImportFeatureIde(FeatureIdeWithConstraint(formula), "eq");
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.error().message.find("constraint too large"), std::string::npos) << m.error().message;
+
+  std::string small = "<var>A</var>";
+  for (int i = 0; i < 4; ++i) small = "<eq>" + small + "<var>B</var></eq>";
+  auto ok = ImportFeatureIde(FeatureIdeWithConstraint(small), "eq");
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
 }
 
 TEST(ImportersTest, XcspTablesWithJoker) {

@@ -129,7 +129,31 @@ class ExprParser {
   bool IsKeyword(const Token& t, std::string_view k) const { return t.kind == Tok::kIdent && t.text == k; }
   bool IsSymbol(const Token& t, std::string_view s) const { return t.kind == Tok::kSymbol && t.text == s; }
 
+  // A bound on the nesting (kMaxExpressionNesting) keeps the recursive
+  // descent, and every later walk of the tree, well inside a thread's stack
+  // whatever the text.
+
+  class Nest {
+   public:
+    explicit Nest(int& depth) : depth_(depth) { ++depth_; }
+    ~Nest() { --depth_; }
+    Nest(const Nest&) = delete;
+    Nest& operator=(const Nest&) = delete;
+
+   private:
+    int& depth_;
+  };
+
+  Status CheckNesting(const Token& t) const {
+    if (depth_ > kMaxExpressionNesting) {
+      return FailAt(t.offset, "expression nested deeper than " + std::to_string(kMaxExpressionNesting) + " levels");
+    }
+    return Ok();
+  }
+
   Result<Expr> ParseImplication() {
+    Nest nest(depth_);
+    ATELIER_RETURN_IF_ERROR(CheckNesting(Peek()));
     ATELIER_ASSIGN_OR_RETURN(Expr left, ParseOr());
     const Token& t = Peek();
     if (IsKeyword(t, "implies") || IsKeyword(t, "requires")) {
@@ -171,6 +195,8 @@ class ExprParser {
 
   Result<Expr> ParseNot() {
     if (IsKeyword(Peek(), "not")) {
+      Nest nest(depth_);
+      ATELIER_RETURN_IF_ERROR(CheckNesting(Peek()));
       Next();
       ATELIER_ASSIGN_OR_RETURN(Expr e, ParseNot());
       return Expr::Not(std::move(e));
@@ -281,6 +307,7 @@ class ExprParser {
   int column_;
   std::vector<Token> tokens_;
   size_t pos_ = 0;
+  int depth_ = 0;  // nesting of the rule being parsed (Nest)
 };
 
 // ---------------------------------------------------------------------------

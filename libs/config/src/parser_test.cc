@@ -128,6 +128,30 @@ TEST(ParserTest, ExcludesAndRequiresHaveTheirMeaning) {
   EXPECT_TRUE(Evaluate(*rq, a));
 }
 
+// Found by fuzz_expression (fuzz/regressions/fuzz_expression/): some 700
+// nested parentheses overflowed the stack of the recursive descent. Deep
+// nesting is now an error naming where it starts; moderate nesting parses.
+TEST(ParserTest, DeepNestingIsAnErrorNotACrash) {
+  ProductModel m = ParseOk(kShoe);
+  for (const std::string& opener : {std::string("("), std::string("not "), std::string("laces implies ")}) {
+    std::string deep;
+    for (int i = 0; i < 100000; ++i) deep += opener;
+    deep += "laces";
+    if (opener == "(") deep += std::string(100000, ')');
+    auto e = ParseExpression(m, deep);
+    ASSERT_FALSE(e.ok()) << opener;
+    EXPECT_NE(e.error().message.find("nested deeper than 100 levels"), std::string::npos) << e.error().message;
+
+    std::string fine;
+    for (int i = 0; i < 50; ++i) fine += opener;
+    fine += "laces";
+    if (opener == "(") fine += std::string(50, ')');
+    auto ok = ParseExpression(m, fine);
+    ASSERT_TRUE(ok.ok()) << opener << ": " << ok.error().message;
+    EXPECT_TRUE(Evaluate(*ok, {0, 0, 0, 0, 1, 0}));  // laces: true under any even number of nots
+  }
+}
+
 TEST(ParserTest, BareOptionalOptionMeansPresent) {
   ProductModel m = ParseOk(kShoe);
   auto e = ParseExpression(m, "charm and charm != heart");

@@ -2,6 +2,9 @@
 
 #include <strings.h>
 
+#include <string>
+#include <string_view>
+
 namespace atelier::server {
 
 namespace {
@@ -15,6 +18,60 @@ int HexValue(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
+}
+
+// Length of the well-formed UTF-8 sequence at text[i], or 0 when it is not
+// one (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF).
+size_t Utf8SequenceLength(std::string_view text, size_t i) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char c = byte(i);
+  if (c < 0x80) return 1;
+  size_t n;
+  unsigned char lo = 0x80, hi = 0xBF;  // bounds of the second byte
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + n > text.size() || byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (size_t k = 2; k < n; ++k) {
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+  }
+  return n;
+}
+
+// JSON writers (Boost.JSON included) copy string bytes as they are, and
+// messages quote what a client sent: each byte that is not well-formed UTF-8
+// becomes U+FFFD, so that every answer is valid JSON. (Such bytes can only be
+// inside strings.)
+std::string WellFormedUtf8(std::string text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const size_t n = Utf8SequenceLength(text, i);
+    if (n == 0) break;
+    i += n;
+  }
+  if (i == text.size()) return text;
+  std::string out = text.substr(0, i);
+  while (i < text.size()) {
+    const size_t n = Utf8SequenceLength(text, i);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(text, i, n);
+      i += n;
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -104,7 +161,7 @@ std::optional<std::string_view> Response::Header(std::string_view name) const {
 Response JsonText(std::string json, int status) {
   Response r;
   r.status = status;
-  r.body = std::move(json);
+  r.body = WellFormedUtf8(std::move(json));
   return r;
 }
 

@@ -112,7 +112,85 @@ constexpr std::chrono::milliseconds kAccessLogFlush{250};
 
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
+constexpr std::string_view kDefaultSecurityHeaders =
+    "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n"
+    "X-Frame-Options: DENY\r\n"
+    "Referrer-Policy: same-origin\r\n";
+
+using RequestMessage = http::request<http::string_body>;
+using RequestParser = http::request_parser<http::string_body>;
+
+void LimitParser(RequestParser& parser, const HttpServerOptions& options) {
+  parser.header_limit(static_cast<uint32_t>(options.header_limit));
+  parser.body_limit(options.body_limit);
+}
+
+// The answer to a request that could not be read (431, 413, 400), or nullopt
+// when there is nobody to answer (EOF, timeout, reset) and the connection
+// just closes. REQUIRES: ec is an error.
+std::optional<Response> ReadErrorResponse(beast::error_code ec, const HttpServerOptions& options) {
+  if (ec == http::error::header_limit) return HeaderTooLargeResponse(options.header_limit);
+  if (ec == http::error::body_limit) return BodyTooLargeResponse(options.body_limit);
+  if (ec.category() == http::make_error_code(http::error::end_of_stream).category() &&
+      ec != http::error::end_of_stream && ec != http::error::partial_message) {
+    return MalformedRequestResponse(ec.message());
+  }
+  return std::nullopt;
+}
+
+// Fills `request` from a parsed message (moving its body out). Returns the
+// answer when the target is not one the router can take (then `request`
+// only names it for the access log and metrics).
+std::optional<Response> RequestFromMessage(RequestMessage& message, Request& request) {
+  request.method = std::string(message.method_string());
+  if (!request.ParseTarget(std::string(message.target()))) {
+    request.route = std::string(Router::kUnmatchedRoute);
+    request.path = std::string(message.target());
+    return MalformedRequestResponse("the request target must be a path with valid percent-escapes");
+  }
+  for (const auto& field : message) {
+    request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  }
+  request.body = std::move(message.body());
+  return std::nullopt;
+}
+
 }  // namespace
+
+WireRequest ParseWireRequest(std::string_view bytes, const HttpServerOptions& options) {
+  WireRequest out;
+  RequestParser parser;
+  LimitParser(parser, options);
+  parser.eager(true);
+  while (!parser.is_done()) {
+    beast::error_code ec;
+    const size_t used = parser.put(asio::buffer(bytes.data() + out.consumed, bytes.size() - out.consumed), ec);
+    out.consumed += used;
+    if (ec == http::error::need_more) ec = {};
+    // Everything consumed, or nothing more the parser will take, and the
+    // message still unfinished (a body shorter than its Content-Length):
+    // a connection would wait for more bytes.
+    if (!ec && !parser.is_done() && (used == 0 || out.consumed == bytes.size())) {
+      out.state = WireRequest::State::kIncomplete;
+      return out;
+    }
+    if (ec) {
+      std::optional<Response> answer = ReadErrorResponse(ec, options);
+      out.state = answer ? WireRequest::State::kRejected : WireRequest::State::kDropped;
+      if (answer) out.response = std::move(*answer);
+      return out;
+    }
+  }
+  RequestMessage message = parser.release();
+  out.keep_alive = message.keep_alive();
+  if (std::optional<Response> answer = RequestFromMessage(message, out.request)) {
+    out.state = WireRequest::State::kAnswered;
+    out.response = std::move(*answer);
+    return out;
+  }
+  out.state = WireRequest::State::kComplete;
+  return out;
+}
 
 class Session;
 
@@ -267,8 +345,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void ReadRequest() {
     SetDeadline(State::kReading, server_.options().read_timeout);
     parser_.emplace();
-    parser_->header_limit(static_cast<uint32_t>(server_.options().header_limit));
-    parser_->body_limit(server_.options().body_limit);
+    LimitParser(*parser_, server_.options());
     http::async_read_header(socket_, buffer_, *parser_,
                             beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
   }
@@ -278,13 +355,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool HandleReadError(beast::error_code ec) {
     if (!ec) return false;
     if (state_ == State::kClosed) return true;
-    if (ec == http::error::header_limit) {
-      WriteError(HeaderTooLargeResponse(server_.options().header_limit));
-    } else if (ec == http::error::body_limit) {
-      WriteError(BodyTooLargeResponse(server_.options().body_limit));
-    } else if (ec.category() == http::make_error_code(http::error::end_of_stream).category() &&
-               ec != http::error::end_of_stream && ec != http::error::partial_message) {
-      WriteError(MalformedRequestResponse(ec.message()));
+    if (std::optional<Response> answer = ReadErrorResponse(ec, server_.options())) {
+      WriteError(std::move(*answer));
     } else {
       Close();
     }
@@ -319,18 +391,11 @@ class Session : public std::enable_shared_from_this<Session> {
     const auto start = Clock::now();
     auto& message = parser_->get();
     Request request;
-    request.method = std::string(message.method_string());
     request.remote = remote_;
     Response response;
-    if (!request.ParseTarget(std::string(message.target()))) {
-      response = MalformedRequestResponse("the request target must be a path with valid percent-escapes");
-      request.route = std::string(Router::kUnmatchedRoute);
-      request.path = std::string(message.target());
+    if (std::optional<Response> answer = RequestFromMessage(message, request)) {
+      response = std::move(*answer);
     } else {
-      for (const auto& field : message) {
-        request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-      }
-      request.body = std::move(message.body());
       try {
         response = server_.router().Handle(request);
       } catch (const std::exception& e) {
@@ -386,6 +451,10 @@ class Session : public std::enable_shared_from_this<Session> {
       AppendHeaderValue(head_, value);
       head_ += "\r\n";
     }
+    // Pages set their own policy (static_files.h); everything else (JSON,
+    // errors, assets) may load nothing, be framed nowhere and leak no
+    // referrer, should a browser ever render it.
+    if (!response.Header("Content-Security-Policy")) head_ += kDefaultSecurityHeaders;
     const bool no_body_status = response.status == 204 || response.status == 304 || response.status < 200;
     if (!no_body_status) {
       head_ += "Content-Length: ";

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json/parse.hpp>
+
+#include "atelier/server/errors.h"
+
 namespace atelier::server {
 namespace {
 
@@ -25,6 +29,29 @@ TEST(JsonTest, RejectsEmptyTruncatedAndTrailingBodiesNamingTheBody) {
     EXPECT_EQ(v.error().code, ErrorCode::kInvalidArgument);
     EXPECT_EQ(v.error().field, "body");
   }
+}
+
+// Found by fuzz_api_bodies (fuzz/regressions/fuzz_api_bodies/
+// invalid-utf8-in-error-message): a model upload with bytes that are not
+// UTF-8 was answered with an error message quoting them, which made the
+// answer invalid JSON.
+TEST(JsonTest, AnswersAreWellFormedUtf8) {
+  boost::json::object o;
+  o["message"] = "unknown key 'id:\xff\xfe' and \xe2\x82 cut, \xed\xa0\x80 surrogate";
+  o["fine"] = "caf\xc3\xa9 \xf0\x9f\x8e\x81";
+  Response r = JsonResponse(o);
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(r.body, ec);
+  ASSERT_FALSE(ec) << r.body;
+  EXPECT_EQ(v.at("message").as_string(),
+            "unknown key 'id:\xef\xbf\xbd\xef\xbf\xbd' and \xef\xbf\xbd\xef\xbf\xbd cut, "
+            "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd surrogate");
+  EXPECT_EQ(v.at("fine").as_string(), "caf\xc3\xa9 \xf0\x9f\x8e\x81");
+
+  // Error answers too (their text is serialized apart).
+  Response e = ErrorResponse(Error::InvalidArgument("unknown key '\x81label'", "yaml"));
+  boost::json::parse(e.body, ec);
+  EXPECT_FALSE(ec) << e.body;
 }
 
 TEST(JsonTest, SerializesMoneyAsMinorUnitsAndCurrency) {

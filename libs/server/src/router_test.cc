@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "atelier/server/http_server.h"
+
 namespace atelier::server {
 namespace {
 
@@ -136,6 +138,40 @@ TEST(RequestTest, RejectsMalformedTargets) {
   EXPECT_FALSE(r.ParseTarget("http://example.com/"));
   EXPECT_FALSE(r.ParseTarget("/search?q=%G1"));
   EXPECT_FALSE(r.ParseTarget("/search?q=%2"));
+}
+
+// The bytes a connection reads, parsed as HttpServer does (ParseWireRequest).
+// Found by fuzz_http_request (fuzz/regressions/fuzz_http_request/
+// body-shorter-than-content-length): a body shorter than its Content-Length
+// made the parse loop spin forever instead of waiting for more bytes.
+TEST(WireRequestTest, ABodyShorterThanItsLengthWaitsForMore) {
+  const std::string wire = "POST /api/v1/checkout HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\n{}";
+  WireRequest r = ParseWireRequest(wire, HttpServerOptions{});
+  EXPECT_EQ(r.state, WireRequest::State::kIncomplete);
+  EXPECT_EQ(r.consumed, wire.size());
+}
+
+TEST(WireRequestTest, ParsesPipelinedRequestsAndAppliesTheLimits) {
+  const std::string first = "POST /api/v1/events?x=a%20b HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}";
+  WireRequest r = ParseWireRequest(first + "GET /healthz HTTP/1.1\r\n\r\n", HttpServerOptions{});
+  ASSERT_EQ(r.state, WireRequest::State::kComplete);
+  EXPECT_EQ(r.consumed, first.size());
+  EXPECT_TRUE(r.keep_alive);
+  EXPECT_EQ(r.request.path, "/api/v1/events");
+  EXPECT_EQ(r.request.Query("x"), "a b");
+  EXPECT_EQ(r.request.body, "{}");
+
+  HttpServerOptions small_body;
+  small_body.body_limit = 1;
+  EXPECT_EQ(ParseWireRequest(first, small_body).response.status, 413);
+  HttpServerOptions small_header;
+  small_header.header_limit = 64;
+  EXPECT_EQ(ParseWireRequest("GET / HTTP/1.1\r\nX: " + std::string(100, 'a') + "\r\n\r\n", small_header).response.status,
+            431);
+  WireRequest bad = ParseWireRequest("GET /a?q=%zz HTTP/1.1\r\n\r\n", HttpServerOptions{});
+  EXPECT_EQ(bad.state, WireRequest::State::kAnswered);
+  EXPECT_EQ(bad.response.status, 400);
+  EXPECT_EQ(ParseWireRequest("GET\x01 / HTTP/1.1\r\n\r\n", HttpServerOptions{}).state, WireRequest::State::kRejected);
 }
 
 }  // namespace

@@ -52,6 +52,8 @@
 //   opt >= n | bool_opt (means bool_opt = true) | true | false | ( expr )
 // Identifiers are [A-Za-z_][A-Za-z0-9_.-]*; values may also be numbers or
 // "quoted strings". `<`/`<=`/`>`/`>=` need an option whose values are numbers.
+// Parentheses, `not` and chained implications nest at most
+// kMaxExpressionNesting levels deep.
 //
 // Errors: every function returns kInvalidArgument with a message
 // "file:line:column: <what was expected>" and `field` = "file:line:column".
@@ -66,6 +68,8 @@
 #include "atelier/core/result.h"
 
 namespace atelier::config {
+
+inline constexpr int kMaxExpressionNesting = 100;
 
 // Parses a model from YAML text. `file_name` only labels error positions.
 Result<ProductModel> ParseProductModel(std::string_view yaml_text, std::string_view file_name);

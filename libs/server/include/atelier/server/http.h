@@ -56,7 +56,9 @@ struct Response {
   std::optional<std::string_view> Header(std::string_view name) const;
 };
 
-// A 200 (or `status`) response with a JSON body already serialized.
+// A 200 (or `status`) response with a JSON body already serialized. Bytes
+// that are not well-formed UTF-8 become U+FFFD, so the body stays valid JSON
+// whatever client text it quotes.
 Response JsonText(std::string json, int status = 200);
 
 // Percent-decodes `in` into `out`; with `plus_is_space`, '+' becomes ' '

@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "atelier/core/result.h"
 #include "atelier/server/metrics.h"
@@ -46,6 +47,26 @@ struct HttpServerOptions {
   bool handle_signals = false;  // SIGINT/SIGTERM begin a graceful shutdown
   bool access_log = true;
 };
+
+// What a connection makes of the first request in the bytes it has received:
+// the same Beast parser, limits and checks as HttpServer, without a socket
+// (for tests and the fuzz targets; the server reads incrementally but reaches
+// the same outcome for the same bytes).
+struct WireRequest {
+  enum class State {
+    kComplete,    // `request` is ready for the router
+    kAnswered,    // complete, but `response` answers it without routing (bad target)
+    kRejected,    // unreadable: `response` answers it (400, 413, 431), then the connection closes
+    kDropped,     // unreadable, and the connection closes without an answer
+    kIncomplete,  // more bytes are needed
+  };
+  State state = State::kIncomplete;
+  Request request;
+  Response response;
+  bool keep_alive = false;  // kComplete/kAnswered: the client lets the connection stay open
+  size_t consumed = 0;      // bytes the parser took; a pipelined request starts here
+};
+WireRequest ParseWireRequest(std::string_view bytes, const HttpServerOptions& options);
 
 class HttpServer {
  public:
