@@ -162,7 +162,7 @@ const char* StyleRequestStateName(StyleRequestState state) {
   return "open";
 }
 
-std::string SpecSheetToJson(const SpecSheet& sheet) {
+json::object SpecSheetObject(const SpecSheet& sheet) {
   json::object o;
   o["category"] = sheet.category;
   o["size"] = sheet.size;
@@ -176,8 +176,10 @@ std::string SpecSheetToJson(const SpecSheet& sheet) {
   o["dislikes"] = std::move(dislikes);
   o["budget"] = sheet.budget ? json::value(*sheet.budget) : json::value(nullptr);
   o["notes"] = sheet.notes;
-  return json::serialize(o);
+  return o;
 }
+
+std::string SpecSheetToJson(const SpecSheet& sheet) { return json::serialize(SpecSheetObject(sheet)); }
 
 Result<SpecSheet> ParseSpecSheetJson(std::string_view text) {
   boost::system::error_code ec;

@@ -64,23 +64,6 @@ json::object PersonJson(int64_t id, const std::string& email) {
   return o;
 }
 
-json::object SheetJson(const orders::SpecSheet& sheet) {
-  json::object o;
-  o["category"] = sheet.category;
-  o["size"] = sheet.size;
-  o["width"] = sheet.width;
-  o["colour"] = sheet.colour;
-  json::array likes;
-  for (const auto& s : sheet.likes) likes.push_back(json::value(s));
-  json::array dislikes;
-  for (const auto& s : sheet.dislikes) dislikes.push_back(json::value(s));
-  o["likes"] = std::move(likes);
-  o["dislikes"] = std::move(dislikes);
-  o["budget"] = sheet.budget ? json::value(*sheet.budget) : json::value(nullptr);
-  o["notes"] = sheet.notes;
-  return o;
-}
-
 json::object PickJson(const orders::StylePick& pick) {
   json::object o;
   o["id"] = pick.id;
@@ -127,7 +110,7 @@ json::object RequestJson(const orders::StyleRequest& r, int64_t viewer_id, bool 
   o["shopper"] = PersonJson(r.shopper_id, r.shopper_email);
   o["stylist"] =
       r.stylist_id > 0 ? json::value(PersonJson(r.stylist_id, r.stylist_email)) : json::value(nullptr);
-  o["spec_sheet"] = SheetJson(r.sheet);
+  o["spec_sheet"] = orders::SpecSheetObject(r.sheet);
   o["created_at"] = r.created_at;
   o["updated_at"] = r.updated_at;
   if (full) {
@@ -203,6 +186,20 @@ Response NoStore(Response r) {
   return r;
 }
 
+// Runs `handler` for the signed-in caller (`write`: with a valid CSRF token)
+// and the request id of the path: the preamble every /{id} route shares.
+template <typename Fn>
+Handler ForRequest(Services& services, bool write, Fn handler) {
+  return [&services, write, handler = std::move(handler)](Request& request) -> Response {
+    if (!Ready(services)) return StylingUnavailable();
+    auto session = SessionOf(services, request, write);
+    if (!session.ok()) return ErrorResponse(session.error());
+    auto id = PathIdParam(request, "id");
+    if (!id.ok()) return ErrorResponse(id.error());
+    return handler(request, *session, *id);
+  };
+}
+
 }  // namespace
 
 void RegisterStylingRoutes(Router& router, Services& services) {
@@ -242,109 +239,92 @@ void RegisterStylingRoutes(Router& router, Services& services) {
     return NoStore(JsonResponse(o));
   });
 
-  router.Get("/api/v1/stylist-requests/{id}", [&services](Request& request) {
-    if (!Ready(services)) return StylingUnavailable();
-    auto session = SessionOf(services, request, false);
-    if (!session.ok()) return ErrorResponse(session.error());
-    auto id = PathIdParam(request, "id");
-    if (!id.ok()) return ErrorResponse(id.error());
-    auto got = DeskOf(services).Get(CallerOf(*session), *id);
-    if (!got.ok()) return ErrorResponse(got.error());
-    return NoStore(JsonResponse(RequestJson(*got, session->account.id, true)));
-  });
+  router.Get(
+      "/api/v1/stylist-requests/{id}",
+      ForRequest(services, false, [&services](Request&, const orders::SessionInfo& session, int64_t id) {
+        auto got = DeskOf(services).Get(CallerOf(session), id);
+        if (!got.ok()) return ErrorResponse(got.error());
+        return NoStore(JsonResponse(RequestJson(*got, session.account.id, true)));
+      }));
 
-  router.Post("/api/v1/stylist-requests/{id}/picks", [&services](Request& request) {
-    if (!Ready(services)) return StylingUnavailable();
-    auto session = SessionOf(services, request, true);
-    if (!session.ok()) return ErrorResponse(session.error());
-    auto id = PathIdParam(request, "id");
-    if (!id.ok()) return ErrorResponse(id.error());
-    auto body = ObjectBody(request);
-    if (!body.ok()) return ErrorResponse(body.error());
-    auto pick = PickOf(services, *body);
-    if (!pick.ok()) return ErrorResponse(pick.error());
-    auto added = DeskOf(services).AddPick(CallerOf(*session), *id, *pick);
-    if (!added.ok()) return ErrorResponse(added.error());
-    return NoStore(JsonResponse(PickJson(*added), 201));
-  });
+  router.Post("/api/v1/stylist-requests/{id}/picks",
+              ForRequest(services, true,
+                         [&services](Request& request, const orders::SessionInfo& session, int64_t id) {
+                           auto body = ObjectBody(request);
+                           if (!body.ok()) return ErrorResponse(body.error());
+                           auto pick = PickOf(services, *body);
+                           if (!pick.ok()) return ErrorResponse(pick.error());
+                           auto added = DeskOf(services).AddPick(CallerOf(session), id, *pick);
+                           if (!added.ok()) return ErrorResponse(added.error());
+                           return NoStore(JsonResponse(PickJson(*added), 201));
+                         }));
 
-  router.Post("/api/v1/stylist-requests/{id}/messages", [&services](Request& request) {
-    if (!Ready(services)) return StylingUnavailable();
-    auto session = SessionOf(services, request, true);
-    if (!session.ok()) return ErrorResponse(session.error());
-    auto id = PathIdParam(request, "id");
-    if (!id.ok()) return ErrorResponse(id.error());
-    auto body = ObjectBody(request);
-    if (!body.ok()) return ErrorResponse(body.error());
-    auto text = TextMember(*body, "body");
-    if (!text.ok()) return ErrorResponse(text.error());
-    auto posted = DeskOf(services).PostMessage(CallerOf(*session), *id, *text);
-    if (!posted.ok()) return ErrorResponse(posted.error());
-    return NoStore(JsonResponse(MessageJson(*posted, session->account.id), 201));
-  });
+  router.Post("/api/v1/stylist-requests/{id}/messages",
+              ForRequest(services, true,
+                         [&services](Request& request, const orders::SessionInfo& session, int64_t id) {
+                           auto body = ObjectBody(request);
+                           if (!body.ok()) return ErrorResponse(body.error());
+                           auto text = TextMember(*body, "body");
+                           if (!text.ok()) return ErrorResponse(text.error());
+                           auto posted = DeskOf(services).PostMessage(CallerOf(session), id, *text);
+                           if (!posted.ok()) return ErrorResponse(posted.error());
+                           return NoStore(JsonResponse(MessageJson(*posted, session.account.id), 201));
+                         }));
 
-  router.Post("/api/v1/stylist-requests/{id}/close", [&services](Request& request) {
-    if (!Ready(services)) return StylingUnavailable();
-    auto session = SessionOf(services, request, true);
-    if (!session.ok()) return ErrorResponse(session.error());
-    auto id = PathIdParam(request, "id");
-    if (!id.ok()) return ErrorResponse(id.error());
-    auto closed = DeskOf(services).Close(CallerOf(*session), *id);
-    if (!closed.ok()) return ErrorResponse(closed.error());
-    return NoStore(JsonResponse(RequestJson(*closed, session->account.id, true)));
-  });
+  router.Post(
+      "/api/v1/stylist-requests/{id}/close",
+      ForRequest(services, true, [&services](Request&, const orders::SessionInfo& session, int64_t id) {
+        auto closed = DeskOf(services).Close(CallerOf(session), id);
+        if (!closed.ok()) return ErrorResponse(closed.error());
+        return NoStore(JsonResponse(RequestJson(*closed, session.account.id, true)));
+      }));
 
-  router.Post("/api/v1/stylist-requests/{id}/picks/{pick_id}/cart", [&services](Request& request) {
-    if (!Ready(services)) return StylingUnavailable();
-    auto session = SessionOf(services, request, true);
-    if (!session.ok()) return ErrorResponse(session.error());
-    auto id = PathIdParam(request, "id");
-    if (!id.ok()) return ErrorResponse(id.error());
-    auto pick_id = PathIdParam(request, "pick_id");
-    if (!pick_id.ok()) return ErrorResponse(pick_id.error());
-    auto item = DeskOf(services).AddPickToCart(CallerOf(*session), *id, *pick_id);
-    if (!item.ok()) return ErrorResponse(item.error());
-    json::object o;
-    o["cart_item_id"] = *item;
-    return NoStore(JsonResponse(o, 201));
-  });
+  router.Post("/api/v1/stylist-requests/{id}/picks/{pick_id}/cart",
+              ForRequest(services, true,
+                         [&services](Request& request, const orders::SessionInfo& session, int64_t id) {
+                           auto pick_id = PathIdParam(request, "pick_id");
+                           if (!pick_id.ok()) return ErrorResponse(pick_id.error());
+                           auto item = DeskOf(services).AddPickToCart(CallerOf(session), id, *pick_id);
+                           if (!item.ok()) return ErrorResponse(item.error());
+                           json::object o;
+                           o["cart_item_id"] = *item;
+                           return NoStore(JsonResponse(o, 201));
+                         }));
 
-  router.Post("/api/v1/stylist-requests/{id}/picks/{pick_id}/buy", [&services](Request& request) {
-    if (!Ready(services)) return StylingUnavailable();
-    auto session = SessionOf(services, request, true);
-    if (!session.ok()) return ErrorResponse(session.error());
-    auto id = PathIdParam(request, "id");
-    if (!id.ok()) return ErrorResponse(id.error());
-    auto pick_id = PathIdParam(request, "pick_id");
-    if (!pick_id.ok()) return ErrorResponse(pick_id.error());
-    auto key = request.Header("Idempotency-Key");
-    if (!key || key->empty()) {
-      return ErrorResponse(Error::InvalidArgument(
-          "send an Idempotency-Key header (a fresh random value per purchase; resend it on retries)",
-          "idempotency_key"));
-    }
-    auto order = DeskOf(services).BuyPick(CallerOf(*session), *id, *pick_id, *key);
-    if (!order.ok()) return ErrorResponse(order.error());
-    // A configured sale changes the "popular choice" marks of its model.
-    for (const orders::OrderLine& line : order->lines) {
-      if (line.kind != orders::CartItemKind::kConfigured) continue;
-      (void)RefreshSalesHistories(services);
-      break;
-    }
-    json::object o;
-    o["id"] = order->id;
-    o["status"] = orders::OrderStatusName(order->status);
-    o["total"] = MoneyJson(order->total);
-    o["expected_delivery_date"] = order->expected_delivery_date.empty()
-                                      ? json::value(nullptr)
-                                      : json::value(order->expected_delivery_date);
-    json::object body;
-    body["order"] = std::move(o);
-    body["pick_id"] = *pick_id;
-    Response r = JsonResponse(body, 201);
-    r.SetHeader("Location", "/api/v1/orders/" + std::to_string(order->id));
-    return NoStore(std::move(r));
-  });
+  router.Post(
+      "/api/v1/stylist-requests/{id}/picks/{pick_id}/buy",
+      ForRequest(
+          services, true, [&services](Request& request, const orders::SessionInfo& session, int64_t id) {
+            auto pick_id = PathIdParam(request, "pick_id");
+            if (!pick_id.ok()) return ErrorResponse(pick_id.error());
+            auto key = request.Header("Idempotency-Key");
+            if (!key || key->empty()) {
+              return ErrorResponse(Error::InvalidArgument(
+                  "send an Idempotency-Key header (a fresh random value per purchase; resend it on retries)",
+                  "idempotency_key"));
+            }
+            auto order = DeskOf(services).BuyPick(CallerOf(session), id, *pick_id, *key);
+            if (!order.ok()) return ErrorResponse(order.error());
+            // A configured sale changes the "popular choice" marks of its model.
+            for (const orders::OrderLine& line : order->lines) {
+              if (line.kind != orders::CartItemKind::kConfigured) continue;
+              (void)RefreshSalesHistories(services);
+              break;
+            }
+            json::object o;
+            o["id"] = order->id;
+            o["status"] = orders::OrderStatusName(order->status);
+            o["total"] = MoneyJson(order->total);
+            o["expected_delivery_date"] = order->expected_delivery_date.empty()
+                                              ? json::value(nullptr)
+                                              : json::value(order->expected_delivery_date);
+            json::object body;
+            body["order"] = std::move(o);
+            body["pick_id"] = *pick_id;
+            Response r = JsonResponse(body, 201);
+            r.SetHeader("Location", "/api/v1/orders/" + std::to_string(order->id));
+            return NoStore(std::move(r));
+          }));
 }
 
 }  // namespace atelier::server

@@ -38,6 +38,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <boost/json/object.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -205,6 +206,8 @@ class StylingDesk {
 // The spec sheet as canonical JSON text (stored in style_requests) and back.
 // ParseSpecSheetJson errors: kInvalidArgument naming the member.
 std::string SpecSheetToJson(const SpecSheet& sheet);
+// The same, as an object (the API answers embed it).
+boost::json::object SpecSheetObject(const SpecSheet& sheet);
 Result<SpecSheet> ParseSpecSheetJson(std::string_view json);
 
 }  // namespace atelier::orders
