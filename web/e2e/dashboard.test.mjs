@@ -4,45 +4,17 @@
 // move a shopper's order through the production board.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { startBrowser, screenshotDir } from './harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { atelierBin, startBrowser, startShop, screenshotDir } from './harness.mjs';
 
-const root = resolve(new URL('../..', import.meta.url).pathname);
-const bin = process.env.ATELIER_BIN ?? join(root, 'build', 'bin', 'atelier');
-
-// Like harness.startShop, but with a data directory this test knows, so that
-// the API key is made by the CLI against the shop's own store.
+// The API key is made by the CLI in the shop's own store.
 async function startShopWithKey() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'atelier-e2e-admin-'));
-  const key = execFileSync(bin, ['admin', 'create-key', '--name', 'dashboard-e2e', '--scopes', 'catalog,orders,models,analytics',
-    '--data-dir', dataDir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-  const proc = spawn(bin, ['serve', '--demo', '--port', '0', '--data-dir', dataDir, '--web-dir', process.env.ATELIER_WEB_DIST ?? join(root, 'web', 'dist')], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const shop = await startShop({
+    prepare: (dataDir) => execFileSync(atelierBin, ['admin', 'create-key', '--name', 'dashboard-e2e', '--scopes',
+      'catalog,orders,models,analytics', '--data-dir', dataDir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim(),
   });
-  let stderr = '';
-  proc.stderr.on('data', (d) => { stderr = (stderr + d).slice(-4000); });
-  const url = await new Promise((resolveUrl, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not print its URL in 120 s; stderr: ${stderr}`)), 120000);
-    proc.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/running at (http:\/\/\S+?)\/?\s/);
-      if (m) { clearTimeout(timer); resolveUrl(m[1]); }
-    });
-    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}: ${stderr}`)); });
-  });
-  return {
-    url,
-    key,
-    async stop() {
-      proc.kill('SIGTERM');
-      await new Promise((r) => proc.once('exit', r));
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  return Object.assign(shop, { key: shop.prepared });
 }
 
 let shop, browser;

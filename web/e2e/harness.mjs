@@ -9,10 +9,16 @@ import { chromium } from 'playwright-core';
 const root = resolve(new URL('../..', import.meta.url).pathname);
 export const screenshotDir = process.env.ATELIER_SCREENSHOTS ?? join(root, 'build', 'screenshots');
 
-export async function startShop() {
-  const bin = process.env.ATELIER_BIN ?? join(root, 'build', 'bin', 'atelier');
+export const atelierBin = process.env.ATELIER_BIN ?? join(root, 'build', 'bin', 'atelier');
+
+// `prepare(dataDir)`, when given, runs before the server starts (e.g. the CLI
+// making an API key or a staff account in the shop's own store); what it
+// returns is the shop's `prepared`. stop() fails when the server does not
+// exit cleanly (status 0) on SIGTERM, e.g. a sanitizer report at shutdown.
+export async function startShop({ prepare } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'atelier-e2e-'));
-  const proc = spawn(bin, ['serve', '--demo', '--port', '0', '--data-dir', dataDir, '--web-dir', join(root, 'web', 'dist')], {
+  const prepared = prepare ? await prepare(dataDir) : undefined;
+  const proc = spawn(atelierBin, ['serve', '--demo', '--port', '0', '--data-dir', dataDir, '--web-dir', process.env.ATELIER_WEB_DIST ?? join(root, 'web', 'dist')], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -29,10 +35,13 @@ export async function startShop() {
   });
   return {
     url,
+    prepared,
     async stop() {
+      const exited = new Promise((r) => proc.once('exit', (code, signal) => r({ code, signal })));
       proc.kill('SIGTERM');
-      await new Promise((r) => proc.once('exit', r));
+      const { code, signal } = await exited;
       rmSync(dataDir, { recursive: true, force: true });
+      if (code !== 0) throw new Error(`server exited with ${code ?? signal} on SIGTERM; stderr: ${stderr}`);
     },
   };
 }

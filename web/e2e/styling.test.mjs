@@ -6,46 +6,18 @@
 // buys it in one click and gets an order; and messages go both ways.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { startBrowser, screenshotDir } from './harness.mjs';
-
-const root = resolve(new URL('../..', import.meta.url).pathname);
-const bin = process.env.ATELIER_BIN ?? join(root, 'build', 'bin', 'atelier');
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { atelierBin, startBrowser, startShop, screenshotDir } from './harness.mjs';
 const stylistEmail = 'stella@atelier.example';
 const stylistPassword = 'stylist password 1';
 
-// Like harness.startShop, with a data directory this test knows, so that the
-// stylist's staff account is made by the CLI against the shop's own store.
-async function startShopWithStylist() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'atelier-e2e-styling-'));
-  execFileSync(bin, ['admin', 'create-staff', '--email', stylistEmail, '--password', stylistPassword, '--role', 'stylist',
-    '--data-dir', dataDir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  const proc = spawn(bin, ['serve', '--demo', '--port', '0', '--data-dir', dataDir, '--web-dir', process.env.ATELIER_WEB_DIST ?? join(root, 'web', 'dist')], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+// The stylist's staff account is made by the CLI in the shop's own store.
+function startShopWithStylist() {
+  return startShop({
+    prepare: (dataDir) => execFileSync(atelierBin, ['admin', 'create-staff', '--email', stylistEmail, '--password', stylistPassword,
+      '--role', 'stylist', '--data-dir', dataDir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
   });
-  let stderr = '';
-  proc.stderr.on('data', (d) => { stderr = (stderr + d).slice(-4000); });
-  const url = await new Promise((resolveUrl, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not print its URL in 120 s; stderr: ${stderr}`)), 120000);
-    proc.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/running at (http:\/\/\S+?)\/?\s/);
-      if (m) { clearTimeout(timer); resolveUrl(m[1]); }
-    });
-    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}: ${stderr}`)); });
-  });
-  return {
-    url,
-    async stop() {
-      proc.kill('SIGTERM');
-      await new Promise((r) => proc.once('exit', r));
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
 }
 
 let shop, browser;
