@@ -54,14 +54,6 @@ Handler WithScope(Services& services, orders::ApiScope scope, std::function<Resp
 
 Response CatalogUnavailable() { return ErrorResponse(Error::Unavailable("the catalog is still loading")); }
 
-std::string DateOf(int64_t day) {
-  const std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{day}}};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return buf;
-}
-
 int64_t DayOf(int64_t unix_seconds) {
   return unix_seconds >= 0 ? unix_seconds / kSecondsPerDay
                            : (unix_seconds - kSecondsPerDay + 1) / kSecondsPerDay;
@@ -431,7 +423,7 @@ Response Sales(Services& services, const Request& request) {
   }
 
   json::array dates;
-  for (int64_t d = first_day; d <= last_day; ++d) dates.push_back(json::value(DateOf(d)));
+  for (int64_t d = first_day; d <= last_day; ++d) dates.push_back(json::value(orders::FormatDay(d)));
   json::array out;
   for (auto& [key, s] : series) {
     json::object o;
@@ -455,8 +447,8 @@ Response Sales(Services& services, const Request& request) {
   }
   json::object body;
   body["days"] = *days;
-  body["from"] = DateOf(first_day);
-  body["to"] = DateOf(last_day);
+  body["from"] = orders::FormatDay(first_day);
+  body["to"] = orders::FormatDay(last_day);
   body["currency"] = currency;
   body["dates"] = std::move(dates);
   body["series"] = std::move(out);
