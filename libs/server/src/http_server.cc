@@ -166,11 +166,16 @@ WireRequest ParseWireRequest(std::string_view bytes, const HttpServerOptions& op
     beast::error_code ec;
     const size_t used = parser.put(asio::buffer(bytes.data() + out.consumed, bytes.size() - out.consumed), ec);
     out.consumed += used;
-    if (ec == http::error::need_more) ec = {};
+    // need_more: the parser wants bytes beyond these; a connection reads more
+    // before calling it again. Beast must not be handed the same unfinished
+    // bytes twice (a final chunk's header without its trailer's CRLF trips an
+    // assertion in parse_chunk_header when it is).
+    const bool needs_more = ec == http::error::need_more;
+    if (needs_more) ec = {};
     // Everything consumed, or nothing more the parser will take, and the
     // message still unfinished (a body shorter than its Content-Length):
     // a connection would wait for more bytes.
-    if (!ec && !parser.is_done() && (used == 0 || out.consumed == bytes.size())) {
+    if (!ec && !parser.is_done() && (needs_more || used == 0 || out.consumed == bytes.size())) {
       out.state = WireRequest::State::kIncomplete;
       return out;
     }

@@ -151,6 +151,23 @@ TEST(WireRequestTest, ABodyShorterThanItsLengthWaitsForMore) {
   EXPECT_EQ(r.consumed, wire.size());
 }
 
+// Found by fuzz_http_request (fuzz/regressions/fuzz_http_request/
+// beast-chunk-header-assertion): a chunked body whose last chunk's header
+// arrived without the CRLF that ends the trailer was handed to Beast a second
+// time with no new bytes, which trips Beast's `n >= 5` assertion. A
+// connection waits for more bytes instead.
+TEST(WireRequestTest, AFinalChunkWithoutItsTrailerWaitsForMore) {
+  const std::string wire =
+      "POST /api/i HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0;\r\n";
+  WireRequest r = ParseWireRequest(wire, HttpServerOptions{});
+  EXPECT_EQ(r.state, WireRequest::State::kIncomplete);
+  const std::string whole = "POST /api/i HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n";
+  WireRequest done = ParseWireRequest(whole, HttpServerOptions{});
+  ASSERT_EQ(done.state, WireRequest::State::kComplete);
+  EXPECT_EQ(done.request.body, "{}");
+  EXPECT_EQ(done.consumed, whole.size());
+}
+
 TEST(WireRequestTest, ParsesPipelinedRequestsAndAppliesTheLimits) {
   const std::string first = "POST /api/v1/events?x=a%20b HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}";
   WireRequest r = ParseWireRequest(first + "GET /healthz HTTP/1.1\r\n\r\n", HttpServerOptions{});
