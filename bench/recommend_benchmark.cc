@@ -1,5 +1,6 @@
-// Recommendation benchmarks: serving latency (top-20 for a user) on
-// generated catalogs of 4k and 100k items, training time on UCI Online
+// Recommendation benchmarks: serving latency (top-20 for a user, and
+// bought-together top-20 for a cart per bought-together model) on generated
+// catalogs of 4k and 100k items, training time on UCI Online
 // Retail (TIFU-KNN, with EASE as the peer of the numpy reference), and
 // training on a generated 10M-event history (run under /usr/bin/time -v for
 // peak RSS; see BENCHMARKS.md).
@@ -81,6 +82,43 @@ void ServeForUser(benchmark::State& state) {
   state.counters["items"] = static_cast<double>((*rec)->history().training_items);
 }
 BENCHMARK(ServeForUser)->Name("BM_Recommend_ForUserTop20")->Arg(4000)->Arg(100000)->Unit(benchmark::kMicrosecond)->Iterations(20000);
+
+// Bought-together top-20 for a 3-item cart (three items of one generated
+// basket) with the bought-together model `kind` (TrainOptions::bought_together).
+void ServeBasket(benchmark::State& state, const char* kind) {
+  const auto items = static_cast<uint32_t>(state.range(0));
+  EventLog log = GeneratedLog(items, items, static_cast<uint64_t>(items) * 15);
+  TrainOptions options;
+  options.for_you = "personal";
+  options.bought_together = kind;
+  auto rec = TrainRecommender(log, options);
+  if (!rec.ok()) {
+    state.SkipWithError(rec.error().ToString().c_str());
+    return;
+  }
+  std::mt19937 gen(5);
+  std::uniform_int_distribution<size_t> pick(0, log.events.size() - 3);
+  std::vector<double> micros;
+  micros.reserve(1 << 20);
+  std::vector<std::string> cart(3);
+  for (auto _ : state) {
+    const size_t e = pick(gen);
+    for (size_t k = 0; k < 3; ++k) cart[k] = log.item_ids[log.events[e + k].item];
+    auto t0 = std::chrono::steady_clock::now();
+    auto list = (*rec)->BoughtTogether(cart, 20);
+    micros.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
+    benchmark::DoNotOptimize(list.data());
+  }
+  std::sort(micros.begin(), micros.end());
+  state.counters["p50_us"] = micros[micros.size() / 2];
+  state.counters["p99_us"] = micros[std::min(micros.size() - 1, micros.size() * 99 / 100)];
+}
+BENCHMARK_CAPTURE(ServeBasket, cooccurrence, "cooccurrence")
+    ->Name("BM_Recommend_BasketTop20/cooccurrence")->Arg(4000)->Arg(100000)->Unit(benchmark::kMicrosecond)->Iterations(20000);
+BENCHMARK_CAPTURE(ServeBasket, basketknn, "basketknn")
+    ->Name("BM_Recommend_BasketTop20/basketknn")->Arg(4000)->Arg(100000)->Unit(benchmark::kMicrosecond)->Iterations(20000);
+BENCHMARK_CAPTURE(ServeBasket, completion, "completion")
+    ->Name("BM_Recommend_BasketTop20/completion")->Arg(4000)->Unit(benchmark::kMicrosecond)->Iterations(20000);
 
 std::string OnlineRetailPath() {
   const char* env = std::getenv("ATELIER_DATA_DIR");

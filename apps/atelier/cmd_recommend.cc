@@ -128,6 +128,8 @@ struct TrainFlags {
   std::string events;
   std::string format = "generic";
   std::string output = "models";
+  std::string for_you = "auto";
+  std::string bought_together = "auto";
   bool views = false;
   bool carts = false;
 };
@@ -136,6 +138,8 @@ int RunTrain(const TrainFlags& f) {
   TrainOptions options;
   options.interactions.views = f.views;
   options.interactions.carts = f.carts;
+  options.for_you = f.for_you;
+  options.bought_together = f.bought_together;
   options.log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
   Result<std::shared_ptr<const Recommender>> rec = Error::Internal("unset");
   std::unique_ptr<store::Database> store;
@@ -188,6 +192,9 @@ void RegisterRecommendCommands(CLI::App& app, CliContext& ctx) {
   train->add_option("--events", train_flags->events, "train from an event log file instead of the store");
   train->add_option("--format", train_flags->format, "format of --events");
   train->add_option("--output", train_flags->output, "artifact directory");
+  train->add_option("--for-you", train_flags->for_you, "model kind of the for-you list, or auto");
+  train->add_option("--bought-together", train_flags->bought_together,
+                    "model kind of bought-together lists (e.g. completion, basketknn), or auto");
   train->add_flag("--views", train_flags->views, "count view events as interactions");
   train->add_flag("--carts", train_flags->carts, "count cart events as interactions");
   train->callback([train_flags, &ctx] { ctx.exit_code = RunTrain(*train_flags); });

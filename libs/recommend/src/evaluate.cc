@@ -23,6 +23,10 @@ double SecondsSince(Clock::time_point t0) {
 
 bool NeedsUsers(std::string_view kind) { return kind == "repeat" || kind == "personal" || kind == "tifu"; }
 
+// Models fitted to complete a basket from its other items: "all" runs them
+// only where the cases carry such a query (basket-completion).
+bool NeedsQuery(std::string_view kind) { return kind == "completion"; }
+
 double Percentile(std::vector<double> v, double q) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -223,29 +227,46 @@ std::vector<float> TuneBlendWeights(const std::vector<Tuned>& parts, const Split
   std::vector<float> w(nc, 0.0f);
   w[best_single] = 1.0f;
   double best = evaluate(w);
-  const std::vector<float> grid = {0.0f, 0.02f, 0.05f, 0.1f, 0.2f, 0.35f, 0.5f, 0.75f, 1.0f, 1.5f};
+  auto say = [&](const char* phase) {
+    if (!options.log) return;
+    std::string desc;
+    for (size_t k = 0; k < nc; ++k) desc += fmt::format(" {}={:.4g}", parts[k].kind, w[k]);
+    options.log(fmt::format("  validate blend ({}){}: NDCG@{} {:.4f}", phase, desc, tune_k, best));
+  };
+  // Tries `v` as component k's weight; keeps it when validation NDCG rises.
+  auto try_weight = [&](size_t k, float v) {
+    if (v == w[k] || v < 0.0f) return false;
+    std::vector<float> trial = w;
+    trial[k] = v;
+    double score = evaluate(trial);
+    if (score > best + 1e-9) {
+      best = score;
+      w = std::move(trial);
+      return true;
+    }
+    return false;
+  };
+  // Coarse: coordinate descent over a fixed grid.
+  const std::vector<float> grid = {0.0f, 0.02f, 0.05f, 0.1f, 0.2f, 0.35f, 0.5f, 0.75f, 1.0f, 1.5f, 2.0f, 3.0f};
   for (int pass = 0; pass < std::max(options.tuning_passes, 1) + 1; ++pass) {
     bool improved = false;
     for (size_t k = 0; k < nc; ++k) {
       if (k == best_single) continue;
-      for (float v : grid) {
-        if (v == w[k]) continue;
-        std::vector<float> trial = w;
-        trial[k] = v;
-        double score = evaluate(trial);
-        if (score > best + 1e-9) {
-          best = score;
-          w = trial;
-          improved = true;
-        }
-      }
+      for (float v : grid) improved |= try_weight(k, v);
     }
-    if (options.log) {
-      std::string desc;
-      for (size_t k = 0; k < nc; ++k) desc += fmt::format(" {}={:.4g}", parts[k].kind, w[k]);
-      options.log(fmt::format("  validate blend{}: NDCG@{} {:.4f}", desc, tune_k, best));
+    say("grid");
+    if (!improved) break;
+  }
+  // Fine: multiplicative steps around each nonzero weight, until none helps.
+  const std::vector<float> steps = {0.5f, 0.7f, 0.85f, 1.15f, 1.4f, 2.0f};
+  for (int pass = 0; pass < 4 * std::max(options.tuning_passes, 1); ++pass) {
+    bool improved = false;
+    for (size_t k = 0; k < nc; ++k) {
+      if (k == best_single || w[k] == 0.0f) continue;
+      for (float f : steps) improved |= try_weight(k, w[k] * f);
     }
     if (!improved) break;
+    say("refine");
   }
   return w;
 }
@@ -292,6 +313,7 @@ Result<EvalReport> Evaluate(const Split& split, const std::vector<std::string>& 
       for (const ModelInfo& info : ModelKinds()) {
         if (info.kind == "popular" || info.kind == "repeat") continue;
         if (NeedsUsers(info.kind) && !has_users) continue;
+        if (NeedsQuery(info.kind) && split.protocol != Protocol::kBasketCompletion) continue;
         kinds.push_back(info.kind);
       }
       want_blend = true;

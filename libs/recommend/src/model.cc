@@ -39,6 +39,14 @@ const std::vector<ModelInfo>& ModelKinds() {
        {{"group_size", {7, 1, 2, 3, 5, 10, 14}}, {"within_decay", {0.9, 0.6, 0.8, 1.0}},
         {"group_decay", {0.7, 0.5, 0.6, 0.8, 0.9, 1.0}}, {"neighbours", {300, 100, 50, 600, 1000}},
         {"alpha", {0.7, 0.5, 0.8, 0.9, 0.95, 1.0}}}},
+      {"completion",
+       "basket completion: multinomial logistic regression of a basket's missing item on the rest",
+       {{"l2", {1e-3, 3e-4, 3e-3, 1e-4, 1e-2}}, {"learning_rate", {0.1, 0.05, 0.2}}, {"epochs", {10, 5, 20}},
+        {"context_exponent", {0.75, 0.5, 0.25}}, {"size_feature", {0, 1}}, {"seeds", {1, 3}}}},
+      {"basketknn",
+       "basket neighbours: the training baskets most like the query vote for their items",
+       {{"neighbours", {200, 50, 100, 500, 1000, 2000}}, {"beta", {0.5, 0, 0.25, 0.75, 1}},
+        {"gamma", {0, 0.1, 0.25, 0.5}}, {"recent_baskets", {0, 1, 3}}}},
   };
   return kKinds;
 }
@@ -68,6 +76,8 @@ Result<std::unique_ptr<Model>> CreateModel(std::string_view kind, const Params& 
   if (kind == "cooccurrence") return internal::MakeCooccurrence(p);
   if (kind == "ease") return internal::MakeEase(p);
   if (kind == "als") return internal::MakeAls(p);
+  if (kind == "completion") return internal::MakeCompletion(p);
+  if (kind == "basketknn") return internal::MakeBasketKnn(p);
   if (kind == "personal" || kind == "tifu") return internal::MakeTifu(p, kind);
   return Error::NotFound("unknown model '" + std::string(kind) + "'", "model");
 }

@@ -90,7 +90,7 @@ class ModelsTest : public ::testing::Test {
 TEST_F(ModelsTest, ItemToItemModelsCompleteThePlantedBundle) {
   uint32_t a = IndexOf(log_, Item(0)), b = IndexOf(log_, Item(1));
   uint32_t query[1] = {a};
-  for (const char* kind : {"cooccurrence", "ease", "als"}) {
+  for (const char* kind : {"cooccurrence", "ease", "als", "completion", "basketknn"}) {
     auto m = Fitted(kind);
     auto top = Top(*m, *history_, Query{kNone, query}, 1, query);
     ASSERT_EQ(top.size(), 1u) << kind;
@@ -113,6 +113,82 @@ TEST_F(ModelsTest, CollaborativeModelsRecommendFromTheUsersGroup) {
     }
     EXPECT_GE(in_group, 4) << kind;
   }
+}
+
+// Baskets without users: {a, b} x 6, {a, c} x 2, {b, d} x 3, {c, d} x 2.
+// Given a, the missing item is b three times in four and d never; given
+// nothing, b (in 9 baskets) is the likeliest; a query's own items are never
+// predicted.
+TEST_F(ModelsTest, CompletionPredictsTheMissingItemOfABasket) {
+  EventLogBuilder b;
+  int basket = 0;
+  auto add = [&](std::initializer_list<const char*> items, int times) {
+    for (int t = 0; t < times; ++t, ++basket) {
+      for (const char* item : items) b.Add("", item, "o" + std::to_string(basket), basket, 1, EventType::kPurchase);
+    }
+  };
+  add({"a", "b"}, 6);
+  add({"a", "c"}, 2);
+  add({"b", "d"}, 3);
+  add({"c", "d"}, 2);
+  EventLog log = std::move(b).Finish();
+  ASSERT_EQ(log.item_ids, (std::vector<std::string>{"a", "b", "c", "d"}));
+  auto h = History::Build(BuildInteractions(log));
+  auto m = CreateModel("completion", {{"epochs", 40}, {"l2", 0}}).value();
+  ASSERT_TRUE(m->Fit(h).ok());
+  std::vector<float> p(4);
+  uint32_t a[1] = {0};
+  m->Score(Query{kNone, a}, p);
+  EXPECT_EQ(p[0], 0.0f);
+  EXPECT_NEAR(p[1] + p[2] + p[3], 1.0f, 1e-5);
+  EXPECT_GT(p[1], 0.5f);  // 6 of the 8 baskets with a hold b
+  EXPECT_GT(p[2], p[3]);  // c completes a twice, d never
+  EXPECT_EQ(Top(*m, *h, Query{}, 1), (std::vector<uint32_t>{1}));
+  // The fit is deterministic, and an artifact round trip keeps the scores.
+  auto again = CreateModel("completion", {{"epochs", 40}, {"l2", 0}}).value();
+  ASSERT_TRUE(again->Fit(h).ok());
+  std::stringstream state;
+  ASSERT_TRUE(again->Save(state).ok());
+  auto loaded = CreateModel("completion", {{"epochs", 40}, {"l2", 0}}).value();
+  ASSERT_TRUE(loaded->Load(state, h).ok());
+  std::vector<float> p1(4), p2(4);
+  m->Score(Query{kNone, a}, p1);
+  loaded->Score(Query{kNone, a}, p2);
+  EXPECT_EQ(p1, p2);
+}
+
+// Baskets {a, b, c}, {a, b, d}, {c, d}, {a, e}; query {a, b}. Overlaps 2, 2,
+// 0, 1; with beta = 1 the similarities are 2/3, 2/3, -, 1/2.
+TEST_F(ModelsTest, BasketNeighboursVoteForTheirItems) {
+  EventLogBuilder b;
+  int basket = 0;
+  for (std::vector<const char*> items : std::vector<std::vector<const char*>>{
+           {"a", "b", "c"}, {"a", "b", "d"}, {"c", "d"}, {"a", "e"}}) {
+    for (const char* item : items) b.Add("", item, "o" + std::to_string(basket), basket, 1, EventType::kPurchase);
+    ++basket;
+  }
+  EventLog log = std::move(b).Finish();
+  auto h = History::Build(BuildInteractions(log));
+  uint32_t query[2] = {0, 1};
+  std::vector<float> s(5);
+  auto three = CreateModel("basketknn", {{"neighbours", 3}, {"beta", 1}, {"gamma", 0}}).value();
+  ASSERT_TRUE(three->Fit(h).ok());
+  three->Score(Query{kNone, query}, s);
+  EXPECT_FLOAT_EQ(s[2], 2.0f / 3);  // c: from {a, b, c}
+  EXPECT_FLOAT_EQ(s[3], 2.0f / 3);  // d: from {a, b, d}
+  EXPECT_FLOAT_EQ(s[4], 0.5f);      // e: from {a, e}
+  // Two neighbours: {a, e} is not among them.
+  auto two = CreateModel("basketknn", {{"neighbours", 2}, {"beta", 1}, {"gamma", 0}}).value();
+  ASSERT_TRUE(two->Fit(h).ok());
+  two->Score(Query{kNone, query}, s);
+  EXPECT_EQ(s[4], 0.0f);
+  // gamma = 1 divides by popularity (c and d are in 2 baskets, e in 1).
+  auto debiased = CreateModel("basketknn", {{"neighbours", 3}, {"beta", 1}, {"gamma", 1}}).value();
+  ASSERT_TRUE(debiased->Fit(h).ok());
+  debiased->Score(Query{kNone, query}, s);
+  EXPECT_FLOAT_EQ(s[2], 1.0f / 3);
+  EXPECT_FLOAT_EQ(s[4], 0.5f);
+  EXPECT_EQ(Top(*debiased, *h, Query{kNone, query}, 1, query), (std::vector<uint32_t>{4}));
 }
 
 TEST_F(ModelsTest, PersonalModelsPutTheUsersStapleFirst) {
@@ -187,6 +263,7 @@ TEST_F(ModelsTest, TrendingPrefersRecentOverOnceFashionable) {
 TEST_F(ModelsTest, InvalidHyperParametersAreRejected) {
   EXPECT_FALSE(CreateModel("ease", {{"lambda", -1}}).value()->Fit(history_).ok());
   EXPECT_FALSE(CreateModel("tifu", {{"within_decay", 0}}).value()->Fit(history_).ok());
+  EXPECT_FALSE(CreateModel("completion", {{"context_exponent", 2}}).value()->Fit(history_).ok());
   auto unknown = CreateModel("ease", {{"gamma", 1}});
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.error().field, "gamma");
@@ -239,6 +316,29 @@ TEST_F(RecommenderTest, ServesForYouSimilarAndBoughtTogetherWithReasons) {
   ASSERT_TRUE(similar.ok());
   EXPECT_FALSE(similar->empty());
   EXPECT_EQ((*rec)->Similar("missing", 3).error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(RecommenderTest, BoughtTogetherServesTheChosenModelThroughAnArtifact) {
+  for (const char* kind : {"completion", "basketknn"}) {
+    TrainOptions options;
+    options.bought_together = kind;
+    auto rec = TrainRecommender(log_, options);
+    ASSERT_TRUE(rec.ok()) << rec.error().ToString();
+    std::vector<std::string> cart = {Item(0)};
+    auto together = (*rec)->BoughtTogether(cart, 3);
+    ASSERT_FALSE(together.empty()) << kind;
+    EXPECT_EQ(together[0].item, Item(1)) << kind;
+    EXPECT_EQ(together[0].reason, "bought together with " + Item(0)) << kind;
+    std::string dir = std::filesystem::temp_directory_path() / ("atelier-bt-" + std::to_string(getpid()));
+    auto path = SaveArtifact(**rec, dir);
+    ASSERT_TRUE(path.ok()) << path.error().ToString();
+    auto loaded = LoadArtifact(*path);
+    ASSERT_TRUE(loaded.ok()) << loaded.error().ToString();
+    auto again = (*loaded)->BoughtTogether(cart, 3);
+    ASSERT_EQ(again.size(), together.size());
+    for (size_t i = 0; i < again.size(); ++i) EXPECT_EQ(again[i].item, together[i].item) << kind;
+    std::filesystem::remove_all(dir);
+  }
 }
 
 TEST_F(RecommenderTest, ArtifactRoundTripServesTheSameLists) {

@@ -221,7 +221,13 @@ Result<std::shared_ptr<const Recommender>> TrainRecommender(const EventLog& log,
   ATELIER_RETURN_IF_ERROR(trending->Fit(history));
   ATELIER_ASSIGN_OR_RETURN(auto similar, CreateModel("cooccurrence", {{"user_level", 1}}));
   ATELIER_RETURN_IF_ERROR(similar->Fit(history));
-  ATELIER_ASSIGN_OR_RETURN(auto together, CreateModel("cooccurrence", {{"user_level", 0}, {"alpha", 0.5}}));
+  Params together_params;
+  std::string together_kind = options.bought_together;
+  if (together_kind == "auto" || together_kind == "cooccurrence") {
+    together_kind = "cooccurrence";
+    together_params = {{"user_level", 0}, {"alpha", 0.5}};
+  }
+  ATELIER_ASSIGN_OR_RETURN(auto together, CreateModel(together_kind, together_params));
   ATELIER_RETURN_IF_ERROR(together->Fit(history));
   return Recommender::Assemble(log.user_ids, log.item_ids, history, std::move(for_you), std::move(trending),
                                std::move(similar), std::move(together));

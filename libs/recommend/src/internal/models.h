@@ -14,6 +14,8 @@ std::unique_ptr<Model> MakeTrending(const Params& p);
 std::unique_ptr<Model> MakeCooccurrence(const Params& p);
 std::unique_ptr<Model> MakeEase(const Params& p);
 std::unique_ptr<Model> MakeAls(const Params& p);
+std::unique_ptr<Model> MakeCompletion(const Params& p);
+std::unique_ptr<Model> MakeBasketKnn(const Params& p);
 std::unique_ptr<Model> MakeTifu(const Params& p, std::string_view kind);
 
 // The context items of a query: the user's training items merged with the

@@ -48,7 +48,7 @@ class Model {
  public:
   virtual ~Model() = default;
   // Registry name: "popular", "repeat", "trending", "cooccurrence", "ease",
-  // "als", "personal", "tifu", "blend".
+  // "als", "personal", "tifu", "completion", "basketknn", "blend".
   virtual std::string_view kind() const = 0;
   virtual const Params& params() const = 0;
   // Fits on `history`, which must outlive the model's use (the model may keep

@@ -37,6 +37,11 @@ struct TrainOptions {
   // Model for the for-you list; "auto" picks tifu for logs where users have
   // several baskets, ease for other logs up to 20000 items, cooccurrence beyond.
   std::string for_you = "auto";
+  // Model for bought-together lists (cart completion, search accessories):
+  // any registered kind; "auto" is cooccurrence (basket level, cosine), which
+  // scales to any catalog. "completion" and "basketknn" model the missing
+  // item of a basket directly (completion: at most 6000 training items).
+  std::string bought_together = "auto";
   // Tune the for-you model's hyper-parameters on a validation split carved
   // from the history (last-basket when users have baskets, random-holdout
   // otherwise). When false, the registry defaults are used.

@@ -1,0 +1,266 @@
+// Basket completion by multinomial logistic regression ("completion"):
+//
+//   P(i | Q) = exp(z_i) / sum over k not in Q of exp(z_k),
+//   z_i = b_i + s_i * log|Q| + |Q|^-context_exponent * sum over j in Q of W[j][i],
+//
+// the probability that i is the item missing from a basket whose other items
+// are Q. It is fitted on exactly that task: every training basket with at
+// least 2 items (every user's item set for logs without baskets) gives one
+// example per item, that item held out and the rest as Q. The loss is the
+// mean negative log-likelihood plus l2/2 * ||W[j]||^2 on each row j an example
+// touches; the optimiser is Adagrad over `epochs` shuffled passes (a seeded
+// generator, so a fit is deterministic), and the model kept is the average of
+// the parameters after each epoch of the second half (iterate averaging, which
+// smooths the last steps' noise); with seeds > 1, the mean of that many fits
+// over differently shuffled passes. b starts at log(popularity), W and s at 0.
+// s (with size_feature = 1) lets the prior depend on the basket's size.
+// Unlike a similarity model it learns an item prior (b) and how much each
+// context item shifts it, so a popular staple and a rare complement are
+// weighed on one scale.
+//
+// Score() returns P(i | context), context = the user's training items and the
+// query items; 0 for items outside the training set and for context items.
+//
+// Params: l2 >= 0, learning_rate > 0, epochs >= 1, context_exponent in
+// [0, 1], size_feature 0 or 1, seeds >= 1. Memory: one dense float matrix of the
+// training item count squared to serve, three while fitting; more than
+// kMaxItems training items is kTooLarge. Each epoch visits at most
+// kMaxWorkPerEpoch (example x item) terms; larger logs are sampled.
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "internal/binary_io.h"
+#include "internal/models.h"
+
+namespace atelier::recommend::internal {
+namespace {
+
+constexpr uint32_t kMaxItems = 6000;
+constexpr uint64_t kMaxWorkPerEpoch = 400'000'000;
+
+class Completion : public ModelBase {
+ public:
+  using ModelBase::ModelBase;
+  std::string_view kind() const override { return "completion"; }
+
+  Status Fit(std::shared_ptr<const History> history) override {
+    history_ = std::move(history);
+    const double l2 = P("l2"), rate = P("learning_rate"), exponent = P("context_exponent");
+    const auto epochs = static_cast<int>(P("epochs"));
+    if (!(l2 >= 0)) return Error::InvalidArgument("l2 must be >= 0", "l2");
+    if (!(rate > 0)) return Error::InvalidArgument("learning_rate must be > 0", "learning_rate");
+    if (epochs < 1) return Error::InvalidArgument("epochs must be >= 1", "epochs");
+    if (P("seeds") < 1) return Error::InvalidArgument("seeds must be >= 1", "seeds");
+    if (!(exponent >= 0 && exponent <= 1)) {
+      return Error::InvalidArgument("context_exponent must be in [0, 1]", "context_exponent");
+    }
+    BuildColumns();
+    const uint32_t n = static_cast<uint32_t>(items_.size());
+    if (n > kMaxItems) {
+      return Error::TooLarge("completion supports at most " + std::to_string(kMaxItems) + " training items, got " +
+                             std::to_string(n));
+    }
+    if (n == 0) return Error::InvalidArgument("no training items", "events");
+
+    // Rows (in column space) and the examples they give: (row, held-out position).
+    const Interactions& d = history_->data;
+    std::vector<uint64_t> row_begin = {0};
+    std::vector<uint32_t> row_cols;
+    auto add_row = [&](std::span<const uint32_t> row) {
+      if (row.size() < 2) return;
+      for (uint32_t item : row) row_cols.push_back(col_[item]);
+      row_begin.push_back(row_cols.size());
+    };
+    if (d.has_baskets || !d.has_users) {
+      for (size_t b = 0; b < d.num_baskets(); ++b) add_row(d.BasketItems(b));
+    } else {
+      for (uint32_t u = 0; u < d.num_users; ++u) add_row(history_->user_items.Of(u));
+    }
+    struct Example {
+      uint32_t row;
+      uint32_t held;  // position within the row
+    };
+    std::vector<Example> examples;
+    uint64_t work = 0;
+    for (uint32_t r = 0; r + 1 < row_begin.size(); ++r) {
+      const uint64_t len = row_begin[r + 1] - row_begin[r];
+      for (uint32_t p = 0; p < len; ++p) examples.push_back({r, p});
+      work += len * (len + 1) * n;
+    }
+
+    const float sexp = static_cast<float>(exponent);
+    const bool use_size = P("size_feature") != 0;
+    const auto seeds = static_cast<int>(P("seeds"));
+    // Per seed: iterate averages of the second half of the epochs; the model
+    // is the mean over seeds (the loss is convex, so means of fits are fits).
+    std::vector<float> w_avg(static_cast<size_t>(n) * n, 0.0f), bias_avg(n, 0.0f), size_avg(n, 0.0f);
+    const int first_averaged = epochs / 2;
+    std::vector<float> w_acc, bias_acc, size_acc;
+    std::vector<float> z(n), g(n);
+    std::vector<uint8_t> in_query(n, 0);
+    std::vector<uint32_t> query;
+    const float lr = static_cast<float>(rate), reg = static_cast<float>(l2);
+    constexpr float kEps = 1e-6f;
+    // Share of the examples visited per epoch, so an epoch stays within budget.
+    const double share = work > kMaxWorkPerEpoch ? static_cast<double>(kMaxWorkPerEpoch) / work : 1.0;
+
+    for (int seed = 0; seed < seeds; ++seed) {
+      std::mt19937_64 gen(42 + static_cast<uint64_t>(seed));
+      bias_.assign(n, 0.0f);
+      for (uint32_t c = 0; c < n; ++c) {
+        bias_[c] = static_cast<float>(std::log(static_cast<double>(history_->popularity[items_[c]])));
+      }
+      w_.assign(static_cast<size_t>(n) * n, 0.0f);
+      size_.assign(n, 0.0f);
+      w_acc.assign(w_.size(), 0.0f);
+      bias_acc.assign(n, 0.0f);
+      size_acc.assign(n, 0.0f);
+      for (int epoch = 0; epoch < epochs; ++epoch) {
+        for (size_t i = examples.size(); i > 1; --i) std::swap(examples[i - 1], examples[gen() % i]);
+        const auto visit = static_cast<size_t>(std::ceil(share * static_cast<double>(examples.size())));
+        for (size_t e = 0; e < visit; ++e) {
+          const Example& ex = examples[e];
+          const uint32_t* row = row_cols.data() + row_begin[ex.row];
+          const uint32_t len = static_cast<uint32_t>(row_begin[ex.row + 1] - row_begin[ex.row]);
+          const uint32_t target = row[ex.held];
+          query.clear();
+          for (uint32_t p = 0; p < len; ++p) {
+            if (p != ex.held) query.push_back(row[p]);
+          }
+          const float scale = std::pow(static_cast<float>(query.size()), -sexp);
+          const float log_size = std::log(static_cast<float>(query.size()));
+          for (uint32_t i = 0; i < n; ++i) z[i] = bias_[i] + log_size * size_[i];
+          for (uint32_t j : query) {
+            const float* wj = w_.data() + static_cast<size_t>(j) * n;
+            for (uint32_t i = 0; i < n; ++i) z[i] += scale * wj[i];
+            in_query[j] = 1;
+          }
+          float top = -INFINITY;
+          for (uint32_t i = 0; i < n; ++i) {
+            if (!in_query[i]) top = std::max(top, z[i]);
+          }
+          double total = 0;
+          for (uint32_t i = 0; i < n; ++i) {
+            g[i] = in_query[i] ? 0.0f : std::exp(z[i] - top);
+            total += g[i];
+          }
+          const float inv = static_cast<float>(1.0 / total);
+          for (uint32_t i = 0; i < n; ++i) g[i] *= inv;
+          g[target] -= 1.0f;
+          for (uint32_t i = 0; i < n; ++i) {
+            bias_acc[i] += g[i] * g[i];
+            bias_[i] -= lr * g[i] / (std::sqrt(bias_acc[i]) + kEps);
+          }
+          if (use_size && log_size > 0) {
+            for (uint32_t i = 0; i < n; ++i) {
+              const float grad = log_size * g[i] + reg * size_[i];
+              size_acc[i] += grad * grad;
+              size_[i] -= lr * grad / (std::sqrt(size_acc[i]) + kEps);
+            }
+          }
+          for (uint32_t j : query) {
+            float* wj = w_.data() + static_cast<size_t>(j) * n;
+            float* aj = w_acc.data() + static_cast<size_t>(j) * n;
+            for (uint32_t i = 0; i < n; ++i) {
+              const float grad = scale * g[i] + reg * wj[i];
+              aj[i] += grad * grad;
+              wj[i] -= lr * grad / (std::sqrt(aj[i]) + kEps);
+            }
+            in_query[j] = 0;
+          }
+        }
+        if (epoch >= first_averaged) {
+          for (size_t i = 0; i < w_.size(); ++i) w_avg[i] += w_[i];
+          for (uint32_t i = 0; i < n; ++i) {
+            bias_avg[i] += bias_[i];
+            size_avg[i] += size_[i];
+          }
+        }
+      }
+    }
+    const float inv_count = 1.0f / static_cast<float>((epochs - first_averaged) * seeds);
+    for (size_t i = 0; i < w_.size(); ++i) w_[i] = w_avg[i] * inv_count;
+    for (uint32_t i = 0; i < n; ++i) {
+      bias_[i] = bias_avg[i] * inv_count;
+      size_[i] = size_avg[i] * inv_count;
+    }
+    return Ok();
+  }
+
+  void Score(const Query& q, std::span<float> scores) const override {
+    std::fill(scores.begin(), scores.end(), 0.0f);
+    thread_local std::vector<uint32_t> context, cols;
+    thread_local std::vector<float> z;
+    ContextItems(*history_, q, context);
+    const size_t n = items_.size();
+    cols.clear();
+    for (uint32_t j : context) {
+      if (j < col_.size() && col_[j] != kNone) cols.push_back(col_[j]);
+    }
+    z.assign(bias_.begin(), bias_.end());
+    if (cols.size() > 1) {
+      const float log_size = std::log(static_cast<float>(cols.size()));
+      for (size_t i = 0; i < n; ++i) z[i] += log_size * size_[i];
+    }
+    if (!cols.empty()) {
+      const float scale = std::pow(static_cast<float>(cols.size()), -static_cast<float>(P("context_exponent")));
+      for (uint32_t j : cols) {
+        const float* wj = w_.data() + static_cast<size_t>(j) * n;
+        for (size_t i = 0; i < n; ++i) z[i] += scale * wj[i];
+      }
+    }
+    for (uint32_t j : cols) z[j] = -INFINITY;
+    float top = -INFINITY;
+    for (float v : z) top = std::max(top, v);
+    if (top == -INFINITY) return;
+    double total = 0;
+    for (float& v : z) {
+      v = std::exp(v - top);
+      total += v;
+    }
+    const float inv = static_cast<float>(1.0 / total);
+    for (size_t i = 0; i < n; ++i) scores[items_[i]] = z[i] * inv;
+  }
+
+  Status Save(std::ostream& out) const override {
+    WriteVector(out, bias_);
+    WriteVector(out, size_);
+    WriteVector(out, w_);
+    return Ok();
+  }
+  Status Load(std::istream& in, std::shared_ptr<const History> history) override {
+    history_ = std::move(history);
+    BuildColumns();
+    if (!ReadVector(in, bias_) || !ReadVector(in, size_) || !ReadVector(in, w_) || bias_.size() != items_.size() ||
+        size_.size() != items_.size() || w_.size() != items_.size() * items_.size()) {
+      return Error::InvalidArgument("corrupt completion model state", "artifact");
+    }
+    return Ok();
+  }
+
+ private:
+  void BuildColumns() {
+    const auto& pop = history_->popularity;
+    col_.assign(pop.size(), kNone);
+    items_.clear();
+    for (uint32_t i = 0; i < pop.size(); ++i) {
+      if (pop[i] > 0) {
+        col_[i] = static_cast<uint32_t>(items_.size());
+        items_.push_back(i);
+      }
+    }
+  }
+  std::vector<uint32_t> col_;    // item -> column, kNone outside the training set
+  std::vector<uint32_t> items_;  // column -> item
+  std::vector<float> bias_;      // per column
+  std::vector<float> size_;      // per column: slope on log(query size)
+  std::vector<float> w_;         // row-major n x n: row j is what context item j adds
+};
+
+}  // namespace
+
+std::unique_ptr<Model> MakeCompletion(const Params& p) { return std::make_unique<Completion>(p); }
+
+}  // namespace atelier::recommend::internal
