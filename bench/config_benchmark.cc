@@ -174,17 +174,13 @@ int CountMode(const char* path, double seconds) {
     std::cerr << m.error().message << "\n";
     return 2;
   }
-  CompileOptions opts;
-  opts.bdd_time_budget_seconds = seconds;
+  atelier::config::CountOptions opts;
+  opts.seconds = seconds;
   opts.bdd_node_budget = 16'000'000;
-  auto cm = CompiledModel::Compile(*m, opts);
-  if (!cm.ok()) {
-    std::cerr << cm.error().message << "\n";
-    return 2;
-  }
-  auto count = (*cm)->CountConfigurations();
+  std::string method;
+  auto count = atelier::config::CountConfigurations(*m, opts, &method);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-  std::cout << (count ? *count : "unknown") << " " << secs << "\n";
+  std::cout << (count ? *count : "unknown") << " " << secs << " " << (count ? method : "-") << "\n";
   return count ? 0 : 4;
 }
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <limits>
 #include <mutex>
 #include <unordered_map>
@@ -344,6 +345,12 @@ void ScopeVars(const Expr& e, std::vector<int>* out) {
 Result<std::unique_ptr<Engine>> CompileBdd(const Problem& problem, const BddBudget& budget, BddStats* stats) {
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  auto thread_cpu = [] {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+  };
+  const double cpu_start = thread_cpu();
   const std::vector<int> order = ConstraintGraphOrder(problem);
   const int n = static_cast<int>(problem.domain.size());
   std::vector<int> pos_of_var(n);
@@ -392,6 +399,9 @@ Result<std::unique_ptr<Engine>> CompileBdd(const Problem& problem, const BddBudg
       peak = std::max<int64_t>(peak, bdd_getnodenum());
       if (g_buddy_error) return fail("node budget of " + std::to_string(budget.max_nodes) + " exceeded");
       if (elapsed() > budget.max_seconds) return fail("time budget exceeded");
+      if (budget.max_cpu_seconds > 0 && thread_cpu() - cpu_start > budget.max_cpu_seconds) {
+        return fail("CPU time budget exceeded");
+      }
       if (budget.cancel && budget.cancel->load()) return fail("cancelled");
     }
     if (g_buddy_error) return fail("node budget of " + std::to_string(budget.max_nodes) + " exceeded");

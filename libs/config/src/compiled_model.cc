@@ -1,7 +1,9 @@
 #include "atelier/config/compiled_model.h"
 
 #include <algorithm>
+#include <chrono>
 
+#include "internal/counter.h"
 #include "internal/engine.h"
 
 namespace atelier::config {
@@ -41,7 +43,13 @@ Result<std::shared_ptr<const CompiledModel>> CompiledModel::Compile(ProductModel
   cm->model_ = std::move(model);
   cm->problem_ = std::make_unique<internal::Problem>(internal::BuildProblem(cm->model_));
   const internal::Problem& problem = *cm->problem_;
-  std::shared_ptr<const internal::Engine> sat = internal::MakeSatEngine(problem);
+  // The SAT engine cannot count; variable elimination counts for it.
+  internal::CountBudget count_budget;
+  count_budget.max_seconds = options.count_time_budget_seconds;
+  count_budget.max_rows = options.count_row_budget;
+  count_budget.cancel = &cm->cancel_;
+  std::shared_ptr<const internal::Engine> sat =
+      internal::WithExactCounter(internal::MakeSatEngine(problem), &problem, count_budget);
   // The SAT checks below (and the rule core of a rejection) run under the
   // work budget; the BDD compilation has budgets of its own.
   internal::WorkScope work(options.sat_work_budget);
@@ -132,6 +140,50 @@ std::optional<std::string> CompiledModel::CountConfigurations() const {
   auto c = engine()->Count(internal::Assignment(problem_->domain.size(), -1));
   if (!c) return std::nullopt;
   return c->get_str();
+}
+
+std::optional<std::string> CountConfigurations(const ProductModel& model, const CountOptions& options,
+                                               std::string* method) {
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  auto left = [&] { return options.seconds - std::chrono::duration<double>(Clock::now() - start).count(); };
+  const internal::Problem problem = internal::BuildProblem(model);
+  const internal::Assignment open(problem.domain.size(), -1);
+  // A BDD, when it fits, is built quickly (feature models of Boolean
+  // options, whose clauses make wide tables); give it a short slice first,
+  // then variable elimination (multi-valued tables such as a car line's),
+  // then the BDD again with whatever time is left.
+  auto try_bdd = [&](double seconds, double cpu_seconds) -> std::optional<std::string> {
+    if (seconds <= 0) return std::nullopt;
+    internal::BddBudget bdd_budget;
+    bdd_budget.max_nodes = options.bdd_node_budget;
+    bdd_budget.max_seconds = seconds;
+    bdd_budget.max_cpu_seconds = cpu_seconds;
+    auto bdd = internal::CompileBdd(problem, bdd_budget, nullptr);
+    if (!bdd.ok()) {
+      if (bdd.error().code != ErrorCode::kConflict) return std::nullopt;
+      if (method) *method = "bdd";
+      return "0";  // the BDD proved there is no configuration
+    }
+    auto c = (*bdd)->Count(open);
+    if (!c) return std::nullopt;
+    if (method) *method = "bdd";
+    return c->get_str();
+  };
+  if (options.first_bdd_cpu_seconds > 0) {
+    if (auto c = try_bdd(options.seconds, options.first_bdd_cpu_seconds)) return c;
+  }
+  internal::EliminationCounter counter(problem);
+  internal::CountBudget budget;
+  budget.max_seconds = left();
+  budget.max_rows = options.row_budget;
+  if (counter.usable() && budget.max_seconds > 0) {
+    if (auto c = counter.Count(open, budget)) {
+      if (method) *method = "elimination";
+      return c->get_str();
+    }
+  }
+  return try_bdd(left(), 0);
 }
 
 std::vector<std::string> CompiledModel::RuleIds(const std::vector<std::pair<int, int>>& assumed) const {

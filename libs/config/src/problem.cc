@@ -12,6 +12,8 @@ void CollectVars(const Expr& e, std::vector<int>* out) {
   for (const Expr& c : e.children) CollectVars(c, out);
 }
 
+}  // namespace
+
 std::vector<int> ScopeOf(const Rule& r) {
   std::vector<int> vars;
   if (r.kind == Rule::Kind::kConstraint) {
@@ -23,8 +25,6 @@ std::vector<int> ScopeOf(const Rule& r) {
   vars.erase(std::unique(vars.begin(), vars.end()), vars.end());
   return vars;
 }
-
-}  // namespace
 
 Problem BuildProblem(const ProductModel& model) {
   Problem p;

@@ -34,6 +34,9 @@ struct Problem {
 // functionally determined, so counts over all variables equal counts over options.
 Problem BuildProblem(const ProductModel& model);
 
+// The variables a constraint mentions, ascending.
+std::vector<int> ScopeOf(const Rule& r);
+
 // Per variable: the fixed value, or -1.
 using Assignment = std::vector<int>;
 
@@ -63,6 +66,9 @@ class Engine {
 struct BddBudget {
   int64_t max_nodes = 4'000'000;
   double max_seconds = 10;
+  // CPU time of the compiling thread (the work done, whatever the machine's
+  // load); 0 = no limit.
+  double max_cpu_seconds = 0;
   const std::atomic<bool>* cancel = nullptr;  // checked between operations
 };
 

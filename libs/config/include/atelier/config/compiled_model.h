@@ -80,7 +80,31 @@ struct CompileOptions {
   // thread. <= 0: unlimited. A few seconds of search at most (tens of
   // thousands of conflicts a second on one core).
   int64_t sat_work_budget = 20'000;
+  // Exact counting when no BDD fits (the SAT path): variable elimination over
+  // the rules as tables, given at most this long and this many table rows per
+  // count (Configure's count and CountConfigurations); beyond either the
+  // count is unknown.
+  double count_time_budget_seconds = 2;
+  int64_t count_row_budget = 12'000'000;
 };
+
+// Budgets of CountConfigurations(model, options).
+struct CountOptions {
+  double seconds = 60;                  // the whole count; beyond it, unknown
+  int64_t bdd_node_budget = 8'000'000;  // live BuDDy nodes
+  int64_t row_budget = 12'000'000;      // table rows held by variable elimination
+  // The BDD's first, short attempt, in CPU seconds of the counting thread
+  // (so that a loaded machine does not cut it short); 0 skips it.
+  double first_bdd_cpu_seconds = 0.25;
+};
+
+// Exact number of valid complete configurations of `model` as a decimal
+// string, without building a configurator: by a BDD when one is built within
+// a short first attempt, else by variable elimination over the rules, else
+// by a BDD with the time left. nullopt when none finishes within the budgets. `method` (may be null) receives "elimination"
+// or "bdd" for diagnostics. Thread-safe.
+std::optional<std::string> CountConfigurations(const ProductModel& model, const CountOptions& options = {},
+                                               std::string* method = nullptr);
 
 // Why a value is not available under the current picks.
 struct Reason {
@@ -139,7 +163,7 @@ struct ConfigureRequest {
 
 struct ConfigureOptions {
   bool explain = true;                  // reasons for unavailable values
-  bool count = true;                    // exact completion count (BDD path)
+  bool count = true;                    // exact completion count (null when over the count budget)
   bool price_range = true;              // min/max and cheapest completion
   bool alternatives_for_picked = true;  // availability of other values of picked options
   // SAT conflicts one Configure call may use over all its solves (valid
@@ -183,7 +207,8 @@ class CompiledModel {
                                    const SalesHistory* history = nullptr) const;
 
   // Exact number of valid complete configurations, as a decimal string;
-  // nullopt when the current engine cannot count (SAT path).
+  // nullopt when it cannot be counted within the compile options' count
+  // budgets (no BDD and variable elimination too large).
   std::optional<std::string> CountConfigurations() const;
 
   // Low-level interface for walks, replays and benchmarks, on value indices
