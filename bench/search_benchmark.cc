@@ -26,6 +26,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -352,6 +353,7 @@ enum class Variant {
   kXapianSnippet,
   kQueryTimeLength,
   kBaseline,  // the module before the 2026-12-01 changes: all three below
+  kMatcherOnly,  // Xapian's matcher visits every match (no in-memory match set)
 };
 
 Options OptionsFor(Variant variant) {
@@ -362,6 +364,7 @@ Options OptionsFor(Variant variant) {
   options.highlight_with_xapian_snippet = baseline || variant == Variant::kXapianSnippet;
   options.normalise_length_at_build = !(baseline || variant == Variant::kQueryTimeLength);
   if (baseline) options.max_prefix_expansion = 100;  // Xapian's default
+  options.match_from_memory = !(baseline || variant == Variant::kMatcherOnly);
   return options;
 }
 
@@ -430,9 +433,12 @@ void RunQueries(benchmark::State& state, const std::vector<SearchRequest>& reque
       auto& samples = cpu_by_query[i];
       if (samples.empty()) continue;
       std::sort(samples.begin(), samples.end());
-      fprintf(stderr, "  %-24s category=%-26s sort=%-10s page=%d: p50 cpu %8.0f us\n",
+      fprintf(stderr,
+              "  %-24s category=%-26s sort=%-10s page=%d: cpu p50 %8.0f us, p90 %8.0f us, "
+              "max %8.0f us\n",
               ("'" + requests[i].query + "'").c_str(), requests[i].category.c_str(),
-              SortOrderName(requests[i].sort), requests[i].page, Percentile(samples, 0.5));
+              SortOrderName(requests[i].sort), requests[i].page, Percentile(samples, 0.5),
+              Percentile(samples, 0.9), samples.back());
     }
   }
   std::sort(wall.begin(), wall.end());
@@ -451,15 +457,49 @@ void RunQueries(benchmark::State& state, const std::vector<SearchRequest>& reque
 // `peer` variant's, alternately, so that both see the same machine load, and
 // reports for each the p50/p99 of CPU and wall-clock time (the peer's
 // counters are prefixed "peer_") and the ratio of their mean CPU times
-// (cpu_ratio = default / peer).
+// (cpu_ratio = default / peer). With `same_answers`, the two must answer
+// alike (items, scores, titles, totals, facets); `mismatches` counts the
+// queries where they do not.
+bool SameAnswer(const SearchResult& a, const SearchResult& b) {
+  if (a.total != b.total || a.items.size() != b.items.size() || a.suggestion != b.suggestion ||
+      a.corrected != b.corrected || a.relaxed != b.relaxed) {
+    return false;
+  }
+  for (size_t i = 0; i < a.items.size(); ++i) {
+    if (a.items[i].product_id != b.items[i].product_id || a.items[i].score != b.items[i].score ||
+        a.items[i].highlighted_title != b.items[i].highlighted_title) {
+      return false;
+    }
+  }
+  const Facets &fa = a.facets, &fb = b.facets;
+  if (fa.category.size() != fb.category.size() || fa.brand.size() != fb.brand.size() ||
+      fa.price.size() != fb.price.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < fa.category.size(); ++i) {
+    if (fa.category[i].slug != fb.category[i].slug || fa.category[i].count != fb.category[i].count) {
+      return false;
+    }
+  }
+  for (size_t i = 0; i < fa.brand.size(); ++i) {
+    if (fa.brand[i].name != fb.brand[i].name || fa.brand[i].count != fb.brand[i].count) return false;
+  }
+  for (size_t i = 0; i < fa.price.size(); ++i) {
+    if (fa.price[i].min != fb.price[i].min || fa.price[i].count != fb.price[i].count) return false;
+  }
+  return true;
+}
+
 void RunPaired(benchmark::State& state, const std::vector<SearchRequest>& requests,
-               Variant peer) {
+               Variant peer, bool same_answers = false) {
   const int products = static_cast<int>(state.range(0));
   const SearchIndex* indexes_of[2] = {&IndexOf(products), &IndexOf(products, peer)};
   std::vector<double> wall[2], cpu[2];
   size_t next = 0;
+  int64_t mismatches = 0;
   for (auto _ : state) {
     const SearchRequest& request = requests[next++ % requests.size()];
+    std::optional<SearchResult> answers[2];
     for (int v = 0; v < 2; ++v) {
       const double cpu_start = ThreadCpuMicros();
       const auto start = std::chrono::steady_clock::now();
@@ -472,9 +512,18 @@ void RunPaired(benchmark::State& state, const std::vector<SearchRequest>& reques
         return;
       }
       benchmark::DoNotOptimize(result);
+      if (same_answers) answers[v] = std::move(result).value();
+    }
+    if (same_answers && !SameAnswer(*answers[0], *answers[1])) {
+      if (mismatches++ == 0) {
+        fprintf(stderr, "different answers to '%s' (category '%s', sort %s, page %d)\n",
+                request.query.c_str(), request.category.c_str(), SortOrderName(request.sort),
+                request.page);
+      }
     }
   }
   if (wall[0].empty()) return;
+  if (same_answers) state.counters["mismatches"] = static_cast<double>(mismatches);
   double mean_cpu[2];
   for (int v = 0; v < 2; ++v) {
     mean_cpu[v] = 0;
@@ -610,6 +659,12 @@ void BM_Search_MixedVsQueryTimeLength(benchmark::State& state) {
 void BM_Search_MixedVsBaseline(benchmark::State& state) {
   RunPaired(state, Mixed(), Variant::kBaseline);
 }
+// Peer: Xapian's matcher visits and weighs every match, a MatchSpy counts
+// the facets (Options::match_from_memory = false). The answers must be the
+// same (counter `mismatches`).
+void BM_Search_MixedVsMatcherOnly(benchmark::State& state) {
+  RunPaired(state, Mixed(), Variant::kMatcherOnly, /*same_answers=*/true);
+}
 
 BENCHMARK(BM_Search_BuildIndex)->Arg(6000)->Arg(100000)->Iterations(1)->Unit(benchmark::kMillisecond);
 #define ATELIER_SEARCH_BENCH(fn) \
@@ -626,6 +681,7 @@ ATELIER_SEARCH_BENCH(BM_Search_MixedValueSlotFacets);
 ATELIER_SEARCH_BENCH(BM_Search_MixedVsXapianSnippet);
 ATELIER_SEARCH_BENCH(BM_Search_MixedVsQueryTimeLength);
 ATELIER_SEARCH_BENCH(BM_Search_MixedVsBaseline);
+ATELIER_SEARCH_BENCH(BM_Search_MixedVsMatcherOnly);
 BENCHMARK(BM_Search_MixedNoReaderPool)->Arg(6000)->Unit(benchmark::kMicrosecond);
 // Two threads on the same index share its pool of read handles.
 BENCHMARK(BM_Search_Mixed)->Arg(100000)->Threads(2)->UseRealTime()->Unit(benchmark::kMicrosecond);

@@ -16,6 +16,7 @@
 #include "atelier/core/strings.h"
 #include "atelier/search/search_index.h"
 #include "internal/document_tables.h"
+#include "internal/match_set.h"
 #include "internal/query_words.h"
 #include "internal/reader_pool.h"
 #include "internal/schema.h"
@@ -245,6 +246,8 @@ Result<std::shared_ptr<const SearchIndex>> SearchIndex::Build(
   }
   index->tables_ =
       std::make_unique<internal::DocumentTables>(*index->catalog_, opts.price_bucket_bounds);
+  index->postings_ = std::make_unique<internal::PostingCache>(
+      opts.max_cached_postings, opts.bm25.k1 * internal::kLengthScale);
   index->catalog_facets_ =
       index->tables_->ToFacets(index->tables_->all(), static_cast<size_t>(opts.brand_facet_size),
                                opts.price_bucket_bounds);

@@ -4,6 +4,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <utility>
@@ -12,6 +13,7 @@
 #include "atelier/core/strings.h"
 #include "atelier/search/search_index.h"
 #include "internal/document_tables.h"
+#include "internal/match_set.h"
 #include "internal/query_words.h"
 #include "internal/reader_pool.h"
 #include "internal/schema.h"
@@ -103,22 +105,8 @@ struct SearchIndex::Query {
   int category_depth = -1;
 
   Xapian::Query Parse(const std::string& text, Xapian::Query::op default_op) const {
-    Xapian::QueryParser parser;
-    parser.set_database(db);
-    parser.set_stemmer(stem);
-    parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
-    parser.set_default_op(default_op);
-    // The word being typed matches its most frequent completions only: a
-    // short prefix ("fo") has hundreds, each one more posting list to merge.
-    parser.set_max_expansion(static_cast<Xapian::termcount>(index.options_.max_prefix_expansion),
-                             Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
-                             Xapian::QueryParser::FLAG_PARTIAL);
-    parser.add_prefix("title", internal::kTitlePrefix);
-    parser.add_prefix("brand", internal::kBrandTextPrefix);
-    // No phrase or boolean syntax: shoppers type words, and "and"/"not" are
-    // words to them. The index has no positions.
-    return parser.parse_query(
-        text, Xapian::QueryParser::FLAG_PARTIAL | Xapian::QueryParser::FLAG_NO_POSITIONS);
+    return internal::ParseQueryText(db, stem, text, default_op,
+                                    static_cast<uint32_t>(index.options_.max_prefix_expansion));
   }
 
   void BuildFilter() {
@@ -150,6 +138,161 @@ struct SearchIndex::Query {
   // Runs `query` under the filters; fills items, total and facets of `out`.
   // `browse`: the query is MatchAll, and every match weighs the same.
   void Run(const Xapian::Query& query, bool browse, SearchResult& out) const {
+    const Options& options = index.options_;
+    if (options.match_from_memory && options.normalise_length_at_build &&
+        !options.facets_from_value_slots && RunFromMemory(query, browse, out)) {
+      return;
+    }
+    RunMatcher(query, browse, nullptr, out);
+  }
+
+  // Facets of the category children listed: those of the filter category.
+  int ChildrenDepth() const {
+    return category != nullptr && category_depth + 1 < internal::kMaxCategoryDepth
+               ? category_depth + 1
+               : -1;
+  }
+
+  // The documents the category and brand filters allow (ascending docids),
+  // from the postings of their boolean terms; nullopt without such filters.
+  std::optional<std::vector<uint32_t>> AllowedByTerms(const internal::PostingCache& cache) const {
+    std::optional<std::vector<uint32_t>> allowed;
+    if (category != nullptr) {
+      allowed = cache.Postings(db, internal::kCategoryPrefix + category->slug)->docids;
+    }
+    if (!request.brands.empty()) {
+      std::vector<uint32_t> brands;
+      std::vector<std::string> seen;
+      for (const std::string& brand : request.brands) {
+        std::string term = internal::kBrandPrefix + internal::LowerUtf8(brand);
+        if (std::find(seen.begin(), seen.end(), term) != seen.end()) continue;
+        const std::shared_ptr<const internal::TermPostings> postings = cache.Postings(db, term);
+        brands.insert(brands.end(), postings->docids.begin(), postings->docids.end());
+        seen.push_back(std::move(term));
+      }
+      std::sort(brands.begin(), brands.end());
+      brands.erase(std::unique(brands.begin(), brands.end()), brands.end());
+      if (allowed) {
+        std::vector<uint32_t> both;
+        std::set_intersection(allowed->begin(), allowed->end(), brands.begin(), brands.end(),
+                              std::back_inserter(both));
+        allowed = std::move(both);
+      } else {
+        allowed = std::move(brands);
+      }
+    }
+    return allowed;
+  }
+
+  // The price filter, as Xapian compares the price slot's values.
+  bool PriceAllowed(uint32_t docid) const {
+    const double price = static_cast<double>(index.catalog_->products()[docid - 1].price.amount);
+    if (request.min_price && price < static_cast<double>(*request.min_price)) return false;
+    if (request.max_price && price > static_cast<double>(*request.max_price)) return false;
+    return true;
+  }
+
+  // The value Xapian sorts by under request.sort (ties then by weight, then
+  // docid); false for relevance.
+  bool SortKeys(const std::vector<uint32_t>& docids, std::vector<double>& keys,
+                bool& descending) const {
+    const auto& products = index.catalog_->products();
+    keys.clear();
+    keys.reserve(docids.size());
+    switch (request.sort) {
+      case SortOrder::kRelevance:
+        return false;
+      case SortOrder::kPriceAsc:
+      case SortOrder::kPriceDesc:
+        descending = request.sort == SortOrder::kPriceDesc;
+        for (uint32_t d : docids) keys.push_back(static_cast<double>(products[d - 1].price.amount));
+        return true;
+      case SortOrder::kNewest:
+        descending = true;
+        for (uint32_t d : docids) keys.push_back(static_cast<double>(products[d - 1].created_at));
+        return true;
+    }
+    return false;
+  }
+
+  // Run() from in-memory postings (see Options::match_from_memory); false
+  // when the query has a shape the in-memory evaluation does not reproduce.
+  bool RunFromMemory(const Xapian::Query& query, bool browse, SearchResult& out) const {
+    const Options& options = index.options_;
+    const internal::DocumentTables& tables = *index.tables_;
+    const internal::MatchContext context{
+        db, *index.postings_, options.bm25.k1 * internal::kLengthScale,
+        static_cast<uint32_t>(tables.size()), static_cast<uint32_t>(options.max_prefix_expansion)};
+    internal::WeightedMatches matches;
+    if (browse) {
+      // Every document passing the filters, each of weight 0.
+      std::optional<std::vector<uint32_t>> allowed = AllowedByTerms(*index.postings_);
+      if (allowed) {
+        matches.docids = std::move(*allowed);
+      } else {
+        matches.docids.resize(tables.size());
+        for (size_t i = 0; i < tables.size(); ++i) matches.docids[i] = static_cast<uint32_t>(i + 1);
+      }
+      matches.low.assign(matches.docids.size(), 0.0);
+      matches.high.assign(matches.docids.size(), 0.0);
+    } else {
+      std::optional<internal::WeightedMatches> evaluated = internal::Evaluate(query, context);
+      if (!evaluated) return false;
+      matches = std::move(*evaluated);
+      if (std::optional<std::vector<uint32_t>> allowed = AllowedByTerms(*index.postings_)) {
+        internal::Restrict(matches, *allowed);
+      }
+    }
+    if (request.min_price || request.max_price) {
+      internal::RestrictIf(matches, [this](uint32_t docid) { return PriceAllowed(docid); });
+    }
+    const std::vector<uint32_t>& docids = matches.docids;
+
+    out.total = static_cast<int64_t>(docids.size());
+    internal::FacetTally tally = tables.EmptyTally(ChildrenDepth());
+    for (uint32_t d : docids) tables.Count(d - 1, tally);
+    out.facets = tables.ToFacets(tally, static_cast<size_t>(options.brand_facet_size),
+                                 options.price_bucket_bounds);
+    out.items.clear();
+
+    const size_t first = static_cast<size_t>(request.page - 1) * static_cast<size_t>(request.per_page);
+    const size_t needed = first + static_cast<size_t>(request.per_page);
+    if (first >= docids.size()) return true;
+    std::vector<double> keys;
+    bool descending = false;
+    const bool by_key = SortKeys(docids, keys, descending);
+    if (browse) {
+      // Equal weights: the matcher orders by the sort value, then docid.
+      std::vector<size_t> order(docids.size());
+      for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+      const size_t end = std::min(needed, order.size());
+      if (by_key) {
+        std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(end),
+                          order.end(), [&](size_t a, size_t b) {
+                            if (keys[a] != keys[b]) return descending ? keys[a] > keys[b] : keys[a] < keys[b];
+                            return docids[a] < docids[b];
+                          });
+      }
+      const auto& products = index.catalog_->products();
+      for (size_t i = first; i < end; ++i) {
+        const catalog::Product& product = products[docids[order[i]] - 1];
+        out.items.push_back({product.id, 0.0, HtmlEscape(product.title)});
+      }
+      return true;
+    }
+    const std::vector<uint32_t> candidates =
+        by_key ? internal::KeyCandidates(docids, keys, descending, needed)
+               : internal::RelevanceCandidates(matches, needed);
+    RunMatcher(query, false, &candidates, out);
+    return true;
+  }
+
+  // Runs `query` under the filters on Xapian's matcher. With `candidates`
+  // (ascending docids, a superset of the matches that reach the requested
+  // page), only those are matched and only the items of `out` are set;
+  // without, the matcher visits every match and sets items, total and facets.
+  void RunMatcher(const Xapian::Query& query, bool browse,
+                  const std::vector<uint32_t>* candidates, SearchResult& out) const {
     Xapian::Enquire enquire(db);
     const Bm25Params& bm25 = index.options_.bm25;
     if (browse) {
@@ -162,8 +305,16 @@ struct SearchIndex::Query {
       enquire.set_weighting_scheme(
           Xapian::BM25Weight(bm25.k1, 0, 1, bm25.b, internal::kMinNormLength));
     }
-    enquire.set_query(filter.empty() ? query
-                                     : Xapian::Query(Xapian::Query::OP_FILTER, query, filter));
+    const Xapian::Query filtered =
+        filter.empty() ? query : Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
+    std::optional<internal::DocidListSource> source;
+    if (candidates != nullptr) {
+      source.emplace(*candidates);
+      enquire.set_query(
+          Xapian::Query(Xapian::Query::OP_FILTER, filtered, Xapian::Query(&*source)));
+    } else {
+      enquire.set_query(filtered);
+    }
     switch (request.sort) {
       case SortOrder::kRelevance:
         break;
@@ -178,10 +329,7 @@ struct SearchIndex::Query {
         break;
     }
     // Facet tallies see every match (check_at_least below).
-    const int children_depth =
-        category != nullptr && category_depth + 1 < internal::kMaxCategoryDepth
-            ? category_depth + 1
-            : -1;
+    const int children_depth = ChildrenDepth();
     const Options& options = index.options_;
     const bool from_slots = options.facets_from_value_slots;
     internal::FacetSpy facet_spy(*index.tables_, from_slots ? -1 : children_depth);
@@ -189,7 +337,9 @@ struct SearchIndex::Query {
     Xapian::ValueCountMatchSpy children(internal::CategorySlot(std::max(children_depth, 0)));
     Xapian::ValueCountMatchSpy brands(internal::kBrandSlot);
     Xapian::ValueCountMatchSpy prices(internal::kPriceBucketSlot);
-    if (from_slots) {
+    if (candidates != nullptr) {
+      // Total and facets come from the caller's match set.
+    } else if (from_slots) {
       enquire.add_matchspy(&top_categories);
       if (children_depth >= 0) enquire.add_matchspy(&children);
       enquire.add_matchspy(&brands);
@@ -204,7 +354,7 @@ struct SearchIndex::Query {
         static_cast<Xapian::doccount>((request.page - 1) * request.per_page);
     Xapian::MSet mset = enquire.get_mset(first, static_cast<Xapian::doccount>(request.per_page),
                                          db.get_doccount());
-    out.total = mset.get_matches_lower_bound();
+    if (candidates == nullptr) out.total = mset.get_matches_lower_bound();
 
     const auto& products = index.catalog_->products();
     out.items.clear();
@@ -213,7 +363,7 @@ struct SearchIndex::Query {
                                    ? (bm25.k1 + 1) / (bm25.k1 * internal::kLengthScale + 1)
                                    : 1.0;
     std::optional<internal::TitleHighlighter> highlighter;
-    if (!options.highlight_with_xapian_snippet) highlighter.emplace(enquire.get_query(), stem);
+    if (!options.highlight_with_xapian_snippet) highlighter.emplace(filtered, stem);
     for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
       const catalog::Product& product = products[*it - 1];
       SearchHit hit;
@@ -227,6 +377,7 @@ struct SearchIndex::Query {
       }
       out.items.push_back(std::move(hit));
     }
+    if (candidates != nullptr) return;
 
     const size_t brand_limit = static_cast<size_t>(options.brand_facet_size);
     if (!from_slots) {

@@ -44,25 +44,6 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 char Lower(char c) { return IsUpper(c) ? static_cast<char>(c - 'A' + 'a') : c; }
 
 
-// The pattern of an OP_WILDCARD query, read from its description
-// ("Query(WILDCARD <combiner> <pattern>)"); false when it looks different.
-bool WildcardPattern(const Xapian::Query& query, std::string& pattern) {
-  const std::string desc = query.get_description();
-  const std::string_view head = "Query(WILDCARD ";
-  if (desc.size() < head.size() + 1 || desc.compare(0, head.size(), head) != 0 ||
-      desc.back() != ')') {
-    return false;
-  }
-  const size_t space = desc.find(' ', head.size());
-  if (space == std::string::npos) return false;
-  pattern = desc.substr(space + 1, desc.size() - space - 2);
-  // Escaped or unusual bytes: leave those to MSet::snippet.
-  for (char c : pattern) {
-    if (static_cast<unsigned char>(c) >= 128 || c == '\\' || c == ' ' || c == ')') return false;
-  }
-  return !pattern.empty();
-}
-
 void CollectWildcards(const Xapian::Query& query, std::vector<std::string>& out, bool& usable) {
   if (query.get_type() == Xapian::Query::OP_WILDCARD) {
     std::string pattern;
@@ -79,6 +60,23 @@ void CollectWildcards(const Xapian::Query& query, std::vector<std::string>& out,
 }
 
 }  // namespace
+
+bool WildcardPattern(const Xapian::Query& query, std::string& pattern) {
+  const std::string desc = query.get_description();
+  const std::string_view head = "Query(WILDCARD ";
+  if (desc.size() < head.size() + 1 || desc.compare(0, head.size(), head) != 0 ||
+      desc.back() != ')') {
+    return false;
+  }
+  const size_t space = desc.find(' ', head.size());
+  if (space == std::string::npos) return false;
+  pattern = desc.substr(space + 1, desc.size() - space - 2);
+  // Escaped or unusual bytes: leave those to MSet::snippet.
+  for (char c : pattern) {
+    if (static_cast<unsigned char>(c) >= 128 || c == '\\' || c == ' ' || c == ')') return false;
+  }
+  return !pattern.empty();
+}
 
 void AppendHtmlEscaped(std::string_view text, std::string& out) {
   for (char c : text) {

@@ -24,6 +24,11 @@
 
 namespace atelier::search::internal {
 
+// The pattern of an OP_WILDCARD query, read from its description
+// ("Query(WILDCARD <combiner> <pattern>)"); false when it looks different or
+// holds bytes outside printable ASCII.
+bool WildcardPattern(const Xapian::Query& query, std::string& pattern);
+
 // Appends `text` to `out` escaped as MSet::snippet escapes (&, <, >).
 void AppendHtmlEscaped(std::string_view text, std::string& out);
 

@@ -30,12 +30,19 @@
 //    MatchSpy reading per-document facet codes held in memory (or, with
 //    Options::facets_from_value_slots, by ValueCountMatchSpy on value
 //    slots); totals are exact (the matcher checks every match);
+//  - with Options::match_from_memory (the default), the match set, total
+//    and facets come from posting lists decoded once and kept in memory
+//    (internal/match_set.h) and Xapian's matcher ranks only the matches
+//    that can reach the requested page; filters without words never reach
+//    the matcher. The answers are those of the matcher alone;
 //  - a browse of the whole catalog (no words, no filters) is answered from
 //    counts and orders computed at build time, without a matcher run.
 //
 // Thread-safety: Search() is safe to call concurrently. A Xapian::Database
 // handle is not, so each call borrows a read handle on the same on-disk
-// database from a small pool (a mutex guards only the pool's free list).
+// database from a small pool (a mutex guards only the pool's free list);
+// the in-memory postings are shared, behind a mutex held only to look up or
+// add a decoded list.
 
 #include <cstdint>
 #include <memory>
@@ -49,6 +56,7 @@
 namespace atelier::search {
 namespace internal {
 class DocumentTables;
+class PostingCache;
 }  // namespace internal
 
 struct FieldWeights {
@@ -102,6 +110,20 @@ struct Options {
   // space) that a query matches: the most frequent ones in the index.
   // Xapian's default is 100.
   int max_prefix_expansion = 10;
+  // Compute each query's match set, total and facets from posting lists
+  // decoded from the index once and kept in memory, and let Xapian's matcher
+  // weigh and rank only the matches that can reach the requested page (by
+  // bounds on their BM25 weight, or by the sort value); a search with
+  // filters and no words is answered without the matcher. The same answers
+  // as false, where the matcher visits and weighs every match and a
+  // MatchSpy counts facets; false stays for comparisons (BENCHMARKS.md).
+  // Applies with normalise_length_at_build and without
+  // facets_from_value_slots; queries of other shapes use the matcher alone.
+  bool match_from_memory = true;
+  // Postings match_from_memory keeps in memory (8 bytes each; a 100,000
+  // product catalog has about 5 million); the postings of terms beyond it
+  // are decoded for each search that needs them.
+  size_t max_cached_postings = 16'000'000;
   // Run the spelling-corrected query when the original matched fewer products.
   int64_t correction_threshold = 3;
   // Deepest page reachable: (page - 1) * per_page + per_page may not exceed it.
@@ -151,6 +173,7 @@ class SearchIndex {
   bool owns_directory_ = false;
   std::unique_ptr<ReaderPool> readers_;
   std::unique_ptr<const internal::DocumentTables> tables_;
+  std::unique_ptr<const internal::PostingCache> postings_;  // with match_from_memory
   Facets catalog_facets_;  // facets of the whole catalog
 };
 
