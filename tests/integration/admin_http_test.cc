@@ -1,13 +1,17 @@
 // The merchant dashboard's API over real HTTP (admin_routes.h): every route
 // refuses a request without a key (401) and a key without its scope (403),
 // and answers plausible content with the right one; model validation reports
-// parse errors with their line and counts a valid model.
+// parse errors with their line and counts a valid model; stock and product
+// edits reach the shop's read snapshots through the store's change feed.
 
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "atelier/orders/accounts.h"
@@ -32,6 +36,8 @@ const std::vector<AdminRoute>& Routes() {
   static const std::vector<AdminRoute> kRoutes = {
       {"GET", "/api/v1/admin/locations", ApiScope::kCatalog},
       {"GET", "/api/v1/admin/stock", ApiScope::kCatalog},
+      {"POST", "/api/v1/admin/stock", ApiScope::kCatalog},
+      {"PATCH", "/api/v1/admin/products/1", ApiScope::kCatalog},
       {"POST", "/api/v1/admin/models/validate", ApiScope::kModels},
       {"POST", "/api/v1/admin/models", ApiScope::kModels},
       {"POST", "/api/v1/admin/recommender/reload", ApiScope::kModels},
@@ -74,14 +80,89 @@ options:
     values: [white, black
 )";
 
+using Clock = std::chrono::steady_clock;
+// How long a write may take to reach the shop's read snapshots.
+constexpr auto kPropagation = std::chrono::seconds(1);
+// How long a poll waits before giving up (a bound for a loaded machine; the
+// assertions are against kPropagation or say why they allow more).
+constexpr auto kPollLimit = std::chrono::seconds(30);
+
 class AdminHttpTest : public ::testing::Test {
  protected:
   void SetUp() override {
     shop_ = TestShop::Get();
     ASSERT_NE(shop_, nullptr);
+    // As `atelier serve` does: the shop's snapshots follow the store.
+    if (!follower_) {
+      auto follower = server::FollowStoreChanges(shop_->services(), server::SnapshotOptions{});
+      ASSERT_TRUE(follower.ok()) << follower.error().ToString();
+      follower_ = std::move(*follower);
+    }
     client_ = std::make_unique<HttpClient>(shop_->port());
     ASSERT_TRUE(client_->Connect());
   }
+
+  static void TearDownTestSuite() { follower_.reset(); }
+
+  // Polls GET `target` until `done` holds for its JSON body; how long that
+  // took from `since` (kPollLimit + 1 s when never).
+  Clock::duration PollUntil(const std::string& target, Clock::time_point since,
+                            const std::function<bool(const json::value&)>& done) {
+    while (Clock::now() - since < kPollLimit) {
+      HttpReply r = Send("GET", target);
+      if (r.status == 200) {
+        boost::system::error_code ec;
+        json::value v = json::parse(r.body, ec);
+        if (!ec && done(v)) return Clock::now() - since;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return kPollLimit + std::chrono::seconds(1);
+  }
+
+  static int64_t Millis(Clock::duration d) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+  }
+
+  // A standard product with stock at some location: (product, location code).
+  std::pair<const catalog::Product*, std::string> StockedProduct(size_t skip = 0) {
+    auto catalog = shop_->services().catalog.Get();
+    for (const catalog::Product& p : catalog->products()) {
+      if (!p.model_id.empty() || catalog->StockOf(p.id).empty()) continue;
+      const catalog::StockUnit* unit = catalog->StockOf(p.id).front();
+      if (!unit->configuration.empty()) continue;
+      if (skip-- > 0) continue;
+      snapshot_ = catalog;
+      return {&p, catalog->FindLocation(unit->location_id)->code};
+    }
+    ADD_FAILURE() << "the test shop has no stocked product";
+    return {nullptr, ""};
+  }
+
+  HttpReply PostStock(const std::string& body, ApiScope scope = ApiScope::kCatalog) {
+    Headers headers = Bearer(scope);
+    headers.emplace_back("Content-Type", "application/json");
+    return Send("POST", "/api/v1/admin/stock", body, headers);
+  }
+
+  HttpReply PatchProduct(int64_t id, const std::string& body) {
+    Headers headers = Bearer(ApiScope::kCatalog);
+    headers.emplace_back("Content-Type", "application/json");
+    return Send("PATCH", "/api/v1/admin/products/" + std::to_string(id), body, headers);
+  }
+
+  // The quantity a product page shows at `code` (-1 when none).
+  static int64_t PageUnitsAt(const json::value& page, const std::string& code) {
+    for (const json::value& s : page.at("stock").as_array()) {
+      if (s.at("location").at("code").as_string() == code && s.at("configuration").is_null()) {
+        return s.at("quantity").as_int64();
+      }
+    }
+    return -1;
+  }
+
+  static inline std::unique_ptr<store::Subscription> follower_;
+  std::shared_ptr<const catalog::CatalogSnapshot> snapshot_;  // keeps StockedProduct's answer alive
 
   HttpReply Send(const std::string& method, const std::string& target, const std::string& body = {},
                  Headers headers = {}) {
@@ -409,6 +490,191 @@ TEST_F(AdminHttpTest, FulfilmentAndRecommendationStatsSayWhatTheyMeasure) {
   json::value body = Json(recs);
   EXPECT_FALSE(body.at("impressions_measured").as_bool());
   EXPECT_GT(body.at("events").at("purchase").at("events").as_int64(), 0);
+}
+
+// Setting units, then moving them by a delta: each answer is the stored
+// unit, and the product page follows within a second.
+TEST_F(AdminHttpTest, StockWritesReachTheProductPageWithinASecond) {
+  auto [product, code] = StockedProduct();
+  ASSERT_NE(product, nullptr);
+  const std::string sku = product->sku;
+  const std::string page = "/api/v1/products/" + std::to_string(product->id);
+
+  HttpReply set = PostStock(R"({"sku": ")" + sku + R"(", "location": ")" + code + R"(", "units": 37})");
+  ASSERT_EQ(set.status, 200) << set.body;
+  const auto written = Clock::now();
+  json::value row = Json(set);
+  EXPECT_EQ(row.at("quantity"), 37);
+  EXPECT_EQ(row.at("location"), code.c_str());
+  EXPECT_EQ(row.at("product").at("sku"), sku.c_str());
+  EXPECT_GT(row.at("stock_unit_id").as_int64(), 0);
+  auto took = PollUntil(page, written, [&](const json::value& v) { return PageUnitsAt(v, code) == 37; });
+  EXPECT_LT(took, kPropagation) << "the product page showed 37 units after " << Millis(took) << " ms";
+
+  HttpReply moved = PostStock(R"({"product_id": )" + std::to_string(product->id) + R"(, "location": ")" + code +
+                              R"(", "delta": -5})");
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  EXPECT_EQ(Json(moved).at("quantity"), 32);
+  const auto moved_at = Clock::now();
+  took = PollUntil(page, moved_at, [&](const json::value& v) { return PageUnitsAt(v, code) == 32; });
+  EXPECT_LT(took, kPropagation) << "the product page showed 32 units after " << Millis(took) << " ms";
+  // The dashboard's stock list shows it too (from the same snapshot).
+  HttpReply listed = Send("GET", "/api/v1/admin/stock?q=" + sku + "&location=" + code, {}, Bearer(ApiScope::kCatalog));
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  ASSERT_FALSE(Json(listed).at("items").as_array().empty());
+  EXPECT_EQ(Json(listed).at("items").at(0).at("quantity"), 32);
+
+  // By the unit's id, as the dashboard's list names it.
+  HttpReply by_id = PostStock(R"({"stock_unit_id": )" + std::to_string(row.at("stock_unit_id").as_int64()) +
+                              R"(, "units": 40})");
+  ASSERT_EQ(by_id.status, 200) << by_id.body;
+  EXPECT_EQ(Json(by_id).at("quantity"), 40);
+}
+
+// A delta that would leave fewer than 0 units is refused whole, and so is
+// every malformed write: each names its field and nothing stored changes.
+TEST_F(AdminHttpTest, StockWritesNameTheFieldAtFaultAndChangeNothing) {
+  auto [product, code] = StockedProduct(1);
+  ASSERT_NE(product, nullptr);
+  const std::string sku = product->sku;
+  const std::string at = R"("sku": ")" + sku + R"(", "location": ")" + code + R"(")";
+  HttpReply set = PostStock("{" + at + R"(, "units": 4})");
+  ASSERT_EQ(set.status, 200) << set.body;
+
+  struct Case {
+    std::string body;
+    int status;
+    std::string field;
+  };
+  const std::vector<Case> cases = {
+      {"{" + at + R"(, "delta": -5})", 409, "delta"},
+      {"{" + at + R"(, "units": -1})", 400, "units"},
+      {"{" + at + R"(, "units": 2.5})", 400, "units"},
+      {"{" + at + R"(, "units": "3"})", 400, "units"},
+      {"{" + at + R"(, "units": 99999999999})", 400, "units"},
+      {"{" + at + "}", 400, "units"},
+      {"{" + at + R"(, "delta": 1.5})", 400, "delta"},
+      {R"({"sku": "NO-SUCH-SKU", "location": ")" + code + R"(", "units": 1})", 404, "sku"},
+      {R"({"product_id": 99999999, "location": ")" + code + R"(", "units": 1})", 404, "product_id"},
+      {R"({"sku": ")" + sku + R"(", "location": "NOWHERE", "units": 1})", 404, "location"},
+      {R"({"sku": ")" + sku + R"(", "units": 1})", 400, "location"},
+      {R"({"location": ")" + code + R"(", "units": 1})", 400, "sku"},
+      {R"({"stock_unit_id": 99999999, "units": 1})", 404, "stock_unit_id"},
+      {R"({"stock_unit_id": -2, "units": 1})", 400, "stock_unit_id"},
+      {"[1, 2]", 400, "body"},
+      {"{" + at + R"(, "units": 1)", 400, "body"},
+  };
+  for (const Case& c : cases) {
+    HttpReply reply = PostStock(c.body);
+    EXPECT_EQ(reply.status, c.status) << c.body << " -> " << reply.body;
+    const json::value body = Json(reply);
+    EXPECT_EQ(body.at("error").at("field"), c.field.c_str()) << c.body << " -> " << reply.body;
+    EXPECT_FALSE(body.at("error").at("message").as_string().empty());
+  }
+  auto rows = shop_->services().db->Query(
+      "SELECT s.quantity FROM stock_units s JOIN products p ON p.id = s.product_id "
+      "JOIN locations l ON l.id = s.location_id WHERE p.sku = ? AND l.code = ? AND s.configuration = ''",
+      {sku, code});
+  ASSERT_TRUE(rows.ok() && rows->size() == 1u);
+  EXPECT_EQ((*rows)[0].Int(0), 4);
+}
+
+// A product edit reaches its page within a second and its search results
+// once the search index is rebuilt.
+TEST_F(AdminHttpTest, ProductEditsReachThePageAndSearch) {
+  auto [product, code] = StockedProduct(2);
+  ASSERT_NE(product, nullptr);
+  const int64_t id = product->id;
+  const std::string page = "/api/v1/products/" + std::to_string(id);
+  HttpReply edited = PatchProduct(
+      id, R"({"title": "Zanzibarian Quokka Lamp", "description": "Warm light.", "price": {"amount": 4321}})");
+  ASSERT_EQ(edited.status, 200) << edited.body;
+  const auto written = Clock::now();
+  json::value body = Json(edited);
+  EXPECT_EQ(body.at("title"), "Zanzibarian Quokka Lamp");
+  EXPECT_EQ(body.at("price").at("amount"), 4321);
+  EXPECT_EQ(body.at("price").at("currency"), product->price.currency.c_str());
+  auto took = PollUntil(page, written, [](const json::value& v) {
+    return v.at("title") == "Zanzibarian Quokka Lamp" && v.at("price").at("amount") == 4321 &&
+           v.at("description") == "Warm light.";
+  });
+  EXPECT_LT(took, kPropagation) << "the product page showed the edit after " << Millis(took) << " ms";
+  // The search index is rebuilt from the new catalog (seconds on a large
+  // catalog; bounded here by the poll limit).
+  took = PollUntil("/api/v1/search?q=zanzibarian", written, [&](const json::value& v) {
+    const json::array& items = v.at("items").as_array();
+    return !items.empty() && items.at(0).at("id").as_int64() == id;
+  });
+  EXPECT_LT(took, kPollLimit) << "search never found the new title";
+}
+
+TEST_F(AdminHttpTest, ProductEditsNameTheFieldAtFaultAndChangeNothing) {
+  auto [product, code] = StockedProduct(3);
+  ASSERT_NE(product, nullptr);
+  const int64_t id = product->id;
+  const std::string title = product->title;
+  struct Case {
+    int64_t id;
+    std::string body;
+    int status;
+    std::string field;
+  };
+  const std::vector<Case> cases = {
+      {id, R"({"title": "   "})", 400, "title"},
+      {id, R"({"title": 7})", 400, "title"},
+      {id, R"({"title": ")" + std::string(600, 'x') + R"("})", 400, "title"},
+      {id, R"({"price": {"amount": -1}})", 400, "price.amount"},
+      {id, R"({"price": {"amount": 12.5}})", 400, "price.amount"},
+      {id, R"({"price": {"currency": "EUR"}})", 400, "price.amount"},
+      {id, R"({"price": {"amount": 100, "currency": "EURO"}})", 400, "price.currency"},
+      {id, R"({"price": 100})", 400, "price"},
+      {id, R"({"description": false})", 400, "description"},
+      {id, R"({})", 400, "body"},
+      {99999999, R"({"title": "New"})", 404, "id"},
+  };
+  for (const Case& c : cases) {
+    HttpReply reply = PatchProduct(c.id, c.body);
+    EXPECT_EQ(reply.status, c.status) << c.body << " -> " << reply.body;
+    EXPECT_EQ(Json(reply).at("error").at("field"), c.field.c_str()) << c.body << " -> " << reply.body;
+  }
+  auto rows = shop_->services().db->Query("SELECT title, price_amount FROM products WHERE id = ?", {id});
+  ASSERT_TRUE(rows.ok() && rows->size() == 1u);
+  EXPECT_EQ((*rows)[0].Text(0), title);
+  EXPECT_EQ((*rows)[0].Int(1), product->price.amount);
+}
+
+// Search results carry the stock of the live catalog, not of the catalog
+// their index was built from: a stock write shows in them within a second.
+TEST_F(AdminHttpTest, SearchShowsAStockWriteWithinASecond) {
+  auto [product, code] = StockedProduct(4);
+  ASSERT_NE(product, nullptr);
+  const int64_t id = product->id;
+  const std::string sku = product->sku;
+  const std::string search =
+      "/api/v1/search?q=" + product->title.substr(0, product->title.find(' ')) + "&per_page=100";
+  auto shows = [id](bool in_stock, int64_t total) {
+    return [=](const json::value& v) {
+      for (const json::value& item : v.at("items").as_array()) {
+        if (item.at("id").as_int64() == id) {
+          return item.at("in_stock").as_bool() == in_stock && item.at("total_stock").as_int64() == total;
+        }
+      }
+      return false;
+    };
+  };
+  // Sold out everywhere, then restocked at one location.
+  for (const catalog::StockUnit* u : snapshot_->StockOf(id)) {
+    HttpReply zero = PostStock(R"({"stock_unit_id": )" + std::to_string(u->id) + R"(, "units": 0})");
+    ASSERT_EQ(zero.status, 200) << zero.body;
+  }
+  const auto emptied = Clock::now();
+  auto took = PollUntil(search, emptied, shows(false, 0));
+  EXPECT_LT(took, kPropagation) << "search showed the product sold out after " << Millis(took) << " ms";
+  HttpReply restock = PostStock(R"({"sku": ")" + sku + R"(", "location": ")" + code + R"(", "units": 6})");
+  ASSERT_EQ(restock.status, 200) << restock.body;
+  const auto restocked = Clock::now();
+  took = PollUntil(search, restocked, shows(true, 6));
+  EXPECT_LT(took, kPropagation) << "search showed the restock after " << Millis(took) << " ms";
 }
 
 }  // namespace

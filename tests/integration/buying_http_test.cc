@@ -602,5 +602,108 @@ TEST_F(BuyingHttpTest, TheSameOrderLineButInRed) {
             404);
 }
 
+// --- shipping addresses ----------------------------------------------------
+
+// The address in fields is checked, stored with the order and shown to the
+// shopper (GET /api/v1/orders/{id}) and the merchant (admin order views).
+TEST_F(BuyingHttpTest, CheckoutStoresTheShippingAddressForShopperAndMerchant) {
+  Shopper s = Register();
+  const std::string sku = StandardSku(false);
+  ASSERT_EQ(As(s, "POST", "/api/v1/cart/items", R"({"sku":")" + sku + R"(","quantity":1})").status, 201);
+  HttpReply placed = As(s, "POST", "/api/v1/checkout",
+                        R"({"shipping":{"name":" Grace Hopper ","line1":"1 Navy Yard","line2":"Building 4",)"
+                        R"("city":"Arlington","postal_code":"22202","country":"us","region":"us-east"}})",
+                        {{"Idempotency-Key", "ship-fields-1"}});
+  ASSERT_EQ(placed.status, 201) << placed.body;
+  const int64_t id = Json(placed).at("id").as_int64();
+  const json::object expected = {{"name", "Grace Hopper"}, {"line1", "1 Navy Yard"},  {"line2", "Building 4"},
+                                 {"city", "Arlington"},    {"postal_code", "22202"}, {"region", "us-east"},
+                                 {"country", "US"}};
+  EXPECT_EQ(Json(placed).at("shipping"), expected);
+  EXPECT_EQ(Json(As(s, "GET", "/api/v1/orders/" + std::to_string(id))).at("shipping"), expected);
+
+  const Headers merchant = {{"Authorization", "Bearer " + CreateApiKey({orders::ApiScope::kOrders})}};
+  HttpReply one = Send("GET", "/api/v1/admin/orders/" + std::to_string(id), {}, merchant);
+  ASSERT_EQ(one.status, 200) << one.body;
+  EXPECT_EQ(Json(one).at("shipping"), expected);
+  HttpReply listed = Send("GET", "/api/v1/admin/orders?status=placed&per_page=100", {}, merchant);
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  bool found = false;
+  const json::value list = Json(listed);
+  for (const json::value& order : list.at("items").as_array()) {
+    if (order.at("id").as_int64() != id) continue;
+    found = true;
+    EXPECT_EQ(order.at("shipping"), expected);
+  }
+  EXPECT_TRUE(found) << "order " << id << " is not on the merchant's list";
+
+  // Retried with the same key and another address: a different request.
+  HttpReply moved = As(s, "POST", "/api/v1/checkout",
+                       R"({"shipping":{"name":"Grace Hopper","line1":"1 Navy Yard","city":"Boston",)"
+                       R"("postal_code":"22202","country":"US","region":"us-east"}})",
+                       {{"Idempotency-Key", "ship-fields-1"}});
+  EXPECT_EQ(moved.status, 409) << moved.body;
+  EXPECT_EQ(ErrorField(moved), "idempotency_key");
+}
+
+// The storefront's single address box, and a checkout that ships by region
+// only (no address: `shipping` is null).
+TEST_F(BuyingHttpTest, CheckoutTakesAnAddressAsOneTextOrNone) {
+  Shopper s = Register();
+  const std::string sku = StandardSku(false);
+  ASSERT_EQ(As(s, "POST", "/api/v1/cart/items", R"({"sku":")" + sku + R"(","quantity":1})").status, 201);
+  HttpReply text = As(s, "POST", "/api/v1/checkout",
+                      R"({"shipping":{"name":"Ada Lovelace","address":"1 Infinite Loop\nCupertino, CA 95014","region":"us-east"}})",
+                      {{"Idempotency-Key", "ship-text-1"}});
+  ASSERT_EQ(text.status, 201) << text.body;
+  const json::value shipping = Json(text).at("shipping");
+  EXPECT_EQ(shipping.at("name"), "Ada Lovelace");
+  EXPECT_EQ(shipping.at("line1"), "1 Infinite Loop\nCupertino, CA 95014");
+  EXPECT_EQ(shipping.at("city"), "");
+
+  ASSERT_EQ(As(s, "POST", "/api/v1/cart/items", R"({"sku":")" + sku + R"(","quantity":1})").status, 201);
+  HttpReply none = As(s, "POST", "/api/v1/checkout", R"({"shipping":{"region":"us-east"}})",
+                      {{"Idempotency-Key", "ship-none-1"}});
+  ASSERT_EQ(none.status, 201) << none.body;
+  EXPECT_TRUE(Json(none).at("shipping").is_null()) << none.body;
+}
+
+// Each field is checked: a 400 names it, and nothing is ordered.
+TEST_F(BuyingHttpTest, CheckoutNamesTheShippingFieldAtFault) {
+  Shopper s = Register();
+  const std::string sku = StandardSku(false);
+  ASSERT_EQ(As(s, "POST", "/api/v1/cart/items", R"({"sku":")" + sku + R"(","quantity":1})").status, 201);
+  const std::string good = R"("name":"Grace Hopper","line1":"1 Navy Yard","city":"Arlington",)"
+                           R"("postal_code":"22202","country":"US")";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"shipping":{"line1":"1 Navy Yard","city":"Arlington","postal_code":"22202","country":"US"}})",
+       "shipping.name"},
+      {R"({"shipping":{"name":"Grace Hopper","city":"Arlington","postal_code":"22202","country":"US"}})",
+       "shipping.line1"},
+      {R"({"shipping":{"name":"Grace Hopper","line1":"1 Navy Yard","postal_code":"22202","country":"US"}})",
+       "shipping.city"},
+      {R"({"shipping":{"name":"Grace Hopper","line1":"1 Navy Yard","city":"Arlington","country":"US"}})",
+       "shipping.postal_code"},
+      {R"({"shipping":{"name":"Grace Hopper","line1":"1 Navy Yard","city":"Arlington","postal_code":"<22202>","country":"US"}})",
+       "shipping.postal_code"},
+      {R"({"shipping":{"name":"Grace Hopper","line1":"1 Navy Yard","city":"Arlington","postal_code":"22202"}})",
+       "shipping.country"},
+      {R"({"shipping":{"name":"Grace Hopper","line1":"1 Navy Yard","city":"Arlington","postal_code":"22202","country":"USA"}})",
+       "shipping.country"},
+      {"{\"shipping\":{" + good + R"(,"line2":7}})", "shipping.line2"},
+      {"{\"shipping\":{" + good + R"(,"address":"1 Navy Yard, Arlington"}})", "shipping.address"},
+      {R"({"shipping":{"name":"Ada","address":"  "}})", "shipping.address"},
+      {R"({"shipping":"1 Navy Yard"})", "shipping"},
+  };
+  int n = 0;
+  for (const auto& [body, field] : cases) {
+    HttpReply r = As(s, "POST", "/api/v1/checkout", body, {{"Idempotency-Key", "ship-bad-" + std::to_string(++n)}});
+    EXPECT_EQ(r.status, 400) << body << " -> " << r.body;
+    EXPECT_EQ(ErrorField(r), field) << body << " -> " << r.body;
+  }
+  EXPECT_EQ(Json(As(s, "GET", "/api/v1/orders")).at("total").as_int64(), 0);
+  EXPECT_EQ(Json(As(s, "GET", "/api/v1/cart")).at("item_count").as_int64(), 1);
+}
+
 }  // namespace
 }  // namespace atelier::testing

@@ -1,14 +1,15 @@
 // Crash safety of the real server: `atelier serve --demo` on a small demo
 // shop takes mixed writes over HTTP (shoppers' cart adds and checkouts with
 // Idempotency-Key, some built to order; event batches; product model
-// uploads with a merchant key) from several threads and is killed with
+// uploads and stock updates with a merchant key) from several threads and is killed with
 // SIGKILL at a seeded-random moment, then restarted on the same data
 // directory, 20 times. After each restart:
 //   - the server starts cleanly (prints its URL, answers /healthz) and does
 //     not seed the demo over the existing shop;
 //   - every acknowledged (2xx) write is there: orders with their lines and
 //     totals (in the store and over GET /api/v1/orders/{id}), event ids,
-//     model versions (and the newest one is served);
+//     model versions (and the newest one is served), stock updates (in the
+//     store and over GET /api/v1/admin/stock);
 //   - nothing is half-written: every order has lines, a payment of its total
 //     and a "placed" event; stock taken and plant slots booked equal what the
 //     orders hold, unit for unit; refused checkouts left no order;
@@ -27,6 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/json.hpp>
 #include <chrono>
@@ -223,6 +225,9 @@ struct Ledger {
   std::map<int, std::string> models;  // acknowledged version -> text
   std::map<int, std::string> models_in_flight;
   int next_model_version = 1;
+  std::map<int64_t, int64_t> stock;            // stock unit -> acknowledged quantity
+  std::map<int64_t, int64_t> stock_in_flight;  // stock unit -> its quantity if the write in flight landed
+  int64_t stock_updates = 0;                   // acknowledged
   int64_t requests = 0;
 };
 
@@ -307,6 +312,20 @@ class CrashHttpTest : public ::testing::Test {
           "(SELECT id FROM products WHERE sku = ?)",
           {kStockPerUnit, r.Text(0)});
       ASSERT_TRUE(bumped.ok()) << bumped.error().ToString();
+    }
+    // Stock units only the merchant's stock writer changes (no shopper buys
+    // these products), so each one's quantity is known exactly.
+    auto units = (*db)->Query(
+        "SELECT s.id, p.sku, l.code, s.quantity FROM stock_units s JOIN products p ON p.id = s.product_id "
+        "JOIN locations l ON l.id = s.location_id "
+        "WHERE (p.model_id IS NULL OR p.model_id = '') AND s.configuration = '' AND l.type = 'distribution_centre' "
+        "ORDER BY p.sku DESC, s.id LIMIT 3");
+    ASSERT_TRUE(units.ok()) << units.error().ToString();
+    ASSERT_EQ(units->size(), 3u);
+    for (const store::Row& r : *units) {
+      ASSERT_EQ(std::count(skus_.begin(), skus_.end(), r.Text(1)), 0) << r.Text(1) << " is also sold";
+      stock_targets_.push_back({r.Int(0), r.Text(1), r.Text(2)});
+      ledger_.stock[r.Int(0)] = r.Int(3);
     }
   }
 
@@ -521,6 +540,55 @@ class CrashHttpTest : public ::testing::Test {
     }
   }
 
+  // Sets the merchant's stock units to a random quantity, or moves them by
+  // a delta that keeps them at 0 or more; alternately by the unit's id and
+  // by SKU and location. Each answer must be the unit as written.
+  void StockWriter(int cycle, const std::atomic<bool>& stop) {
+    HttpClient client(server_.port());
+    std::mt19937_64 rng(seed_ * 17 + static_cast<uint64_t>(cycle));
+    for (int i = 0; !stop && Usable(client); ++i) {
+      const StockTarget& target = stock_targets_[rng() % stock_targets_.size()];
+      int64_t expected = 0;
+      json::object body;
+      {
+        std::lock_guard lock(ledger_.mu);
+        expected = ledger_.stock.at(target.id);
+        ++ledger_.requests;
+      }
+      if (i % 2 == 0) {
+        body["stock_unit_id"] = target.id;
+      } else {
+        body["sku"] = target.sku;
+        body["location"] = target.location;
+      }
+      if (rng() % 2 == 0) {
+        expected = static_cast<int64_t>(rng() % 1000);
+        body["units"] = expected;
+      } else {
+        const int64_t delta = static_cast<int64_t>(rng() % 41) - 20;
+        const int64_t applied = expected + delta < 0 ? -expected : delta;
+        if (applied == 0) continue;
+        body["delta"] = applied;
+        expected += applied;
+      }
+      auto r = client.Send("POST", "/api/v1/admin/stock", json::serialize(body),
+                           {{"Authorization", "Bearer " + api_key_}, {"Content-Type", "application/json"}});
+      std::lock_guard lock(ledger_.mu);
+      if (!r) {
+        ledger_.stock_in_flight[target.id] = expected;
+        return;
+      }
+      auto v = ParseJson(r->body);
+      if (r->status != 200 || !v || v->at("quantity").to_number<int64_t>() != expected) {
+        ADD_FAILURE() << "stock update " << json::serialize(body) << " (expected " << expected << ") answered "
+                      << r->status << ": " << r->body;
+        return;
+      }
+      ledger_.stock[target.id] = expected;
+      ++ledger_.stock_updates;
+    }
+  }
+
   // Load for a random 0.2-1.5 s, then SIGKILL.
   void LoadAndKill(int cycle) {
     std::atomic<bool> stop{false};
@@ -529,6 +597,7 @@ class CrashHttpTest : public ::testing::Test {
       writers.emplace_back([this, s, cycle, &stop] { CheckoutWriter(s, cycle, stop); });
     writers.emplace_back([this, cycle, &stop] { EventWriter(cycle, stop); });
     writers.emplace_back([this, &stop] { ModelWriter(stop); });
+    writers.emplace_back([this, cycle, &stop] { StockWriter(cycle, stop); });
     const int load_ms = std::uniform_int_distribution<int>(200, 1500)(rng_);
     // The load phase itself: how long the writers run before the kill.
     std::this_thread::sleep_for(std::chrono::milliseconds(load_ms));
@@ -609,9 +678,19 @@ class CrashHttpTest : public ::testing::Test {
       const int64_t now = stock.getColumn(1).getInt64();
       auto initial = initial_stock_.find(unit);
       ASSERT_NE(initial, initial_stock_.end()) << "stock unit " << unit << " appeared";
-      EXPECT_EQ(initial->second - now, sold[unit]) << "stock unit " << unit << ": taken vs ordered";
       ++units_checked;
+      if (auto written = ledger_.stock.find(unit); written != ledger_.stock.end()) {
+        // A merchant's unit: the last acknowledged update, or the one in
+        // flight at the kill, whole.
+        EXPECT_EQ(sold[unit], 0) << "stock unit " << unit << " was sold";
+        auto in_flight = ledger_.stock_in_flight.find(unit);
+        if (in_flight != ledger_.stock_in_flight.end() && now == in_flight->second) written->second = now;
+        EXPECT_EQ(now, written->second) << "stock unit " << unit << ": the acknowledged update is lost";
+        continue;
+      }
+      EXPECT_EQ(initial->second - now, sold[unit]) << "stock unit " << unit << ": taken vs ordered";
     }
+    ledger_.stock_in_flight.clear();
     EXPECT_EQ(units_checked, static_cast<int64_t>(initial_stock_.size()));
 
     // Plant slots booked == units in build-to-order lines, slot by slot.
@@ -701,6 +780,27 @@ class CrashHttpTest : public ::testing::Test {
     }
   }
 
+  // The merchant's stock units as the restarted server lists them.
+  void VerifyStockOverHttp() {
+    HttpClient client(server_.port());
+    std::lock_guard lock(ledger_.mu);
+    for (const StockTarget& target : stock_targets_) {
+      auto r = client.Send("GET", "/api/v1/admin/stock?q=" + target.sku + "&location=" + target.location, {},
+                           {{"Authorization", "Bearer " + api_key_}});
+      ASSERT_TRUE(r.has_value());
+      ASSERT_EQ(r->status, 200) << r->body;
+      auto v = ParseJson(r->body);
+      ASSERT_TRUE(v.has_value()) << r->body;
+      bool found = false;
+      for (const json::value& item : v->at("items").as_array()) {
+        if (item.at("stock_unit_id").to_number<int64_t>() != target.id) continue;
+        found = true;
+        EXPECT_EQ(item.at("quantity").to_number<int64_t>(), ledger_.stock.at(target.id)) << "stock unit " << target.id;
+      }
+      EXPECT_TRUE(found) << "stock unit " << target.id << " is not listed: " << r->body;
+    }
+  }
+
   // The orders acknowledged since the last check, read back over HTTP by
   // their shoppers.
   void VerifyOrdersOverHttp() {
@@ -767,6 +867,12 @@ class CrashHttpTest : public ::testing::Test {
   ServerProcess server_;
   std::vector<std::string> skus_;
   std::map<int64_t, int64_t> initial_stock_;
+  struct StockTarget {
+    int64_t id = 0;
+    std::string sku;
+    std::string location;
+  };
+  std::vector<StockTarget> stock_targets_;  // the units StockWriter changes
   std::map<std::tuple<int64_t, std::string, int64_t>, int64_t> initial_slots_;
   int64_t products_ = 0;
   std::vector<Shopper> shoppers_;
@@ -799,6 +905,7 @@ TEST_F(CrashHttpTest, AcknowledgedWritesSurviveSigkillDuringMixedLoadAndNothingI
     ASSERT_NO_FATAL_FAILURE(StartServer(cycle + 1));
     ASSERT_NO_FATAL_FAILURE(VerifyStore(cycle + 1));
     ASSERT_NO_FATAL_FAILURE(VerifyOrdersOverHttp());
+    ASSERT_NO_FATAL_FAILURE(VerifyStockOverHttp());
     ASSERT_NO_FATAL_FAILURE(RetryCheckoutsInFlight());
     ASSERT_FALSE(HasFailure()) << "after restart " << cycle + 1;
   }
@@ -808,16 +915,18 @@ TEST_F(CrashHttpTest, AcknowledgedWritesSurviveSigkillDuringMixedLoadAndNothingI
 
   std::lock_guard lock(ledger_.mu);
   std::printf(
-      "%d kills: %zu orders, %zu events, %zu model versions acknowledged; %lld requests; in flight at a "
-      "kill: "
+      "%d kills: %zu orders, %zu events, %zu model versions, %lld stock updates acknowledged; %lld requests; "
+      "in flight at a kill: "
       "%zu event batches, %zu model uploads, %d checkouts (%d had placed their order, %d placed on retry)\n",
       kKills, ledger_.orders.size(), ledger_.events.size(), ledger_.models.size(),
+      static_cast<long long>(ledger_.stock_updates),
       static_cast<long long>(ledger_.requests), ledger_.event_batches_in_flight.size(),
       ledger_.models_in_flight.size(), retries_found_ + retries_placed_, retries_found_, retries_placed_);
   // The load reached the store: a run that acknowledged nothing proves nothing.
   EXPECT_GT(ledger_.orders.size(), 0u);
   EXPECT_GT(ledger_.events.size(), 0u);
   EXPECT_GT(ledger_.models.size(), 0u);
+  EXPECT_GT(ledger_.stock_updates, 0);
 }
 
 }  // namespace

@@ -894,6 +894,56 @@ TEST_F(SecurityHttpTest, LoginsFromOneAddressAreRateLimitedAcrossEmails) {
   EXPECT_EQ(r.status, 429);
 }
 
+// Every 429 says in Retry-After (whole seconds, RFC 9110 delay-seconds) how
+// long until the bucket that refused holds a token again: the checkout and
+// login/register buckets per address, and the login bucket per email.
+TEST_F(SecurityHttpTest, RateLimitedAnswersSayWhenToRetry) {
+  auto retry_after = [](const HttpReply& r) -> int64_t {
+    const std::string value = r.Header("retry-after");
+    if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos) return -1;
+    return std::stoll(value);
+  };
+  server::RateLimitOptions limits;
+  limits.checkout = {2, 90};
+  limits.login = {4, 20};
+  server::BuyingOptions buying = CheapHashing();
+  buying.accounts.login_burst = 2;
+  buying.accounts.login_refill_seconds = 45;
+  SideShop side(buying, limits, server::HttpServerOptions{});
+  ASSERT_TRUE(side.ok());
+  HttpClient client(side.port());
+  Shopper s = RegisterShopper(client);  // one login/register token of four
+
+  // Checkout: two pass the limit, the third waits for one token (90 s).
+  for (int i = 0; i < 2; ++i) {
+    HttpReply r = testing::As(client, s, "POST", "/api/v1/checkout", "{}", {{"Idempotency-Key", "r" + std::to_string(i)}});
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_TRUE(r.Header("retry-after").empty()) << "only a 429 says when to retry";
+  }
+  HttpReply checkout = testing::As(client, s, "POST", "/api/v1/checkout", "{}", {{"Idempotency-Key", "r9"}});
+  ASSERT_EQ(checkout.status, 429) << checkout.body;
+  EXPECT_GE(retry_after(checkout), 85) << checkout.Header("retry-after");
+  EXPECT_LE(retry_after(checkout), 90) << checkout.Header("retry-after");
+
+  // Login per email: two wrong passwords, then the email's bucket (45 s).
+  for (int i = 0; i < 2; ++i) {
+    HttpReply r = Call(client, "POST", "/api/v1/auth/login", R"({"email":")" + s.email + R"(","password":"wrong password!"})");
+    EXPECT_EQ(r.status, 401) << r.body;
+  }
+  HttpReply login = Call(client, "POST", "/api/v1/auth/login", R"({"email":")" + s.email + R"(","password":"wrong password!"})");
+  ASSERT_EQ(login.status, 429) << login.body;
+  EXPECT_EQ(ErrorField(login), "login");
+  EXPECT_GE(retry_after(login), 40) << login.Header("retry-after");
+  EXPECT_LE(retry_after(login), 45) << login.Header("retry-after");
+
+  // Register: the address's login/register bucket is empty now (20 s a token).
+  HttpReply registered = Call(client, "POST", "/api/v1/auth/register",
+                              R"({"email":")" + UniqueEmail() + R"(","password":")" + kPassword + R"("})");
+  ASSERT_EQ(registered.status, 429) << registered.body;
+  EXPECT_GE(retry_after(registered), 15) << registered.Header("retry-after");
+  EXPECT_LE(retry_after(registered), 20) << registered.Header("retry-after");
+}
+
 // --- hostile product models -------------------------------------------------------------------------
 
 // n + 1 pigeons in n holes, two pigeons never in one hole: hopeless for a

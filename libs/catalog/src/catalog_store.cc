@@ -198,6 +198,29 @@ class BatchWriter {
   std::unordered_map<std::string, int64_t> locations_;  // code -> id
 };
 
+// A product as ProductFromRow reads it; append WHERE / ORDER BY.
+constexpr const char* kProductColumns =
+    "SELECT p.id, p.sku, p.title, p.description, b.name, p.category_id, p.price_amount, p.currency, "
+    "p.attributes, p.images, p.model_id, p.created_at, p.updated_at "
+    "FROM products p LEFT JOIN brands b ON b.id = p.brand_id";
+
+Product ProductFromRow(const Row& r) {
+  Product p;
+  p.id = r.Int(0);
+  p.sku = r.Text(1);
+  p.title = r.Text(2);
+  p.description = r.Text(3);
+  p.brand = r.Text(4);
+  p.category_id = r.Int(5);
+  p.price = {r.Int(6), r.Text(7)};
+  p.attributes = internal::ParseStoredAttributes(r.Text(8));
+  p.images = internal::ParseStoredImages(r.Text(9));
+  p.model_id = r.Text(10);
+  p.created_at = r.Int(11);
+  p.updated_at = r.Int(12);
+  return p;
+}
+
 // Reads every catalog table through `s`. Not atomic by itself: Load() checks
 // the version around it or runs it inside a transaction.
 Result<CatalogData> ReadCatalog(Session& s) {
@@ -207,27 +230,10 @@ Result<CatalogData> ReadCatalog(Session& s) {
         data.categories.push_back({r.Int(0), r.Int(1), r.Text(2), r.Text(3), static_cast<int>(r.Int(4))});
         return true;
       }));
-  ATELIER_RETURN_IF_ERROR(s.QueryEach(
-      "SELECT p.id, p.sku, p.title, p.description, b.name, p.category_id, p.price_amount, p.currency, "
-      "p.attributes, p.images, p.model_id, p.created_at, p.updated_at "
-      "FROM products p LEFT JOIN brands b ON b.id = p.brand_id ORDER BY p.id",
-      {}, [&](const Row& r) {
-        Product p;
-        p.id = r.Int(0);
-        p.sku = r.Text(1);
-        p.title = r.Text(2);
-        p.description = r.Text(3);
-        p.brand = r.Text(4);
-        p.category_id = r.Int(5);
-        p.price = {r.Int(6), r.Text(7)};
-        p.attributes = internal::ParseStoredAttributes(r.Text(8));
-        p.images = internal::ParseStoredImages(r.Text(9));
-        p.model_id = r.Text(10);
-        p.created_at = r.Int(11);
-        p.updated_at = r.Int(12);
-        data.products.push_back(std::move(p));
-        return true;
-      }));
+  ATELIER_RETURN_IF_ERROR(s.QueryEach(std::string(kProductColumns) + " ORDER BY p.id", {}, [&](const Row& r) {
+    data.products.push_back(ProductFromRow(r));
+    return true;
+  }));
   ATELIER_RETURN_IF_ERROR(
       s.QueryEach("SELECT id, code, name, type, region FROM locations ORDER BY id", {}, [&](const Row& r) {
         Location l;
@@ -300,6 +306,120 @@ Status CatalogStore::SetStock(const StockInput& stock) {
     ATELIER_RETURN_IF_ERROR(tx.Exec(kBumpVersion));
     return Ok();
   });
+}
+
+Result<StockUnit> CatalogStore::ChangeStock(const StockChange& change) {
+  if (change.units && *change.units < 0) {
+    return Error::InvalidArgument("units must be 0 or more", "units");
+  }
+  if (!change.units && change.delta == 0) {
+    return Error::InvalidArgument("send units (the new quantity) and/or a non-zero delta", "units");
+  }
+  if (change.stock_unit_id <= 0) {
+    if (Trim(change.sku).empty()) return Error::InvalidArgument("name the product by its SKU", "sku");
+    if (Trim(change.location_code).empty())
+      return Error::InvalidArgument("name the location by its code", "location");
+  }
+  const int64_t now = NowUnixSeconds();
+  StockUnit unit;
+  Status st = db_.Transact([&](Session& tx) -> Status {
+    int64_t unit_id = change.stock_unit_id;
+    if (unit_id > 0) {
+      ATELIER_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT id FROM stock_units WHERE id = ?", {unit_id}));
+      if (rows.empty()) {
+        return Error::NotFound("no stock unit " + std::to_string(unit_id), "stock_unit_id");
+      }
+    } else {
+      ATELIER_ASSIGN_OR_RETURN(auto products,
+                               tx.Query("SELECT id FROM products WHERE sku = ?", {std::string(Trim(change.sku))}));
+      if (products.empty()) return Error::NotFound("no product with SKU '" + change.sku + "'", "sku");
+      ATELIER_ASSIGN_OR_RETURN(
+          auto locations, tx.Query("SELECT id FROM locations WHERE code = ?", {std::string(Trim(change.location_code))}));
+      if (locations.empty()) {
+        return Error::NotFound("no location with code '" + change.location_code + "'", "location");
+      }
+      // A no-op update on conflict makes RETURNING yield the existing id.
+      ATELIER_ASSIGN_OR_RETURN(
+          auto ids, tx.Query("INSERT INTO stock_units (product_id, location_id, configuration, quantity, updated_at) "
+                             "VALUES (?, ?, ?, 0, ?) ON CONFLICT (product_id, location_id, configuration) "
+                             "DO UPDATE SET configuration = excluded.configuration RETURNING id",
+                             {products[0].Int(0), locations[0].Int(0), change.configuration, now}));
+      unit_id = ids.at(0).Int(0);
+    }
+    if (change.units) {
+      ATELIER_RETURN_IF_ERROR(tx.Exec("UPDATE stock_units SET quantity = ?, updated_at = ? WHERE id = ?",
+                                      {*change.units, now, unit_id}));
+    }
+    if (change.delta != 0) {
+      ATELIER_ASSIGN_OR_RETURN(int64_t changed,
+                               tx.Exec("UPDATE stock_units SET quantity = quantity + ?, updated_at = ? "
+                                       "WHERE id = ? AND quantity + ? >= 0",
+                                       {change.delta, now, unit_id, change.delta}));
+      if (changed == 0) {
+        ATELIER_ASSIGN_OR_RETURN(auto held, tx.Query("SELECT quantity FROM stock_units WHERE id = ?", {unit_id}));
+        const int64_t there = held.empty() ? 0 : held[0].Int(0);
+        return Error::Conflict("a delta of " + std::to_string(change.delta) + " would leave fewer than 0 units (" +
+                                   std::to_string(there) + " there)",
+                               "delta");
+      }
+    }
+    ATELIER_ASSIGN_OR_RETURN(
+        auto rows, tx.Query("SELECT id, product_id, location_id, configuration, quantity FROM stock_units WHERE id = ?",
+                            {unit_id}));
+    const Row& r = rows.at(0);
+    unit = {r.Int(0), r.Int(1), r.Int(2), r.Text(3), r.Int(4)};
+    return Ok();
+  });
+  if (!st.ok()) return st.error();
+  return unit;
+}
+
+Result<Product> CatalogStore::EditProduct(int64_t product_id, const ProductEdit& edit) {
+  std::string sets;
+  Params params;
+  auto set = [&](const char* column, Value value) {
+    if (!sets.empty()) sets += ", ";
+    sets += std::string(column) + " = ?";
+    params.push_back(std::move(value));
+  };
+  if (edit.title) {
+    if (Trim(*edit.title).empty()) return Error::InvalidArgument("title must not be empty", "title");
+    if (edit.title->size() > kMaxTitleBytes) {
+      return Error::InvalidArgument("title is longer than " + std::to_string(kMaxTitleBytes) + " bytes", "title");
+    }
+    set("title", std::string(Trim(*edit.title)));
+  }
+  if (edit.description) {
+    if (edit.description->size() > kMaxDescriptionBytes) {
+      return Error::InvalidArgument(
+          "description is longer than " + std::to_string(kMaxDescriptionBytes) + " bytes", "description");
+    }
+    set("description", *edit.description);
+  }
+  if (edit.price_amount) {
+    if (*edit.price_amount < 0) return Error::InvalidArgument("price must be 0 or more", "price.amount");
+    set("price_amount", *edit.price_amount);
+  }
+  if (edit.currency) {
+    if (!IsValidCurrency(*edit.currency)) {
+      return Error::InvalidArgument("currency '" + *edit.currency + "' is not an ISO 4217 code", "price.currency");
+    }
+    set("currency", *edit.currency);
+  }
+  if (sets.empty()) return Error::InvalidArgument("send title, description and/or price", "body");
+  set("updated_at", NowUnixSeconds());
+  params.push_back(product_id);
+  Product product;
+  Status st = db_.Transact([&](Session& tx) -> Status {
+    ATELIER_ASSIGN_OR_RETURN(int64_t changed, tx.Exec("UPDATE products SET " + sets + " WHERE id = ?", params));
+    if (changed == 0) return Error::NotFound("no product " + std::to_string(product_id), "id");
+    ATELIER_RETURN_IF_ERROR(tx.Exec(kBumpVersion));
+    ATELIER_ASSIGN_OR_RETURN(auto rows, tx.Query(std::string(kProductColumns) + " WHERE p.id = ?", {product_id}));
+    product = ProductFromRow(rows.at(0));
+    return Ok();
+  });
+  if (!st.ok()) return st.error();
+  return product;
 }
 
 Result<std::shared_ptr<const CatalogSnapshot>> CatalogStore::Load() {

@@ -4,6 +4,10 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <thread>
+#include <vector>
+
+#include "testing/local_postgres.h"
 
 namespace atelier::catalog {
 namespace {
@@ -249,6 +253,219 @@ TEST(CatalogStoreTest, LoadsFromAFileStoreThroughReaderConnections) {
   EXPECT_EQ((*snap)->version(), 1);
   std::filesystem::remove_all(dir);
 }
+
+// Merchant writes (stock changes, product edits) on both backends; the
+// PostgreSQL half skips when PostgreSQL is not installed.
+class CatalogWritesTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    std::string url = "sqlite::memory:";
+    if (GetParam() == "postgresql") {
+      auto pg = store::testing::LocalPostgres::SharedDatabase();
+      if (!pg.ok() && pg.error().code == ErrorCode::kNotFound) GTEST_SKIP() << pg.error().message;
+      ASSERT_TRUE(pg.ok()) << pg.error().ToString();
+      url = *pg;
+    }
+    auto db = store::OpenDatabase(url);
+    ASSERT_TRUE(db.ok()) << db.error().ToString();
+    db_ = std::move(*db);
+    store_ = std::make_unique<CatalogStore>(*db_);
+    CatalogBatch batch;
+    batch.locations = {Dc("DC-EAST"), {0, "DEALER-1", "Dealer", LocationType::kDealer, "us-west"}};
+    batch.products = {MakeProduct("PAD", "Drawing pad", {"Art"}, 2500), MakeProduct("SUV", "SUV", {"Automotive"})};
+    batch.stock = {{"PAD", "DC-EAST", "", 5}, {"SUV", "DEALER-1", R"({"colour":"red"})", 1}};
+    ASSERT_TRUE(store_->Apply(batch).ok());
+    auto snap = store_->Load();
+    ASSERT_TRUE(snap.ok());
+    pad_ = (*snap)->FindProductBySku("PAD")->id;
+    suv_ = (*snap)->FindProductBySku("SUV")->id;
+  }
+
+  int64_t Stored(int64_t product_id) {
+    auto snap = store_->Load();
+    EXPECT_TRUE(snap.ok());
+    return snap.ok() ? (*snap)->TotalStock(product_id) : -1;
+  }
+
+  static StockChange At(std::string sku, std::string location) {
+    StockChange c;
+    c.sku = std::move(sku);
+    c.location_code = std::move(location);
+    return c;
+  }
+
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<CatalogStore> store_;
+  int64_t pad_ = 0;
+  int64_t suv_ = 0;
+};
+
+TEST_P(CatalogWritesTest, SetsAbsoluteUnitsAndAnswersTheStoredUnit) {
+  StockChange c = At("PAD", "DC-EAST");
+  c.units = 12;
+  auto unit = store_->ChangeStock(c);
+  ASSERT_TRUE(unit.ok()) << unit.error().ToString();
+  EXPECT_EQ(unit->product_id, pad_);
+  EXPECT_EQ(unit->quantity, 12);
+  EXPECT_GT(unit->id, 0);
+  EXPECT_EQ(Stored(pad_), 12);
+  // Stock is not catalog: the version stays.
+  EXPECT_EQ(store_->Version().value(), 1);
+}
+
+TEST_P(CatalogWritesTest, CreatesAMissingUnitAtAKnownLocation) {
+  StockChange c = At("PAD", "DEALER-1");
+  c.delta = 3;
+  auto unit = store_->ChangeStock(c);
+  ASSERT_TRUE(unit.ok()) << unit.error().ToString();
+  EXPECT_EQ(unit->quantity, 3);
+  EXPECT_EQ(Stored(pad_), 8);
+}
+
+TEST_P(CatalogWritesTest, AppliesUnitsThenDelta) {
+  StockChange c = At("PAD", "DC-EAST");
+  c.units = 10;
+  c.delta = -4;
+  EXPECT_EQ(store_->ChangeStock(c).value().quantity, 6);
+}
+
+TEST_P(CatalogWritesTest, ADeltaNeverDrivesUnitsBelowZero) {
+  StockChange c = At("PAD", "DC-EAST");
+  c.delta = -6;
+  auto unit = store_->ChangeStock(c);
+  ASSERT_FALSE(unit.ok());
+  EXPECT_EQ(unit.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(unit.error().field, "delta");
+  EXPECT_NE(unit.error().message.find("5 there"), std::string::npos) << unit.error().message;
+  EXPECT_EQ(Stored(pad_), 5);
+  // A missing unit is not created by a refused negative delta.
+  StockChange missing = At("PAD", "DEALER-1");
+  missing.delta = -1;
+  EXPECT_EQ(store_->ChangeStock(missing).error().field, "delta");
+  auto rows = db_->Query("SELECT COUNT(*) FROM stock_units WHERE product_id = ?", {pad_});
+  EXPECT_EQ((*rows)[0].Int(0), 1);
+}
+
+TEST_P(CatalogWritesTest, NamesTheFieldAtFault) {
+  StockChange negative = At("PAD", "DC-EAST");
+  negative.units = -1;
+  EXPECT_EQ(store_->ChangeStock(negative).error().field, "units");
+  EXPECT_EQ(store_->ChangeStock(negative).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(store_->ChangeStock(At("PAD", "DC-EAST")).error().field, "units");  // nothing to do
+
+  StockChange sku = At("NOPE", "DC-EAST");
+  sku.units = 1;
+  EXPECT_EQ(store_->ChangeStock(sku).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->ChangeStock(sku).error().field, "sku");
+  StockChange location = At("PAD", "NOWHERE");
+  location.units = 1;
+  EXPECT_EQ(store_->ChangeStock(location).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->ChangeStock(location).error().field, "location");
+  StockChange unit;
+  unit.stock_unit_id = 987654;
+  unit.units = 1;
+  EXPECT_EQ(store_->ChangeStock(unit).error().field, "stock_unit_id");
+  EXPECT_EQ(Stored(pad_), 5);
+}
+
+TEST_P(CatalogWritesTest, ChangesAConfiguredUnitById) {
+  auto snap = store_->Load().value();
+  const int64_t unit_id = snap->StockOf(suv_).at(0)->id;
+  StockChange c;
+  c.stock_unit_id = unit_id;
+  c.delta = 2;
+  auto unit = store_->ChangeStock(c);
+  ASSERT_TRUE(unit.ok()) << unit.error().ToString();
+  EXPECT_EQ(unit->id, unit_id);
+  EXPECT_EQ(unit->configuration, R"({"colour":"red"})");
+  EXPECT_EQ(unit->quantity, 3);
+}
+
+// Many merchants taking units out at once: every delta either lands whole
+// or is refused, and the unit ends at exactly 0, never below.
+TEST_P(CatalogWritesTest, ConcurrentDeltasNeverOversubtract) {
+  StockChange fill = At("PAD", "DC-EAST");
+  fill.units = 20;
+  ASSERT_TRUE(store_->ChangeStock(fill).ok());
+  constexpr int kThreads = 8;
+  constexpr int kEach = 5;
+  std::vector<int> taken(kThreads, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        StockChange take = At("PAD", "DC-EAST");
+        take.delta = -1;
+        auto unit = store_->ChangeStock(take);
+        if (unit.ok()) {
+          ++taken[t];
+        } else {
+          EXPECT_EQ(unit.error().code, ErrorCode::kConflict) << unit.error().ToString();
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  int total = 0;
+  for (int n : taken) total += n;
+  EXPECT_EQ(total, 20);
+  EXPECT_EQ(Stored(pad_), 0);
+}
+
+TEST_P(CatalogWritesTest, EditsTitleDescriptionAndPriceAndBumpsTheVersion) {
+  ProductEdit edit;
+  edit.title = "  Drawing pad A3 ";
+  edit.description = "Heavy paper.";
+  edit.price_amount = 3100;
+  edit.currency = "USD";
+  auto product = store_->EditProduct(pad_, edit);
+  ASSERT_TRUE(product.ok()) << product.error().ToString();
+  EXPECT_EQ(product->title, "Drawing pad A3");
+  EXPECT_EQ(product->description, "Heavy paper.");
+  EXPECT_EQ(product->price, (Money{3100, "USD"}));
+  EXPECT_EQ(product->brand, "Sony");
+  EXPECT_EQ(store_->Version().value(), 2);
+  const Product* loaded = store_->Load().value()->FindProduct(pad_);
+  ASSERT_NE(loaded, nullptr);
+  EXPECT_EQ(loaded->title, "Drawing pad A3");
+  EXPECT_EQ(loaded->price.amount, 3100);
+
+  ProductEdit only_price;
+  only_price.price_amount = 2900;
+  auto repriced = store_->EditProduct(pad_, only_price);
+  ASSERT_TRUE(repriced.ok());
+  EXPECT_EQ(repriced->title, "Drawing pad A3");
+  EXPECT_EQ(repriced->price.amount, 2900);
+}
+
+TEST_P(CatalogWritesTest, RefusesABadEditAndKeepsTheProduct) {
+  auto field_of = [&](ProductEdit edit, int64_t id) { return store_->EditProduct(id, edit).error().field; };
+  ProductEdit empty_title;
+  empty_title.title = "  ";
+  EXPECT_EQ(field_of(empty_title, pad_), "title");
+  ProductEdit long_title;
+  long_title.title = std::string(CatalogStore::kMaxTitleBytes + 1, 'x');
+  EXPECT_EQ(field_of(long_title, pad_), "title");
+  ProductEdit negative;
+  negative.price_amount = -1;
+  EXPECT_EQ(field_of(negative, pad_), "price.amount");
+  ProductEdit currency;
+  currency.currency = "usd!";
+  EXPECT_EQ(field_of(currency, pad_), "price.currency");
+  EXPECT_EQ(field_of(ProductEdit{}, pad_), "body");
+  ProductEdit fine;
+  fine.title = "Fine";
+  auto unknown = store_->EditProduct(987654, fine);
+  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(unknown.error().field, "id");
+  const Product* kept = store_->Load().value()->FindProduct(pad_);
+  EXPECT_EQ(kept->title, "Drawing pad");
+  EXPECT_EQ(kept->price.amount, 2500);
+  EXPECT_EQ(store_->Version().value(), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, CatalogWritesTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 }  // namespace
 }  // namespace atelier::catalog

@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 
 #include "atelier/core/strings.h"
@@ -166,34 +167,61 @@ Result<Account> Accounts::Register(const RegisterRequest& request) {
 }
 
 Status Accounts::TakeLoginToken(const std::string& bucket_key, int64_t now_ms) {
-  const double burst = options_.login_burst;
-  const double refill_ms = options_.login_refill_seconds * 1000.0;
+  return TakeBucketToken(db_, bucket_key, {static_cast<double>(options_.login_burst), options_.login_refill_seconds},
+                         now_ms, "login attempts", "login");
+}
+
+namespace {
+constexpr std::string_view kRetryIn = "; retry in ";
+}  // namespace
+
+Error RateLimitedError(std::string_view what, std::string field, int64_t retry_after_seconds) {
+  return Error::RateLimited(
+      "too many " + std::string(what) + std::string(kRetryIn) + std::to_string(std::max<int64_t>(1, retry_after_seconds)) + " s",
+      std::move(field));
+}
+
+std::optional<int64_t> RetryAfterSeconds(const Error& error) {
+  if (error.code != ErrorCode::kRateLimited) return std::nullopt;
+  const size_t at = error.message.rfind(kRetryIn);
+  if (at == std::string::npos) return std::nullopt;
+  const std::string_view rest = std::string_view(error.message).substr(at + kRetryIn.size());
+  int64_t seconds = 0;
+  auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), seconds);
+  if (ec != std::errc() || std::string_view(end, rest.data() + rest.size() - end) != " s" || seconds < 1) {
+    return std::nullopt;
+  }
+  return seconds;
+}
+
+Status TakeBucketToken(store::Database& db, const std::string& key, const TokenBucket& bucket, int64_t now_ms,
+                       std::string_view what, std::string field) {
+  const double burst = bucket.burst;
+  const double refill_ms = std::max(0.0, bucket.refill_seconds * 1000.0);
   double wait_seconds = 0;
   bool limited = false;
-  Status st = db_.Transact([&](store::Session& s) -> Status {
-    ATELIER_ASSIGN_OR_RETURN(
-        auto rows, s.Query("SELECT tokens, updated_ms FROM login_limits WHERE bucket = ?", {bucket_key}));
+  Status st = db.Transact([&](store::Session& s) -> Status {
+    limited = false;
+    ATELIER_ASSIGN_OR_RETURN(auto rows, s.Query("SELECT tokens, updated_ms FROM login_limits WHERE bucket = ?", {key}));
     double tokens = burst;
     if (!rows.empty()) {
-      const double elapsed = std::max<int64_t>(0, now_ms - rows[0].Int(1));
+      const double elapsed = static_cast<double>(std::max<int64_t>(0, now_ms - rows[0].Int(1)));
       tokens = std::min(burst, rows[0].Real(0) + (refill_ms > 0 ? elapsed / refill_ms : burst));
     }
     if (tokens < 1.0) {
       wait_seconds = std::ceil((1.0 - tokens) * refill_ms / 1000.0);
       limited = true;
-      return Error::Unavailable("login rate limited");
+      return Ok();
     }
     ATELIER_RETURN_IF_ERROR(s.Exec(
         "INSERT INTO login_limits (bucket, tokens, updated_ms) VALUES (?, ?, ?) "
         "ON CONFLICT (bucket) DO UPDATE SET tokens = excluded.tokens, updated_ms = excluded.updated_ms",
-        {bucket_key, tokens - 1.0, now_ms}));
+        {key, tokens - 1.0, now_ms}));
     return Ok();
   });
-  if (limited) {
-    return Error::RateLimited(
-        "too many login attempts; retry in " + std::to_string(static_cast<int64_t>(wait_seconds)) + " s", "login");
-  }
-  return st;
+  if (!st.ok()) return st;
+  if (limited) return RateLimitedError(what, std::move(field), static_cast<int64_t>(wait_seconds));
+  return Ok();
 }
 
 Status Accounts::RefillLoginBucket(store::Session& s, const std::string& bucket_key) {

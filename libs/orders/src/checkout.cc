@@ -27,6 +27,12 @@ Status CheckIdempotencyKey(const std::string& key) {
 // What makes two checkout requests "the same" for idempotency.
 std::string RequestHash(const CheckoutRequest& r) {
   std::string text = "region=" + r.region;
+  if (!r.shipping.empty()) {
+    const ShippingAddress& a = r.shipping;
+    for (const std::string* part : {&a.name, &a.line1, &a.line2, &a.city, &a.postal_code, &a.country}) {
+      text += "\nship=" + std::to_string(part->size()) + ":" + *part;
+    }
+  }
   for (const auto& [item, q] : r.accepted_quotes) {
     text += "\nquote=" + std::to_string(item) + "," + std::to_string(q.plant_id) + "," + q.product_line +
             "," + std::to_string(q.build_day);
@@ -255,11 +261,14 @@ Result<Order> Checkout::Place(const CheckoutRequest& request, CheckoutFailure* f
     ATELIER_ASSIGN_OR_RETURN(
         auto inserted,
         s.Query("INSERT INTO orders (account_id, idempotency_key, request_hash, status, fulfilment, region, "
-                "total_amount, currency, expected_delivery_day, created_at, updated_at) "
-                "VALUES (?, ?, ?, 'placed', ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                "total_amount, currency, expected_delivery_day, created_at, updated_at, shipping_name, "
+                "shipping_line1, shipping_line2, shipping_city, shipping_postal_code, shipping_country) "
+                "VALUES (?, ?, ?, 'placed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 {request.account_id, request.idempotency_key, request_hash,
                  std::string(FulfilmentName(build_to_order ? Fulfilment::kBuildToOrder : Fulfilment::kStock)),
-                 region, total, currency, expected, now, now}));
+                 region, total, currency, expected, now, now, request.shipping.name, request.shipping.line1,
+                 request.shipping.line2, request.shipping.city, request.shipping.postal_code,
+                 request.shipping.country}));
     const int64_t order_id = inserted.at(0).Int(0);
     int64_t line_no = 0;
     for (const auto& l : lines) {

@@ -1,5 +1,9 @@
 #include "atelier/orders/orders.h"
 
+#include <algorithm>
+#include <cctype>
+
+#include "atelier/core/strings.h"
 #include "internal/order_rows.h"
 
 namespace atelier::orders {
@@ -32,13 +36,78 @@ Result<OrderStatus> ParseOrderStatus(std::string_view text) {
 
 const char* FulfilmentName(Fulfilment f) { return f == Fulfilment::kStock ? "stock" : "build_to_order"; }
 
+namespace {
+
+bool HasControl(std::string_view text, bool newlines_allowed) {
+  for (unsigned char c : text) {
+    if (c == '\n' && newlines_allowed) continue;
+    if (c < 0x20 || c == 0x7f) return true;
+  }
+  return false;
+}
+
+// `value` trimmed, checked for presence, length and control characters.
+Status CheckLine(std::string& value, std::string_view member, bool required, size_t max_bytes,
+                 bool newlines_allowed = false) {
+  const std::string field = "shipping." + std::string(member);
+  value = std::string(Trim(value));
+  if (value.empty()) {
+    if (required) return Error::InvalidArgument(field + " is required", field);
+    return Ok();
+  }
+  if (value.size() > max_bytes) {
+    return Error::InvalidArgument(field + " is longer than " + std::to_string(max_bytes) + " bytes", field);
+  }
+  if (HasControl(value, newlines_allowed)) {
+    return Error::InvalidArgument(field + " must not contain control characters", field);
+  }
+  return Ok();
+}
+
+}  // namespace
+
+Result<ShippingAddress> CheckShippingAddress(ShippingAddress a, AddressForm form) {
+  const bool structured = form == AddressForm::kStructured;
+  ATELIER_RETURN_IF_ERROR(CheckLine(a.name, "name", true, kMaxAddressLineBytes));
+  ATELIER_RETURN_IF_ERROR(CheckLine(a.line1, structured ? "line1" : "address", true,
+                                    structured ? kMaxAddressLineBytes : kMaxOneTextAddressBytes, !structured));
+  if (!structured) {
+    if (!a.line2.empty() || !a.city.empty() || !a.postal_code.empty() || !a.country.empty()) {
+      return Error::InvalidArgument("send the address either as one text or in fields (line1, city, ...), not both",
+                                    "shipping.address");
+    }
+    return a;
+  }
+  ATELIER_RETURN_IF_ERROR(CheckLine(a.line2, "line2", false, kMaxAddressLineBytes));
+  ATELIER_RETURN_IF_ERROR(CheckLine(a.city, "city", true, kMaxAddressLineBytes));
+  ATELIER_RETURN_IF_ERROR(CheckLine(a.postal_code, "postal_code", true, kMaxAddressLineBytes));
+  const bool postal_ok =
+      a.postal_code.size() >= 2 && a.postal_code.size() <= 12 &&
+      std::all_of(a.postal_code.begin(), a.postal_code.end(), [](unsigned char c) {
+        return std::isalnum(c) || c == ' ' || c == '-';
+      });
+  if (!postal_ok) {
+    return Error::InvalidArgument("shipping.postal_code must be 2 to 12 letters, digits, spaces or hyphens",
+                                  "shipping.postal_code");
+  }
+  ATELIER_RETURN_IF_ERROR(CheckLine(a.country, "country", true, kMaxAddressLineBytes));
+  if (a.country.size() != 2 || !std::isalpha(static_cast<unsigned char>(a.country[0])) ||
+      !std::isalpha(static_cast<unsigned char>(a.country[1]))) {
+    return Error::InvalidArgument("shipping.country must be a two-letter ISO 3166-1 code like \"US\"",
+                                  "shipping.country");
+  }
+  for (char& c : a.country) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return a;
+}
+
 namespace internal {
 
 Result<Order> LoadOrder(store::Session& s, int64_t order_id) {
   ATELIER_ASSIGN_OR_RETURN(
       auto rows,
       s.Query("SELECT o.id, o.account_id, o.status, o.fulfilment, o.region, o.total_amount, o.currency, "
-              "o.expected_delivery_day, o.created_at, o.updated_at, p.status "
+              "o.expected_delivery_day, o.created_at, o.updated_at, p.status, o.shipping_name, "
+              "o.shipping_line1, o.shipping_line2, o.shipping_city, o.shipping_postal_code, o.shipping_country "
               "FROM orders o LEFT JOIN payments p ON p.order_id = o.id WHERE o.id = ?",
               {order_id}));
   if (rows.empty()) return Error::NotFound("no order " + std::to_string(order_id), "order_id");
@@ -55,6 +124,7 @@ Result<Order> LoadOrder(store::Session& s, int64_t order_id) {
   o.created_at = r.Int(8);
   o.updated_at = r.Int(9);
   o.payment_status = r.Text(10);
+  o.shipping = {r.Text(11), r.Text(12), r.Text(13), r.Text(14), r.Text(15), r.Text(16)};
 
   ATELIER_ASSIGN_OR_RETURN(
       auto lines,

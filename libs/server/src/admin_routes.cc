@@ -1,5 +1,5 @@
-// The merchant dashboard's API: stock, locations, model validation,
-// recommender reload and analytics (admin_routes.h).
+// The merchant dashboard's API: stock and product edits, locations, model
+// validation, recommender reload and analytics (admin_routes.h).
 
 #include "atelier/server/admin_routes.h"
 
@@ -11,9 +11,11 @@
 #include <cstdio>
 #include <map>
 #include <optional>
+#include <spdlog/spdlog.h>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "atelier/catalog/catalog_store.h"
 #include "atelier/config/compiled_model.h"
 #include "atelier/config/model_store.h"
 #include "atelier/config/parser.h"
@@ -23,6 +25,8 @@
 #include "atelier/server/errors.h"
 #include "atelier/server/json.h"
 #include "atelier/server/params.h"
+#include "atelier/core/clock.h"
+#include "atelier/store/change_feed.h"
 
 namespace atelier::server {
 
@@ -149,6 +153,24 @@ Response Locations(Services& services) {
   return JsonResponse(body);
 }
 
+// One stock unit as GET /api/v1/admin/stock lists it.
+json::object StockRowJson(json::object product, const catalog::StockUnit& u, const catalog::Location* at) {
+  json::object o;
+  o["stock_unit_id"] = u.id;
+  o["product"] = std::move(product);
+  o["location"] = at ? json::value(at->code) : json::value(nullptr);
+  o["location_name"] = at ? json::value(at->name) : json::value(nullptr);
+  o["quantity"] = u.quantity;
+  if (u.configuration.empty()) {
+    o["configuration"] = nullptr;
+  } else {
+    boost::system::error_code ec;
+    json::value parsed = json::parse(u.configuration, ec);
+    o["configuration"] = ec ? json::value(u.configuration) : parsed;
+  }
+  return o;
+}
+
 Response Stock(Services& services, const Request& request) {
   auto catalog = services.catalog.Get();
   if (!catalog) return CatalogUnavailable();
@@ -178,21 +200,7 @@ Response Stock(Services& services, const Request& request) {
       if (location != nullptr && u->location_id != location->id) continue;
       units += u->quantity;
       if (total >= first && total < first + page->per_page) {
-        json::object o;
-        o["stock_unit_id"] = u->id;
-        o["product"] = ProductRef(p);
-        const catalog::Location* at = catalog->FindLocation(u->location_id);
-        o["location"] = at ? json::value(at->code) : json::value(nullptr);
-        o["location_name"] = at ? json::value(at->name) : json::value(nullptr);
-        o["quantity"] = u->quantity;
-        if (u->configuration.empty()) {
-          o["configuration"] = nullptr;
-        } else {
-          boost::system::error_code ec;
-          json::value parsed = json::parse(u->configuration, ec);
-          o["configuration"] = ec ? json::value(u->configuration) : parsed;
-        }
-        items.push_back(std::move(o));
+        items.push_back(StockRowJson(ProductRef(p), *u, catalog->FindLocation(u->location_id)));
       }
       ++total;
     }
@@ -204,6 +212,131 @@ Response Stock(Services& services, const Request& request) {
   body["page"] = page->page;
   body["per_page"] = page->per_page;
   return JsonResponse(body);
+}
+
+// The largest quantity a stock unit may hold, and the largest delta.
+constexpr int64_t kMaxUnits = 1'000'000'000;
+
+// A string member, or nullopt when absent or null. Errors: kInvalidArgument
+// naming `field` when it is not a string.
+Result<std::optional<std::string>> OptionalString(const json::object& o, std::string_view name,
+                                                  const std::string& field) {
+  const json::value* v = o.if_contains(name);
+  if (v == nullptr || v->is_null()) return std::optional<std::string>();
+  if (!v->is_string()) return Error::InvalidArgument(field + " must be a string", field);
+  return std::optional<std::string>(std::string(v->as_string()));
+}
+
+// POST /api/v1/admin/stock: {"sku" | "product_id", "location"} or
+// {"stock_unit_id"}, with "units" (the new quantity) and/or "delta". The
+// answer is the unit as stored; this replica's snapshots and every other
+// replica's follow through the store's change feed.
+Response ChangeStock(Services& services, const Request& request) {
+  if (services.db == nullptr) return ErrorResponse(Error::Unavailable("the store is not open"));
+  auto body = ParseJsonBody(request);
+  if (!body.ok()) return ErrorResponse(body.error());
+  if (!body->is_object()) return ErrorResponse(Error::InvalidArgument("expected a JSON object", "body"));
+  const json::object& o = body->as_object();
+  auto catalog = services.catalog.Get();
+  if (!catalog) return CatalogUnavailable();
+
+  catalog::StockChange change;
+  auto unit_id = IntMember(o, "stock_unit_id", 0, 1, INT64_MAX);
+  if (!unit_id.ok()) return ErrorResponse(unit_id.error());
+  change.stock_unit_id = *unit_id;
+  if (change.stock_unit_id == 0) {
+    auto sku = OptionalString(o, "sku", "sku");
+    if (!sku.ok()) return ErrorResponse(sku.error());
+    auto product_id = IntMember(o, "product_id", 0, 1, INT64_MAX);
+    if (!product_id.ok()) return ErrorResponse(product_id.error());
+    if (*sku) {
+      change.sku = **sku;
+    } else if (*product_id > 0) {
+      const catalog::Product* p = catalog->FindProduct(*product_id);
+      if (p == nullptr) {
+        return ErrorResponse(Error::NotFound("no product " + std::to_string(*product_id), "product_id"));
+      }
+      change.sku = p->sku;
+    } else {
+      return ErrorResponse(Error::InvalidArgument("name the product by sku or product_id (or send stock_unit_id)", "sku"));
+    }
+    auto location = OptionalString(o, "location", "location");
+    if (!location.ok()) return ErrorResponse(location.error());
+    if (!*location || Trim(**location).empty()) {
+      return ErrorResponse(Error::InvalidArgument("location (a location code) is required", "location"));
+    }
+    change.location_code = **location;
+  }
+  if (const json::value* units = o.if_contains("units"); units != nullptr && !units->is_null()) {
+    auto n = IntMember(o, "units", 0, 0, kMaxUnits);
+    if (!n.ok()) return ErrorResponse(n.error());
+    change.units = *n;
+  }
+  auto delta = IntMember(o, "delta", 0, -kMaxUnits, kMaxUnits);
+  if (!delta.ok()) return ErrorResponse(delta.error());
+  change.delta = *delta;
+
+  catalog::CatalogStore store(*services.db);
+  auto unit = store.ChangeStock(change);
+  if (!unit.ok()) return ErrorResponse(unit.error());
+  const catalog::Product* p = catalog->FindProduct(unit->product_id);
+  json::object product = p ? ProductRef(*p) : json::object{{"id", unit->product_id}};
+  if (p == nullptr && !change.sku.empty()) product["sku"] = change.sku;
+  return JsonResponse(StockRowJson(std::move(product), *unit, catalog->FindLocation(unit->location_id)));
+}
+
+json::object EditedProductJson(const catalog::Product& p) {
+  json::object o;
+  o["id"] = p.id;
+  o["sku"] = p.sku;
+  o["title"] = p.title;
+  o["description"] = p.description;
+  o["brand"] = p.brand;
+  o["price"] = MoneyJson(p.price);
+  o["updated_at"] = FormatIso8601(p.updated_at);
+  return o;
+}
+
+// PATCH /api/v1/admin/products/{id}: {"title", "description", "price":
+// {"amount", "currency"}}, each optional. Replicas follow through the
+// change feed (product pages at once, search once its index is rebuilt).
+Response EditProduct(Services& services, const Request& request) {
+  if (services.db == nullptr) return ErrorResponse(Error::Unavailable("the store is not open"));
+  auto id = PathIdParam(request, "id");
+  if (!id.ok()) return ErrorResponse(id.error());
+  auto body = ParseJsonBody(request);
+  if (!body.ok()) return ErrorResponse(body.error());
+  if (!body->is_object()) return ErrorResponse(Error::InvalidArgument("expected a JSON object", "body"));
+  const json::object& o = body->as_object();
+  catalog::ProductEdit edit;
+  auto title = OptionalString(o, "title", "title");
+  if (!title.ok()) return ErrorResponse(title.error());
+  edit.title = *title;
+  auto description = OptionalString(o, "description", "description");
+  if (!description.ok()) return ErrorResponse(description.error());
+  edit.description = *description;
+  if (const json::value* price = o.if_contains("price"); price != nullptr && !price->is_null()) {
+    if (!price->is_object()) {
+      return ErrorResponse(Error::InvalidArgument("price must be {\"amount\": <minor units>, \"currency\"}", "price"));
+    }
+    const json::object& money = price->as_object();
+    if (const json::value* amount = money.if_contains("amount"); amount == nullptr || amount->is_null()) {
+      return ErrorResponse(Error::InvalidArgument("price.amount (minor units) is required", "price.amount"));
+    }
+    auto amount = IntMember(money, "amount", 0, 0, INT64_MAX / 1000);
+    if (!amount.ok()) {
+      return ErrorResponse(Error::InvalidArgument("price.amount must be a whole number of minor units, 0 or more",
+                                                  "price.amount"));
+    }
+    edit.price_amount = *amount;
+    auto currency = OptionalString(money, "currency", "price.currency");
+    if (!currency.ok()) return ErrorResponse(currency.error());
+    edit.currency = *currency;
+  }
+  catalog::CatalogStore store(*services.db);
+  auto product = store.EditProduct(*id, edit);
+  if (!product.ok()) return ErrorResponse(product.error());
+  return JsonResponse(EditedProductJson(*product));
 }
 
 // ---- model validation -----------------------------------------------------
@@ -334,16 +467,24 @@ Response ReloadRecommender(Services& services) {
   if (services.recommender_dir.empty()) {
     return ErrorResponse(Error::NotFound("this server has no recommender model directory"));
   }
-  auto path = recommend::NewestArtifact(services.recommender_dir);
-  if (!path.ok()) return ErrorResponse(path.error());
-  auto rec = recommend::LoadArtifact(*path);
-  if (!rec.ok()) return ErrorResponse(rec.error());
+  // Requests in flight keep the model they took; new ones get the newest.
+  if (Status loaded = LoadRecommender(services, services.recommender_dir); !loaded.ok()) {
+    return ErrorResponse(loaded.error());
+  }
+  auto rec = services.recommender.Get();
+  auto artifact = services.recommender_artifact.Get();
   json::object body;
-  body["loaded"] = *path;
-  body["items"] = static_cast<int64_t>((*rec)->num_items());
-  body["users"] = static_cast<int64_t>((*rec)->num_users());
-  // Requests in flight keep the model they took; new ones get this one.
-  services.recommender.Publish(std::move(*rec));
+  body["loaded"] = artifact ? *artifact : std::string();
+  body["items"] = static_cast<int64_t>(rec->num_items());
+  body["users"] = static_cast<int64_t>(rec->num_users());
+  // Every other replica loads it too (those sharing the model directory).
+  bool announced = false;
+  if (services.db != nullptr) {
+    Status status = services.db->Announce(store::Topic::kRecommender);
+    if (!status.ok()) spdlog::warn("recommender reload not announced to replicas: {}", status.error().ToString());
+    announced = status.ok();
+  }
+  body["replicas_notified"] = announced;
   return JsonResponse(body);
 }
 
@@ -834,6 +975,12 @@ void RegisterAdminRoutes(Router& router, Services& services) {
   router.Get("/api/v1/admin/stock", WithScope(services, ApiScope::kCatalog, [&services](Request& request) {
                return Stock(services, request);
              }));
+  router.Post("/api/v1/admin/stock", WithScope(services, ApiScope::kCatalog, [&services](Request& request) {
+                return ChangeStock(services, request);
+              }));
+  router.Add("PATCH", "/api/v1/admin/products/{id}",
+             WithScope(services, ApiScope::kCatalog,
+                       [&services](Request& request) { return EditProduct(services, request); }));
   router.Post("/api/v1/admin/models/validate", WithScope(services, ApiScope::kModels, [](Request& request) {
                 return ValidateModel(request);
               }));

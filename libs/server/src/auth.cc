@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
-#include <cmath>
 
 namespace atelier::server {
 
@@ -106,36 +105,8 @@ Status TakeIpToken(Services& services, const Request& request, std::string_view 
   const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                              std::chrono::system_clock::now().time_since_epoch())
                              .count();
-  const double burst = limit.burst;
-  const double refill_ms = std::max(0.0, limit.refill_seconds * 1000.0);
-  double wait_seconds = 0;
-  bool limited = false;
-  Status taken = services.db->Transact([&](store::Session& s) -> Status {
-    ATELIER_ASSIGN_OR_RETURN(auto rows,
-                             s.Query("SELECT tokens, updated_ms FROM login_limits WHERE bucket = ?", {bucket}));
-    double tokens = burst;
-    if (!rows.empty()) {
-      const double elapsed = static_cast<double>(std::max<int64_t>(0, now_ms - rows[0].Int(1)));
-      tokens = std::min(burst, rows[0].Real(0) + (refill_ms > 0 ? elapsed / refill_ms : burst));
-    }
-    if (tokens < 1.0) {
-      wait_seconds = std::ceil((1.0 - tokens) * refill_ms / 1000.0);
-      limited = true;
-      return Ok();
-    }
-    ATELIER_RETURN_IF_ERROR(s.Exec(
-        "INSERT INTO login_limits (bucket, tokens, updated_ms) VALUES (?, ?, ?) "
-        "ON CONFLICT (bucket) DO UPDATE SET tokens = excluded.tokens, updated_ms = excluded.updated_ms",
-        {bucket, tokens - 1.0, now_ms}));
-    return Ok();
-  });
-  if (!taken.ok()) return taken;
-  if (limited) {
-    return Error::RateLimited("too many " + std::string(name) + " attempts from this address; retry in " +
-                                  std::to_string(static_cast<int64_t>(wait_seconds)) + " s",
-                              std::string(name));
-  }
-  return Ok();
+  return orders::TakeBucketToken(*services.db, bucket, {static_cast<double>(limit.burst), limit.refill_seconds},
+                                 now_ms, std::string(name) + " attempts from this address", std::string(name));
 }
 
 Result<orders::ApiKeyInfo> RequireApiKey(Services& services, const Request& request, orders::ApiScope scope) {

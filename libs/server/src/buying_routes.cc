@@ -24,6 +24,7 @@
 #include <string>
 
 #include "atelier/config/json.h"
+#include "atelier/core/strings.h"
 #include "atelier/server/auth.h"
 #include "atelier/server/errors.h"
 #include "atelier/server/json.h"
@@ -77,6 +78,38 @@ Result<orders::Selections> SelectionsField(const json::object& o, std::string_vi
   const json::value* v = o.if_contains(name);
   if (v == nullptr || v->is_null()) return orders::Selections{};
   return orders::ParseSelections(json::serialize(*v), name);
+}
+
+// The address in a checkout's `shipping` object: in fields (name, line1,
+// line2, city, postal_code, country), or as name + one free-text `address`
+// (the storefront's single box); none at all when only `region` is sent.
+Result<orders::ShippingAddress> ShippingAddressField(const json::object& shipping) {
+  orders::ShippingAddress a;
+  std::string text;
+  const std::pair<std::string_view, std::string*> members[] = {
+      {"name", &a.name},         {"line1", &a.line1},   {"line2", &a.line2},    {"city", &a.city},
+      {"postal_code", &a.postal_code}, {"country", &a.country}, {"address", &text}};
+  for (const auto& [name, out] : members) {
+    const json::value* v = shipping.if_contains(name);
+    const std::string field = "shipping." + std::string(name);
+    if (v == nullptr || v->is_null()) continue;
+    if (!v->is_string()) return Error::InvalidArgument(field + " must be a string", field);
+    *out = std::string(v->as_string());
+  }
+  const bool structured = !Trim(a.line1).empty() || !Trim(a.line2).empty() || !Trim(a.city).empty() ||
+                          !Trim(a.postal_code).empty() || !Trim(a.country).empty();
+  const json::value* one_text = shipping.if_contains("address");
+  const bool has_text = one_text != nullptr && !one_text->is_null();
+  if (has_text && structured) {
+    return Error::InvalidArgument("send the address either as one text or in fields (line1, city, ...), not both",
+                                  "shipping.address");
+  }
+  if (has_text) {
+    a.line1 = std::move(text);
+    return orders::CheckShippingAddress(std::move(a), orders::AddressForm::kOneText);
+  }
+  if (!structured && Trim(a.name).empty()) return orders::ShippingAddress{};  // ships by region
+  return orders::CheckShippingAddress(std::move(a), orders::AddressForm::kStructured);
 }
 
 // --- encodings --------------------------------------------------------------
@@ -225,6 +258,15 @@ json::object OrderJson(Services& services, const orders::Order& order) {
   o["status"] = orders::OrderStatusName(order.status);
   o["fulfilment"] = orders::FulfilmentName(order.fulfilment);
   o["region"] = order.region;
+  if (order.shipping.empty()) {
+    o["shipping"] = nullptr;
+  } else {
+    const orders::ShippingAddress& a = order.shipping;
+    o["shipping"] = json::object{{"name", a.name},       {"line1", a.line1},
+                                 {"line2", a.line2},     {"city", a.city},
+                                 {"postal_code", a.postal_code}, {"region", order.region},
+                                 {"country", a.country}};
+  }
   o["total"] = MoneyJson(order.total);
   o["expected_delivery_date"] = order.expected_delivery_date.empty() ? json::value(nullptr)
                                                                      : json::value(order.expected_delivery_date);
@@ -612,10 +654,9 @@ void RegisterCheckoutRoutes(Router& router, Services& services) {
         if (!shipping->is_object()) {
           return ErrorResponse(Error::InvalidArgument("shipping must be an object", "shipping"));
         }
-        for (std::string_view name : {"name", "address"}) {
-          auto text = StringField(shipping->as_object(), name, false, "shipping.");
-          if (!text.ok()) return ErrorResponse(text.error());
-        }
+        auto address = ShippingAddressField(shipping->as_object());
+        if (!address.ok()) return ErrorResponse(address.error());
+        checkout.shipping = std::move(*address);
         auto region = StringField(shipping->as_object(), "region", false, "shipping.");
         if (!region.ok()) return ErrorResponse(region.error());
         checkout.region = *region;

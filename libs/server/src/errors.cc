@@ -2,6 +2,9 @@
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+#include <string>
+
+#include "atelier/orders/accounts.h"
 
 namespace atelier::server {
 
@@ -44,8 +47,13 @@ std::string ErrorBody(std::string_view code, std::string_view message, std::stri
 }
 
 Response ErrorResponse(const Error& error) {
-  return JsonText(ErrorBody(ErrorCodeName(error.code), error.message, error.field),
-                  HttpStatusFor(error.code));
+  Response r = JsonText(ErrorBody(ErrorCodeName(error.code), error.message, error.field), HttpStatusFor(error.code));
+  // Every 429 says when to come back: the seconds until the bucket that
+  // refused holds a token again (1 when the error does not say).
+  if (error.code == ErrorCode::kRateLimited) {
+    r.SetHeader("Retry-After", std::to_string(orders::RetryAfterSeconds(error).value_or(1)));
+  }
+  return r;
 }
 
 Response MethodNotAllowedResponse(std::string_view method, std::string_view allowed) {

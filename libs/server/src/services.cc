@@ -203,10 +203,15 @@ Status RefreshSalesHistories(Services& services) {
 Status LoadRecommender(Services& services, const std::string& model_dir) {
   const auto start = std::chrono::steady_clock::now();
   ATELIER_ASSIGN_OR_RETURN(std::string path, recommend::NewestArtifact(model_dir));
+  if (auto published = services.recommender_artifact.Get();
+      published != nullptr && *published == path && services.recommender.Get() != nullptr) {
+    return Ok();
+  }
   ATELIER_ASSIGN_OR_RETURN(auto rec, recommend::LoadArtifact(path));
   spdlog::info("recommender {} loaded: {} items, {} users, for-you model {}, in {} ms", path, rec->num_items(),
                rec->num_users(), rec->for_you_kind(), MillisSince(start));
   services.recommender.Publish(std::move(rec));
+  services.recommender_artifact.Publish(std::make_shared<const std::string>(std::move(path)));
   return Ok();
 }
 
@@ -225,6 +230,7 @@ Result<std::string> TrainAndPublishRecommender(Services& services, const std::st
   spdlog::info("recommender trained: {} items, {} users, for-you model {}, in {} ms{}", rec->num_items(),
                rec->num_users(), rec->for_you_kind(), MillisSince(start), path.empty() ? "" : "; saved " + path);
   services.recommender.Publish(std::move(rec));
+  services.recommender_artifact.Publish(std::make_shared<const std::string>(path));
   return path;
 }
 

@@ -327,6 +327,13 @@ $$)",
       "CREATE TRIGGER orders_changed AFTER UPDATE OF status ON orders FOR EACH STATEMENT "
       "EXECUTE FUNCTION atelier_announce_change('sales')");
   all.push_back(Migration{6, "change feed: notify replicas of committed changes", {}, std::move(feed)});
+  // Who and where an order is delivered to (orders.h ShippingAddress); ''
+  // for orders placed without an address.
+  std::vector<std::string> shipping;
+  for (const char* column : {"name", "line1", "line2", "city", "postal_code", "country"}) {
+    shipping.push_back(std::string("ALTER TABLE orders ADD COLUMN shipping_") + column + " TEXT NOT NULL DEFAULT ''");
+  }
+  all.push_back(Make(7, "shipping names and addresses on orders", shipping));
   return all;
 }
 

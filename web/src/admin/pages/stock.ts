@@ -1,5 +1,7 @@
 // Catalog stock by location: a tile per location (units held), then the
-// stock units of the chosen location, searchable by title or SKU.
+// stock units of the chosen location, searchable by title or SKU; each
+// unit's quantity is set in place (POST /api/v1/admin/stock), with the
+// shop's answer next to the field.
 import { adminApi, Location, StockItem, StockPage } from '../api';
 import { count, h } from '../dom';
 import { clearErrors, field, loading, notice, showError } from '../ui';
@@ -10,6 +12,45 @@ function configurationText(c: StockItem['configuration']): string {
   if (c === null) return '';
   if (typeof c === 'string') return c;
   return Object.entries(c).map(([k, v]) => `${k.replace(/_/g, ' ')}: ${String(v).replace(/_/g, ' ')}`).join(' · ');
+}
+
+// The quantity cell of a stock line: the units, a field to set them, and
+// the shop's refusal (negative, not a whole number) under the field.
+function unitsEditor(item: StockItem): HTMLElement {
+  const input = h('input', { type: 'text', inputmode: 'numeric', name: 'units', value: String(item.quantity), size: 6, autocomplete: 'off', style: 'width:6rem' });
+  const units = field(`Units of ${item.product.sku} at ${item.location ?? 'this location'}`, input, 'units');
+  units.wrap.querySelector('label')?.classList.add('visually-hidden');
+  const shown = h('span', { class: item.quantity === 0 ? 'qty zero' : item.quantity < 3 ? 'qty low' : 'qty' }, count(item.quantity));
+  const saved = h('span', { class: 'muted saved', role: 'status', 'aria-live': 'polite' });
+  const submit = h('button', { type: 'submit', class: 'ghost' }, 'Set');
+  const form = h('form', { class: 'units-editor', style: 'display:flex;gap:.5rem;align-items:flex-start;justify-content:flex-end', 'aria-label': `Set the units of ${item.product.title}` },
+    shown, units.wrap, submit, saved);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearErrors(form);
+    saved.textContent = '';
+    const text = input.value.trim();
+    // The shop checks the value; text that is not a number goes as text so
+    // that its refusal names the field.
+    const value = /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
+    submit.disabled = true;
+    try {
+      const row = await adminApi<StockItem>('/api/v1/admin/stock', {
+        method: 'POST',
+        body: JSON.stringify({ stock_unit_id: item.stock_unit_id, units: value }),
+      });
+      item.quantity = row.quantity;
+      shown.textContent = count(row.quantity);
+      shown.className = row.quantity === 0 ? 'qty zero' : row.quantity < 3 ? 'qty low' : 'qty';
+      input.value = String(row.quantity);
+      saved.textContent = 'Saved';
+    } catch (err) {
+      showError(form, err);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
 }
 
 function typeLabel(type: string): string {
@@ -85,7 +126,7 @@ export async function renderStock(main: HTMLElement): Promise<void> {
       h('td', {}, h('a', { href: `/products/${item.product.id}`, target: '_blank', rel: 'noopener' }, item.product.title), h('div', { class: 'sku' }, item.product.sku)),
       h('td', {}, item.location_name ?? '', h('div', { class: 'sku' }, item.location ?? '')),
       h('td', { class: 'config' }, configurationText(item.configuration) || h('span', { class: 'muted' }, 'standard')),
-      h('td', { class: 'num' }, h('span', { class: item.quantity === 0 ? 'qty zero' : item.quantity < 3 ? 'qty low' : 'qty' }, count(item.quantity)))));
+      h('td', { class: 'num' }, unitsEditor(item))));
     tableWrap.replaceChildren(h('table', { class: 'data' },
       h('caption', { class: 'visually-hidden' }, `Stock at ${where}`),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Product'), h('th', { scope: 'col' }, 'Location'),

@@ -179,6 +179,28 @@ class Accounts {
   std::string dummy_hash_;  // verified against for unknown emails (equal timing)
 };
 
+// A token bucket in the store's login_limits table (shared by replicas):
+// `burst` tokens at once, refilled at one per `refill_seconds`.
+struct TokenBucket {
+  double burst = 0;
+  double refill_seconds = 1;
+};
+
+// Takes one token from the bucket keyed `key` at `now_ms`, in one
+// transaction. Errors: kRateLimited naming `field` when the bucket is empty,
+// made by RateLimitedError (so RetryAfterSeconds reads the wait back);
+// those of the store.
+Status TakeBucketToken(store::Database& db, const std::string& key, const TokenBucket& bucket, int64_t now_ms,
+                       std::string_view what, std::string field);
+
+// A kRateLimited error: "too many <what>; retry in N s" naming `field`,
+// with N (at least 1) the whole seconds until a token is available.
+Error RateLimitedError(std::string_view what, std::string field, int64_t retry_after_seconds);
+
+// The N of a RateLimitedError (the HTTP Retry-After header); nullopt for
+// an error not made by it.
+std::optional<int64_t> RetryAfterSeconds(const Error& error);
+
 // Lower-cased, trimmed email when it looks like a mailbox: one '@', a
 // non-empty local part of at most 64 bytes, a dotted domain of letters,
 // digits and hyphens, no spaces or control characters, at most 254 bytes.

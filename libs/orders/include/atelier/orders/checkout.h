@@ -47,6 +47,9 @@ struct CheckoutRequest {
   std::string idempotency_key;
   // Where it ships; empty: the account's region.
   std::string region;
+  // Who and where it is delivered to, as CheckShippingAddress returned it;
+  // empty: none (the order ships by region).
+  ShippingAddress shipping;
   // Delivery quotes the shopper accepted, by cart item id (build-to-order
   // items). Checkout books exactly that plant and day or fails with
   // kConflict and a fresh quote in CheckoutFailure::new_quotes.

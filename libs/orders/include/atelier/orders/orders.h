@@ -65,12 +65,43 @@ struct OrderEvent {
   std::string note;
 };
 
+// Where an order is delivered. All empty when the checkout named no
+// address (a client that ships by region only).
+struct ShippingAddress {
+  std::string name;         // who receives it
+  std::string line1;        // street and number; or the whole address as one text
+  std::string line2;        // optional: flat, floor, c/o
+  std::string city;
+  std::string postal_code;
+  std::string country;      // ISO 3166-1 alpha-2, upper case ("US")
+
+  bool empty() const { return name.empty() && line1.empty(); }
+  friend bool operator==(const ShippingAddress&, const ShippingAddress&) = default;
+};
+
+// How a checkout sent its address: in fields (line1, line2, city,
+// postal_code, country), or as one free text (the storefront's single
+// address box, kept in `line1`).
+enum class AddressForm { kStructured, kOneText };
+
+inline constexpr size_t kMaxAddressLineBytes = 200;
+inline constexpr size_t kMaxOneTextAddressBytes = 500;
+
+// `address` trimmed and checked: name and line1 always; with kStructured
+// also city, postal_code (2 to 12 letters, digits, spaces or hyphens) and
+// country (two letters, returned upper-cased); no control characters
+// (newlines only in a one-text address); each line at most
+// kMaxAddressLineBytes (a one-text address kMaxOneTextAddressBytes).
+// Errors: kInvalidArgument naming the field as "shipping.<member>".
+Result<ShippingAddress> CheckShippingAddress(ShippingAddress address, AddressForm form);
+
 struct Order {
   int64_t id = 0;
   int64_t account_id = 0;
   OrderStatus status = OrderStatus::kPlaced;
   Fulfilment fulfilment = Fulfilment::kStock;
   std::string region;
+  ShippingAddress shipping;  // empty when the checkout named none
   Money total;
   int64_t expected_delivery_day = 0;
   std::string expected_delivery_date;  // "2026-12-04"

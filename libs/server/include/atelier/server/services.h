@@ -82,6 +82,10 @@ struct Services {
   // bought-together table).
   SnapshotHolder<recommend::Recommender> recommender;
   std::string recommender_dir;  // artifacts for POST /api/v1/admin/recommender/reload; "": none
+  // The artifact file the published recommender was loaded from; "" when it
+  // was trained in this process. LoadRecommender leaves an artifact that is
+  // already published alone (a replica's own announcement comes back to it).
+  SnapshotHolder<std::string> recommender_artifact;
   SnapshotHolder<ProductModelRegistry> product_models;  // null until loaded
   config::ModelCache model_cache;  // compiled models by (id, version); feeds product_models
   Metrics metrics;
@@ -163,7 +167,8 @@ Status LoadStoredProductModels(Services& services);
 Status RefreshSalesHistories(Services& services);
 
 // Loads the newest recommender artifact in `model_dir`
-// (recommend::NewestArtifact) and publishes it as services.recommender.
+// (recommend::NewestArtifact) and publishes it as services.recommender,
+// unless that artifact is the one already published.
 // Errors: kNotFound when the directory holds none, those of LoadArtifact.
 Status LoadRecommender(Services& services, const std::string& model_dir);
 
@@ -182,9 +187,8 @@ Result<std::string> TrainAndPublishRecommender(Services& services, const std::st
 //                options.search_root; older ones are removed, keeping the
 //                previous) and bought-together table are rebuilt and published
 //   stock        the stock is reloaded into a copy of the current catalog
-//                (same products; search results keep the stock of the
-//                catalog their index was built from until the next catalog
-//                change)
+//                (same products, same version, so search answers take
+//                their stock from it without an index rebuild)
 //   models       LoadStoredProductModels (compiled versions are reused)
 //   sales        RefreshSalesHistories
 //   recommender  LoadRecommender(services.recommender_dir) when set
