@@ -147,3 +147,79 @@ test('the cart and an order fit a phone screen', async () => {
   assert.match(await page.textContent('.tracker'), /Cancelled/);
   await context.close();
 });
+
+test('"same as this order, but…" from an SUV bought from stock: one change, the new price, into the cart', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(shop.url + '/register');
+  await page.fill('#f-email', 'katherine@example.com');
+  await page.fill('#f-password', 'correct horse battery staple');
+  await page.click('form.auth-form button[type=submit]');
+  await page.waitForURL(/\/account$/);
+
+  // An SUV in stock, and a standard product, bought together.
+  await page.goto(shop.url + '/configure/suv');
+  await settled(page);
+  await page.click('.avail-form button[type=submit]');
+  await page.waitForSelector('.avail-block:has(#av-exact) .offer button.add');
+  await page.click('.avail-block:has(#av-exact) .offer button.add >> nth=0');
+  await page.waitForSelector('.avail-block:has(#av-exact) .add-msg.ok');
+  const listing = await (await fetch(shop.url + '/api/v1/products?category=video-games-consoles-controllers&per_page=20')).json();
+  const product = listing.items.find((p) => !p.model_id && p.total_stock >= 1);
+  await page.goto(shop.url + `/p/${product.id}`);
+  await page.click('.add-to-cart button[type=submit]');
+  await page.waitForSelector('.add-to-cart .add-msg.ok');
+  await page.goto(shop.url + '/checkout');
+  await page.fill('#f-name', 'Katherine Johnson');
+  await page.fill('#f-address', '1 NASA Parkway, Hampton, VA');
+  await page.click('.checkout-form button[type=submit]');
+  await page.waitForURL(/\/orders\/\d+/);
+  await page.waitForSelector('.tracker');
+  const orderUrl = page.url();
+  assert.match(await page.textContent('.cart-lines'), /From stock/);
+
+  // The standard product: bought again from its page.
+  await page.click(`.cart-line:has-text("${product.title.replace(/"/g, '\\"')}") a.buy-again`);
+  await page.waitForURL(new RegExp(`/p/${product.id}$`));
+  await page.waitForSelector('.add-to-cart');
+
+  // The SUV: the configurator opens with exactly the unit's picks.
+  await page.goto(orderUrl);
+  await page.waitForSelector('a.same-but');
+  await page.click('a.same-but');
+  await page.waitForURL(/\/configure\/suv/);
+  await settled(page);
+  await page.waitForSelector('.notice.source:not([hidden])');
+  assert.match(await page.textContent('.cfg-complete'), /Complete/);
+  const was = await page.textContent('.cfg-price');
+  const colour = await page.getAttribute('button.chip[data-option="colour"][aria-pressed="true"]', 'data-value');
+  assert.ok(colour, 'the order\'s colour is picked');
+
+  // One change: another colour that costs something else.
+  const other = await page.$$eval('button.chip[data-option="colour"]:not(.unavailable)', (bs, c) =>
+    bs.filter((b) => b.dataset.value !== c && b.querySelector('.delta')?.textContent).map((b) => b.dataset.value), colour);
+  const candidates = other.length ? other : await page.$$eval('button.chip[data-option="colour"]:not(.unavailable)', (bs, c) => bs.map((b) => b.dataset.value).filter((v) => v !== c), colour);
+  assert.ok(candidates.length, 'another colour is available');
+  let changedTo = null;
+  for (const value of candidates) {
+    await page.click(`button.chip[data-option="colour"][data-value="${value}"]`);
+    await settled(page);
+    if ((await page.textContent('.cfg-price')) !== was) { changedTo = value; break; }
+  }
+  assert.ok(changedTo, 'some other colour changes the price');
+  assert.equal(await page.getAttribute(`button.chip[data-option="colour"][data-value="${changedTo}"]`, 'aria-pressed'), 'true');
+  assert.match(await page.textContent('.cfg-complete'), /Complete/);
+  await page.screenshot({ path: join(screenshotDir, 'same-but-changed.png'), fullPage: true });
+
+  // Into the cart, built to order at the new price.
+  const price = (await page.textContent('.cfg-price')).trim();
+  await page.click('.avail-form button[type=submit]');
+  await page.waitForSelector('.offer.bto');
+  assert.equal((await page.textContent('.offer.bto .price')).trim(), price);
+  await page.click('.offer.bto button.add');
+  await page.waitForSelector('.offer.bto .add-msg.ok');
+  await page.goto(shop.url + '/cart');
+  await page.waitForSelector('.cart-line');
+  assert.ok((await page.textContent('.cart-lines')).includes(price));
+  await context.close();
+});

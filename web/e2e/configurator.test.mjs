@@ -134,6 +134,12 @@ test('the tablet preview shows the engraving as it is typed, in the chosen font'
 
 test('the candy preview prints the words and the uploaded picture', async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  // Pictures are uploaded to the shopper's account.
+  await page.goto(shop.url + '/register');
+  await page.fill('#f-email', 'candy-preview@example.com');
+  await page.fill('#f-password', 'correct horse battery staple');
+  await page.click('form.auth-form button[type=submit]');
+  await page.waitForURL(/\/account$/);
   await page.goto(shop.url + '/configure/candy');
   await settled(page);
   await page.click(chip('colour_1', 'pink'));

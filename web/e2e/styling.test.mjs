@@ -70,12 +70,23 @@ test("a stylist's picks reach the shopper, who buys one in one click; messages g
   // ---- The stylist signs in to the workspace and sees the request.
   await stylist.goto(shop.url + '/admin/stylist');
   await stylist.waitForSelector('form.login');
+  assert.equal(await stylist.isVisible('#admin-nav'), false, 'no dashboard sections before signing in');
   await stylist.fill('form.login input[type=email]', stylistEmail);
   await stylist.fill('form.login input[type=password]', 'wrong password!');
   await stylist.click('form.login button[type=submit]');
   await stylist.waitForSelector('form.login input[type=password][aria-invalid="true"]');
   await stylist.fill('form.login input[type=password]', stylistPassword);
   await stylist.click('form.login button[type=submit]');
+  await stylist.waitForSelector('.queue-list a:has-text("grace@example.com")');
+  // Signed in without a merchant key: the Stylist section is in the
+  // dashboard's navigation, the merchant's sections are not.
+  await stylist.waitForSelector('#admin-nav a[href="/admin/stylist"]', { state: 'visible' });
+  assert.deepEqual(await stylist.$$eval('#admin-nav a', (as) => as.filter((a) => !a.hidden).map((a) => a.textContent)), ['Stylist']);
+  assert.equal(await stylist.getAttribute('#admin-nav a[href="/admin/stylist"]', 'aria-current'), 'page');
+  // From the dashboard's front page the stylist finds the way back.
+  await stylist.goto(shop.url + '/admin');
+  await stylist.waitForSelector('form.login');
+  await stylist.click('#admin-nav a[href="/admin/stylist"]');
   await stylist.waitForSelector('.queue-list a:has-text("grace@example.com")');
   await stylist.click('.queue-list a:has-text("grace@example.com")');
   await stylist.waitForSelector('.request-card .sheet');

@@ -5,7 +5,7 @@
 import { api, send, ApiError, Alternative, Availability, Cart, ConfigureState, Money, Selections, StockOffer, formatDate, formatMoney, regions } from './api';
 import { h, clear } from './dom';
 import { currentAccount, noteCart } from './session';
-import { Draft, cartPersonalization, configureUrl } from './configuration';
+import { Draft, cartPersonalization, configureUrl, uploading } from './configuration';
 
 export interface AvailabilityPanel {
   element: HTMLElement;
@@ -90,6 +90,11 @@ export function availabilityPanel(draft: Draft, getState: () => ConfigureState |
   function addButton(label: string, selections: Selections, stockUnitId: number | null, withPersonalization: boolean): HTMLElement {
     const msg = h('span', { class: 'add-msg', role: 'status' });
     const b = h('button', { type: 'button', class: 'button primary add', onclick: async () => {
+      if (withPersonalization && uploading(draft)) {
+        msg.className = 'add-msg bad';
+        msg.textContent = 'Your picture is still uploading; add it once it is done.';
+        return;
+      }
       b.disabled = true;
       msg.textContent = '';
       msg.className = 'add-msg';
@@ -130,7 +135,6 @@ export function availabilityPanel(draft: Draft, getState: () => ConfigureState |
   function show(res: Availability): void {
     clear(results);
     const state = getState();
-    const hasImage = model.personalization.some((f) => f.type === 'image') && Object.keys(draft.images).length > 0;
 
     const exact = h('section', { class: 'avail-block', 'aria-labelledby': 'av-exact' }, h('h3', { id: 'av-exact' }, 'In stock'));
     if (res.exact.length) {
@@ -173,8 +177,7 @@ export function availabilityPanel(draft: Draft, getState: () => ConfigureState |
           h('strong', {}, 'Exactly your configuration'),
           h('span', { class: 'delivery' }, `Delivered ${formatDate(b.delivery_date)}`),
           b.plant ? h('span', { class: 'hint' }, `Built for you in ${b.plant.charAt(0).toUpperCase()}${b.plant.slice(1)}${b.build_date ? ` on ${formatDate(b.build_date)}` : ''}`) : null,
-          b.within_budget ? null : h('span', { class: 'badge out' }, 'Over your budget'),
-          hasImage ? h('span', { class: 'hint' }, 'Pictures are previewed only: the picture is not sent with the order yet.') : null),
+          b.within_budget ? null : h('span', { class: 'badge out' }, 'Over your budget')),
         h('span', { class: 'price' }, formatMoney(b.price)),
         addButton('Add to cart', { ...draft.selections }, null, true)));
     } else {

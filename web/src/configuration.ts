@@ -4,7 +4,32 @@
 import { api, PersonalizationInput, ProductModel, Selections } from './api';
 
 export interface TextInput { lines: string[]; font?: string }
-export interface ImageInput { name: string; content_type: string; bytes: number; width: number; height: number; image: HTMLImageElement }
+// A picture for an image field: read in the browser for the preview (`image`,
+// absent when it comes from a link or a past order), then uploaded
+// (POST /api/v1/uploads): `upload_id` is what the cart takes.
+export interface ImageInput {
+  name: string; content_type: string; bytes: number; width: number; height: number;
+  image: HTMLImageElement | null;
+  upload_id?: string;
+  uploading?: boolean;
+}
+
+const uploadId = /^upl_[0-9a-f]{32}$/;
+
+// A picture as a cart line or order line holds it ("upl_…|image/png|<bytes>|
+// <width>x<height>", or the bare id), or null for anything else.
+export function parsePictureValue(value: string): Omit<ImageInput, 'name' | 'image'> | null {
+  const [id, type, bytes, size] = value.split('|');
+  if (!uploadId.test(id ?? '')) return null;
+  const [w, hgt] = (size ?? '').split('x').map(Number);
+  return { upload_id: id, content_type: type ?? '', bytes: Number(bytes) || 0, width: w || 0, height: hgt || 0 };
+}
+
+// "PNG, 640×480" for people.
+export function pictureWords(p: { content_type: string; width: number; height: number }): string {
+  const type = p.content_type.replace('image/', '').toUpperCase();
+  return [type, p.width && p.height ? `${p.width}×${p.height}` : ''].filter(Boolean).join(', ');
+}
 
 // The state of the page between requests: what the shopper picked and typed.
 export interface Draft {
@@ -45,14 +70,14 @@ export function personalizationInputs(d: Draft): PersonalizationInput[] {
       out.push({ field: f.id, text, ...(f.fonts?.length ? { font: t?.font ?? f.fonts[0].id } : {}) });
     } else {
       const img = d.images[f.id];
-      if (img) out.push({ field: f.id, content_type: img.content_type, bytes: img.bytes, width: img.width, height: img.height });
+      if (img && !img.uploading) out.push({ field: f.id, content_type: img.content_type, bytes: img.bytes, width: img.width, height: img.height });
     }
   }
   return out;
 }
 
-// Personalization as carts and orders keep it: field -> text, "<field>.font"
-// -> font. Pictures cannot travel through the cart yet, so they stay out.
+// Personalization as carts take it: field -> text, "<field>.font" -> font,
+// picture field -> the upload's id (once uploaded).
 export function cartPersonalization(d: Draft): Record<string, string> {
   const out: Record<string, string> = {};
   for (const p of personalizationInputs(d)) {
@@ -60,7 +85,26 @@ export function cartPersonalization(d: Draft): Record<string, string> {
     out[p.field] = p.text;
     if (p.font) out[`${p.field}.font`] = p.font;
   }
+  for (const [field, img] of Object.entries(d.images)) {
+    if (img.upload_id) out[field] = img.upload_id;
+  }
   return out;
+}
+
+// Personalization for a link: as the cart takes it, with each picture's
+// type, size and resolution after its id (as orders keep it), so that the
+// page opened from the link can show and check it without the bytes.
+export function linkPersonalization(d: Draft): Record<string, string> {
+  const out = cartPersonalization(d);
+  for (const [field, img] of Object.entries(d.images)) {
+    if (img.upload_id) out[field] = `${img.upload_id}|${img.content_type}|${img.bytes}|${img.width}x${img.height}`;
+  }
+  return out;
+}
+
+// True while a picture is still on its way to the shop.
+export function uploading(d: Draft): boolean {
+  return Object.values(d.images).some((i) => i.uploading);
 }
 
 // Where the configuration lives in the URL, so that a reload, a shared link
@@ -113,10 +157,14 @@ export function describeConfiguration(model: ProductModel | undefined | null, se
   return out;
 }
 
-// Personalization as the shopper typed it: "Engraving: “For Ada / 2026”".
+// Personalization as the shopper gave it: "Engraving: “For Ada / 2026”",
+// "Printed picture: your PNG, 640×480".
 export function describePersonalization(model: ProductModel | undefined | null, p: Record<string, string> | undefined): string[] {
   return Object.entries(p ?? {}).filter(([k]) => !k.endsWith('.font')).map(([k, v]) => {
-    const label = model?.personalization.find((f) => f.id === k)?.label ?? k;
+    const field = model?.personalization.find((f) => f.id === k);
+    const label = field?.label ?? k;
+    const picture = field?.type !== 'text' ? parsePictureValue(v) : null;
+    if (picture) return `${label}: your ${pictureWords(picture) || 'picture'}`;
     return `${label}: “${v.replace(/\n/g, ' / ')}”`;
   });
 }

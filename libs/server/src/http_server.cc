@@ -120,17 +120,59 @@ constexpr std::string_view kDefaultSecurityHeaders =
 using RequestMessage = http::request<http::string_body>;
 using RequestParser = http::request_parser<http::string_body>;
 
+// The header section is limited at once; the body once the head is read and
+// its route known (BodyAllowanceFor, ApplyBodyAllowance).
 void LimitParser(RequestParser& parser, const HttpServerOptions& options) {
   parser.header_limit(static_cast<uint32_t>(options.header_limit));
-  parser.body_limit(options.body_limit);
+  parser.body_limit(boost::none);
+}
+
+// How large one request's body may be: its route's own limit, or the
+// server's.
+struct BodyAllowance {
+  size_t bytes = 0;
+  std::string what;  // what the body is, for the 413 answer; empty: "the request body"
+};
+
+// REQUIRES: the parser's head is done.
+BodyAllowance BodyAllowanceFor(const RequestParser& parser, const HttpServerOptions& options, const Router* router) {
+  BodyAllowance allowance{options.body_limit, {}};
+  if (router == nullptr) return allowance;
+  const RequestMessage& message = parser.get();
+  Request head;
+  head.method = std::string(message.method_string());
+  // A target the router cannot take is answered 400 once read; its body
+  // gets the server's limit meanwhile.
+  if (!head.ParseTarget(std::string(message.target()))) return allowance;
+  for (const auto& field : message) head.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  if (std::optional<BodyLimit> limit = router->BodyLimitFor(head)) {
+    allowance.bytes = limit->bytes;
+    allowance.what = std::move(limit->what);
+  }
+  return allowance;
+}
+
+Response BodyTooLarge(const BodyAllowance& allowance) {
+  if (allowance.what.empty()) return BodyTooLargeResponse(allowance.bytes);
+  return ErrorResponse(Error::TooLarge(
+      allowance.what + ": the request body exceeds " + std::to_string(allowance.bytes) + " bytes", "body"));
+}
+
+// Limits the body still to come; the 413 answer when the Content-Length
+// already says it is too large (then nothing of it needs to be read).
+std::optional<Response> ApplyBodyAllowance(RequestParser& parser, const BodyAllowance& allowance) {
+  if (auto length = parser.content_length(); length && *length > allowance.bytes) return BodyTooLarge(allowance);
+  parser.body_limit(static_cast<std::uint64_t>(allowance.bytes));
+  return std::nullopt;
 }
 
 // The answer to a request that could not be read (431, 413, 400), or nullopt
 // when there is nobody to answer (EOF, timeout, reset) and the connection
 // just closes. REQUIRES: ec is an error.
-std::optional<Response> ReadErrorResponse(beast::error_code ec, const HttpServerOptions& options) {
+std::optional<Response> ReadErrorResponse(beast::error_code ec, const HttpServerOptions& options,
+                                          const BodyAllowance& allowance) {
   if (ec == http::error::header_limit) return HeaderTooLargeResponse(options.header_limit);
-  if (ec == http::error::body_limit) return BodyTooLargeResponse(options.body_limit);
+  if (ec == http::error::body_limit) return BodyTooLarge(allowance);
   if (ec.category() == http::make_error_code(http::error::end_of_stream).category() &&
       ec != http::error::end_of_stream && ec != http::error::partial_message) {
     return MalformedRequestResponse(ec.message());
@@ -157,11 +199,14 @@ std::optional<Response> RequestFromMessage(RequestMessage& message, Request& req
 
 }  // namespace
 
-WireRequest ParseWireRequest(std::string_view bytes, const HttpServerOptions& options) {
+WireRequest ParseWireRequest(std::string_view bytes, const HttpServerOptions& options, const Router* router) {
   WireRequest out;
   RequestParser parser;
   LimitParser(parser, options);
-  parser.eager(true);
+  // The head alone first, as a connection reads it, so that the body's
+  // limit is the route's before any of the body is parsed.
+  parser.eager(false);
+  std::optional<BodyAllowance> allowance;
   while (!parser.is_done()) {
     beast::error_code ec;
     const size_t used = parser.put(asio::buffer(bytes.data() + out.consumed, bytes.size() - out.consumed), ec);
@@ -172,6 +217,16 @@ WireRequest ParseWireRequest(std::string_view bytes, const HttpServerOptions& op
     // assertion in parse_chunk_header when it is).
     const bool needs_more = ec == http::error::need_more;
     if (needs_more) ec = {};
+    if (!ec && !allowance && parser.is_header_done()) {
+      allowance = BodyAllowanceFor(parser, options, router);
+      if (std::optional<Response> too_large = ApplyBodyAllowance(parser, *allowance)) {
+        out.state = WireRequest::State::kRejected;
+        out.response = std::move(*too_large);
+        return out;
+      }
+      parser.eager(true);
+      if (!parser.is_done() && out.consumed < bytes.size()) continue;
+    }
     // Everything consumed, or nothing more the parser will take, and the
     // message still unfinished (a body shorter than its Content-Length):
     // a connection would wait for more bytes.
@@ -180,7 +235,7 @@ WireRequest ParseWireRequest(std::string_view bytes, const HttpServerOptions& op
       return out;
     }
     if (ec) {
-      std::optional<Response> answer = ReadErrorResponse(ec, options);
+      std::optional<Response> answer = ReadErrorResponse(ec, options, allowance.value_or(BodyAllowance{options.body_limit, {}}));
       out.state = answer ? WireRequest::State::kRejected : WireRequest::State::kDropped;
       if (answer) out.response = std::move(*answer);
       return out;
@@ -349,6 +404,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void ReadRequest() {
     SetDeadline(State::kReading, server_.options().read_timeout);
+    allowance_ = BodyAllowance{server_.options().body_limit, {}};
     parser_.emplace();
     LimitParser(*parser_, server_.options());
     http::async_read_header(socket_, buffer_, *parser_,
@@ -360,7 +416,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool HandleReadError(beast::error_code ec) {
     if (!ec) return false;
     if (state_ == State::kClosed) return true;
-    if (std::optional<Response> answer = ReadErrorResponse(ec, server_.options())) {
+    if (std::optional<Response> answer = ReadErrorResponse(ec, server_.options(), allowance_)) {
       WriteError(std::move(*answer));
     } else {
       Close();
@@ -370,7 +426,12 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnHeader(beast::error_code ec, size_t) {
     if (HandleReadError(ec)) return;
+    allowance_ = BodyAllowanceFor(*parser_, server_.options(), &server_.router());
+    if (std::optional<Response> too_large = ApplyBodyAllowance(*parser_, allowance_)) {
+      return WriteError(std::move(*too_large));
+    }
     if (parser_->is_done()) return Handle();
+    AllowForLargeBody();
     auto expect = parser_->get()[http::field::expect];
     if (beast::iequals(expect, "100-continue")) {
       asio::async_write(socket_, asio::buffer(kContinue.data(), kContinue.size()),
@@ -381,6 +442,17 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     ReadBody();
+  }
+
+  // A body larger than the server's own limit (a route allowed it) gets more
+  // time to arrive, in proportion to its length beyond that limit.
+  void AllowForLargeBody() {
+    const HttpServerOptions& o = server_.options();
+    const auto length = parser_->content_length();
+    const uint64_t expected = length ? *length : (parser_->chunked() ? allowance_.bytes : 0);
+    if (expected <= o.body_limit || o.large_body_rate == 0) return;
+    const uint64_t beyond = std::min<uint64_t>(expected - o.body_limit, uint64_t{1} << 40);
+    deadline_ += std::chrono::milliseconds(beyond * 1000 / o.large_body_rate);
   }
 
   void ReadBody() {
@@ -538,6 +610,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string remote_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  BodyAllowance allowance_;  // the body limit of the request being read
   std::string head_;  // status line and headers of the response being written
   std::string body_;  // its body
   State state_ = State::kIdle;

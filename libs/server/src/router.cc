@@ -87,19 +87,41 @@ std::optional<Response> Router::RunFilters(Request& request) const {
   return std::nullopt;
 }
 
+const Router::Route* Router::Best(std::string_view method, const std::vector<std::string_view>& parts,
+                                  bool* path_known) const {
+  const Route* best = nullptr;
+  if (method == "HEAD") method = "GET";
+  for (const Route& route : routes_) {
+    if (!Matches(route, parts, nullptr)) continue;
+    if (path_known != nullptr) *path_known = true;
+    if (route.method != method) continue;
+    if (best == nullptr || route.literals > best->literals) best = &route;
+  }
+  return best;
+}
+
+void Router::SetBodyLimit(std::string_view method, std::string_view pattern, BodyLimitRule rule) {
+  for (Route& route : routes_) {
+    if (route.method == method && route.pattern == pattern) {
+      route.body_limit = std::move(rule);
+      return;
+    }
+  }
+  assert(false && "SetBodyLimit on a route that is not registered");
+}
+
+std::optional<BodyLimit> Router::BodyLimitFor(const Request& head) const {
+  const Route* route = Best(head.method, SplitPath(head.path), nullptr);
+  if (route == nullptr || !route->body_limit) return std::nullopt;
+  return route->body_limit(head);
+}
+
 Response Router::Handle(Request& request) const {
   const std::vector<std::string_view> parts = SplitPath(request.path);
   // The most specific route for this path and method, and any route for the
   // path at all (to tell 405 from 404).
-  const Route* best = nullptr;
   bool path_known = false;
-  const std::string_view method = request.method == "HEAD" ? std::string_view("GET") : request.method;
-  for (const Route& route : routes_) {
-    if (!Matches(route, parts, nullptr)) continue;
-    path_known = true;
-    if (route.method != method) continue;
-    if (best == nullptr || route.literals > best->literals) best = &route;
-  }
+  const Route* best = Best(request.method, parts, &path_known);
   if (best != nullptr) {
     request.route = best->pattern;
     if (!Matches(*best, parts, &request.path_params)) {

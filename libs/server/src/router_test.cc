@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "atelier/server/http_server.h"
 
 namespace atelier::server {
@@ -189,6 +191,93 @@ TEST(WireRequestTest, ParsesPipelinedRequestsAndAppliesTheLimits) {
   EXPECT_EQ(bad.state, WireRequest::State::kAnswered);
   EXPECT_EQ(bad.response.status, 400);
   EXPECT_EQ(ParseWireRequest("GET\x01 / HTTP/1.1\r\n\r\n", HttpServerOptions{}).state, WireRequest::State::kRejected);
+}
+
+TEST(RouterTest, GivesABodyLimitOnlyToTheRouteThatDeclaresOne) {
+  Router router = SampleRouter();
+  router.Post("/api/v1/uploads", [](Request&) { return Text("stored"); });
+  router.SetBodyLimit("POST", "/api/v1/uploads", [](const Request& head) -> std::optional<BodyLimit> {
+    if (head.Query("field") == "none") return std::nullopt;
+    return BodyLimit{head.Query("field") == "small" ? 10u : 5'000'000u, "Printed picture"};
+  });
+  std::optional<BodyLimit> upload = router.BodyLimitFor(Make("POST", "/api/v1/uploads?field=picture"));
+  ASSERT_TRUE(upload.has_value());
+  EXPECT_EQ(upload->bytes, 5'000'000u);
+  EXPECT_EQ(upload->what, "Printed picture");
+  EXPECT_EQ(router.BodyLimitFor(Make("POST", "/api/v1/uploads?field=small"))->bytes, 10u);
+  // The rule may leave the server's limit in place; other routes, other
+  // methods and unknown paths keep it.
+  EXPECT_FALSE(router.BodyLimitFor(Make("POST", "/api/v1/uploads?field=none")).has_value());
+  EXPECT_FALSE(router.BodyLimitFor(Make("POST", "/api/v1/models/suv/configure")).has_value());
+  EXPECT_FALSE(router.BodyLimitFor(Make("GET", "/api/v1/uploads")).has_value());
+  EXPECT_FALSE(router.BodyLimitFor(Make("POST", "/api/v1/uploads/x")).has_value());
+}
+
+// A request to `target` whose Content-Length says `length` and whose body is
+// `body`.
+std::string Post(const std::string& target, size_t length, const std::string& body) {
+  return "POST " + target + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(length) + "\r\n\r\n" + body;
+}
+
+std::string Chunked(const std::string& target, const std::string& body) {
+  char size[32];
+  std::snprintf(size, sizeof size, "%zx", body.size());
+  return "POST " + target + " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + size + "\r\n" + body +
+         "\r\n0\r\n\r\n";
+}
+
+TEST(WireRequestTest, ARouteMayTakeALargerBodyThanTheServerWhileOthersKeepTheLimit) {
+  Router router = SampleRouter();
+  router.Post("/api/v1/uploads", [](Request&) { return Text("stored"); });
+  router.SetBodyLimit("POST", "/api/v1/uploads", [](const Request&) -> std::optional<BodyLimit> {
+    return BodyLimit{64, "Printed picture"};
+  });
+  HttpServerOptions options;
+  options.body_limit = 16;
+  const std::string big(40, 'x');
+
+  // The upload route takes 40 bytes, with a length or chunked.
+  for (const std::string& wire : {Post("/api/v1/uploads?model=candy", big.size(), big), Chunked("/api/v1/uploads", big)}) {
+    WireRequest r = ParseWireRequest(wire, options, &router);
+    ASSERT_EQ(r.state, WireRequest::State::kComplete) << wire;
+    EXPECT_EQ(r.request.body, big);
+    EXPECT_EQ(r.consumed, wire.size());
+  }
+  // Any other route refuses them, as does every route without the router.
+  for (const std::string& wire : {Post("/api/v1/models/suv/configure", big.size(), big), Chunked("/api/v1/models/suv/configure", big)}) {
+    WireRequest r = ParseWireRequest(wire, options, &router);
+    ASSERT_EQ(r.state, WireRequest::State::kRejected) << wire;
+    EXPECT_EQ(r.response.status, 413);
+    EXPECT_NE(r.response.body.find("exceeds 16 bytes"), std::string::npos) << r.response.body;
+  }
+  EXPECT_EQ(ParseWireRequest(Post("/api/v1/uploads", big.size(), big), options).response.status, 413);
+
+  // Beyond the route's own limit: refused from the Content-Length alone,
+  // before any of the body arrives, naming what the body is; chunked, once
+  // the chunks pass it.
+  const std::string huge(100, 'x');
+  WireRequest early = ParseWireRequest(Post("/api/v1/uploads", huge.size(), ""), options, &router);
+  ASSERT_EQ(early.state, WireRequest::State::kRejected);
+  EXPECT_EQ(early.response.status, 413);
+  EXPECT_NE(early.response.body.find("\"too_large\""), std::string::npos);
+  EXPECT_NE(early.response.body.find("Printed picture: the request body exceeds 64 bytes"), std::string::npos)
+      << early.response.body;
+  EXPECT_NE(early.response.body.find("\"field\":\"body\""), std::string::npos) << early.response.body;
+  WireRequest chunked = ParseWireRequest(Chunked("/api/v1/uploads", huge), options, &router);
+  ASSERT_EQ(chunked.state, WireRequest::State::kRejected);
+  EXPECT_EQ(chunked.response.status, 413);
+  EXPECT_NE(chunked.response.body.find("Printed picture"), std::string::npos);
+
+  // A large upload still arriving waits for more; a small request after a
+  // large one on the same connection gets the server's limit again.
+  EXPECT_EQ(ParseWireRequest(Post("/api/v1/uploads", big.size(), big.substr(0, 10)), options, &router).state,
+            WireRequest::State::kIncomplete);
+  const std::string first = Post("/api/v1/uploads", big.size(), big);
+  WireRequest pipelined = ParseWireRequest(first + Post("/api/v1/models/suv/configure", 20, std::string(20, 'y')), options, &router);
+  ASSERT_EQ(pipelined.state, WireRequest::State::kComplete);
+  EXPECT_EQ(pipelined.consumed, first.size());
+  EXPECT_EQ(ParseWireRequest(Post("/api/v1/models/suv/configure", 20, std::string(20, 'y')), options, &router).response.status,
+            413);
 }
 
 }  // namespace

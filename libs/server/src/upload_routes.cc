@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json/object.hpp>
 #include <chrono>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -121,6 +122,33 @@ const config::PersonalizationField* FindImageField(const config::ProductModel& m
     if (f.id == id && f.kind == config::PersonalizationField::Kind::kImage) return &f;
   }
   return nullptr;
+}
+
+// No picture body larger than this is read, whatever a model's field allows.
+constexpr int64_t kLargestPictureBody = 32 << 20;
+
+// The body limit of an upload, from its query alone: the named field's
+// max_bytes, or (model or field unknown, answered 4xx once read) the largest
+// any served picture field allows; nullopt when no model takes pictures.
+std::optional<BodyLimit> PictureBodyLimit(Services& services, const Request& head) {
+  auto registry = services.product_models.Get();
+  if (!registry) return std::nullopt;
+  auto limit_of = [](const config::PersonalizationField& f) {
+    return BodyLimit{static_cast<size_t>(std::clamp<int64_t>(f.image.max_bytes, 0, kLargestPictureBody)), f.label};
+  };
+  if (auto it = registry->by_id.find(head.Query("model").value_or("")); it != registry->by_id.end()) {
+    if (const auto* field = FindImageField(it->second->model(), head.Query("field").value_or(""))) {
+      return limit_of(*field);
+    }
+  }
+  std::optional<BodyLimit> largest;
+  for (const auto& [id, compiled] : registry->by_id) {
+    for (const config::PersonalizationField& f : compiled->model().personalization) {
+      if (f.kind != config::PersonalizationField::Kind::kImage) continue;
+      if (!largest || limit_of(f).bytes > largest->bytes) largest = BodyLimit{limit_of(f).bytes, "a picture"};
+    }
+  }
+  return largest;
 }
 
 Response Uploaded(const Upload& u) {
@@ -299,6 +327,10 @@ void RegisterUploadRoutes(Router& router, Services& services) {
     if (!stored.ok()) return ErrorResponse(stored.error());
     return Uploaded(upload);
   });
+  // A picture may be larger than the server's body limit: it may be as large
+  // as its field allows.
+  router.SetBodyLimit("POST", "/api/v1/uploads",
+                      [&services](const Request& head) { return PictureBodyLimit(services, head); });
 }
 
 }  // namespace atelier::server

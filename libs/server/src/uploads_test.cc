@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
+
+#include "atelier/server/http_server.h"
+#include "atelier/server/services.h"
 
 namespace atelier::server {
 namespace {
@@ -120,6 +124,54 @@ TEST(SniffImageTest, RefusesCorruptJpegs) {
   EXPECT_FALSE(SniffImage(Jpeg(640, 0)).ok());
   // A frame header too short to hold the dimensions.
   EXPECT_FALSE(SniffImage(std::string("\xFF\xD8") + Segment(0xC0, "\x08\x01")).ok());
+}
+
+// The upload route reads a picture as large as its field allows, and only
+// that: the candy's printed picture takes 10 MB where other bodies stop at
+// the server's limit.
+TEST(UploadRoutesTest, TakeBodiesAsLargeAsThePictureFieldAllows) {
+  Services services;
+  Status loaded = LoadDemoProductModels(services);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().ToString();
+  const config::PersonalizationField* picture = nullptr;
+  for (const auto& f : services.product_models.Get()->by_id.at("candy")->model().personalization) {
+    if (f.id == "picture") picture = &f;
+  }
+  ASSERT_NE(picture, nullptr);
+  ASSERT_GT(picture->image.max_bytes, 1 << 20);
+  Router router;
+  RegisterUploadRoutes(router, services);
+  auto head = [](const std::string& target) {
+    Request r;
+    r.method = "POST";
+    EXPECT_TRUE(r.ParseTarget(target));
+    return r;
+  };
+  std::optional<BodyLimit> candy = router.BodyLimitFor(head("/api/v1/uploads?model=candy&field=picture"));
+  ASSERT_TRUE(candy.has_value());
+  EXPECT_EQ(candy->bytes, static_cast<size_t>(picture->image.max_bytes));
+  EXPECT_EQ(candy->what, picture->label);
+  // Unknown model or field: the handler answers 4xx once the body is read,
+  // which may be as large as any picture field allows.
+  std::optional<BodyLimit> unknown = router.BodyLimitFor(head("/api/v1/uploads?model=nope&field=picture"));
+  ASSERT_TRUE(unknown.has_value());
+  EXPECT_EQ(unknown->bytes, static_cast<size_t>(picture->image.max_bytes));
+
+  // Over the wire: a 2 MB upload is read whole; a body over the field's
+  // limit is refused before it is read, naming the field.
+  HttpServerOptions options;
+  const std::string body(2 << 20, 'x');
+  const std::string wire = "POST /api/v1/uploads?model=candy&field=picture HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                           std::to_string(body.size()) + "\r\n\r\n" + body;
+  WireRequest read = ParseWireRequest(wire, options, &router);
+  ASSERT_EQ(read.state, WireRequest::State::kComplete);
+  EXPECT_EQ(read.request.body.size(), body.size());
+  const std::string too_large = "POST /api/v1/uploads?model=candy&field=picture HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                                std::to_string(picture->image.max_bytes + 1) + "\r\n\r\n";
+  WireRequest refused = ParseWireRequest(too_large, options, &router);
+  ASSERT_EQ(refused.state, WireRequest::State::kRejected);
+  EXPECT_EQ(refused.response.status, 413);
+  EXPECT_NE(refused.response.body.find(picture->label), std::string::npos) << refused.response.body;
 }
 
 }  // namespace

@@ -28,6 +28,38 @@ const session = document.getElementById('admin-session') as HTMLElement;
 const keyLabel = document.getElementById('admin-key-label') as HTMLElement;
 nav.append(h('a', { href: STYLIST_PATH, 'data-link': true }, 'Stylist'));
 
+// The staff account signed in on this browser (a stylist needs no merchant
+// key): asked once, then kept current by the stylist workspace's
+// 'atelier:staff' events on sign-in and sign-out. undefined: not asked yet.
+let staff: { email: string; role: string } | null | undefined;
+async function stylistAccount(): Promise<{ email: string; role: string } | null> {
+  if (staff === undefined) {
+    try {
+      const res = await fetch('/api/v1/auth/me', { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+      staff = res.ok ? ((await res.json()) as { account: { email: string; role: string } }).account : null;
+    } catch {
+      staff = null;
+    }
+  }
+  return staff?.role === 'stylist' ? staff : null;
+}
+window.addEventListener('atelier:staff', (e) => {
+  staff = (e as CustomEvent<{ email: string; role: string } | null>).detail ?? null;
+  showNav();
+});
+
+// The merchant sections need a key; the stylist workspace a key or a
+// stylist's sign-in.
+function showNav(): void {
+  const key = apiKey();
+  const stylist = staff?.role === 'stylist';
+  nav.hidden = !key && !stylist;
+  session.hidden = !key;
+  for (const a of nav.querySelectorAll('a')) {
+    a.hidden = normalize(new URL(a.href).pathname) === STYLIST_PATH ? !key && !stylist : !key;
+  }
+}
+
 function normalize(path: string): string {
   const trimmed = path.replace(/\/+$/, '');
   return trimmed === '' ? '/admin' : trimmed;
@@ -40,8 +72,8 @@ export function navigate(path: string): void {
 
 async function render(): Promise<void> {
   const key = apiKey();
-  nav.hidden = !key;
-  session.hidden = !key;
+  await stylistAccount();
+  showNav();
   main.replaceChildren();
   if (normalize(location.pathname) === STYLIST_PATH) {
     for (const a of nav.querySelectorAll('a')) {

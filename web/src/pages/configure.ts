@@ -11,8 +11,8 @@ import { api, ApiError, ConfigureState, ModelOption, OptionState, Personalizatio
 import { h, clear } from '../dom';
 import { candyPreview, carPreview, colourOf, fontStack, isColourOption, shoePreview, tabletPreview } from '../preview';
 import { availabilityPanel, AvailabilityPanel } from '../availability';
-import { Draft, cartPersonalization, charCount, configureUrl, personalizationInputs, truncateChars } from '../configuration';
-import { loadSession } from '../session';
+import { Draft, charCount, configureUrl, linkPersonalization, parsePictureValue, personalizationInputs, pictureWords, truncateChars } from '../configuration';
+import { currentAccount, loadSession } from '../session';
 import type { PageContext } from '../main';
 
 // What configure answers in addition when it starts from an order line.
@@ -28,12 +28,25 @@ function draftFromQuery(model: ProductModel, query: URLSearchParams): Draft {
     if (v !== null && o.values.some((x) => x.id === v)) d.selections[o.id] = v;
   }
   for (const f of model.personalization) {
-    if (f.type !== 'text') continue;
+    if (f.type !== 'text') {
+      // A picture uploaded before (this page's link, a past order's line).
+      const picture = parsePictureValue(query.get(`p.${f.id}`) ?? '');
+      if (picture) d.images[f.id] = { ...picture, name: 'Your picture', image: null };
+      continue;
+    }
     const text = query.get(`p.${f.id}`);
     const font = query.get(`p.${f.id}.font`);
     d.text[f.id] = { lines: (text ?? '').split('\n').slice(0, f.max_lines ?? 1), font: font ?? f.fonts?.[0]?.id };
   }
   return d;
+}
+
+// The shop's answer to a refused picture, in a shopper's words.
+function uploadErrorText(name: string, e: unknown): string {
+  if (!(e instanceof ApiError)) return 'The picture could not be uploaded. Check your connection and try again.';
+  if (e.status === 401) return 'Your session has ended: sign in again to add a picture.';
+  if (/not a PNG or JPEG/.test(e.message)) return `${name} is not a PNG or JPEG picture (the shop reads the file itself, not its name). Please choose a photo saved as PNG or JPEG.`;
+  return e.message.charAt(0).toUpperCase() + e.message.slice(1);
 }
 
 function deltaText(v: { price_delta: { amount: number; currency: string } }): string {
@@ -239,48 +252,102 @@ export async function renderConfigure(ctx: PageContext): Promise<void> {
       lines, fontPicker, error);
   }
 
+  // An upload's error stays next to its field until the picture changes
+  // (the configure answers in between must not wipe it).
+  const uploadErrors = new Map<string, string>();
+
   function imageField(f: PersonalizationField): HTMLElement {
     const error = h('p', { class: 'field-error', id: `err-${f.id}`, role: 'alert' });
     fieldErrors.set(f.id, error);
     const thumb = h('div', { class: 'upload-thumb' });
-    const removeBtn = h('button', { type: 'button', class: 'button subtle small', hidden: true, onclick: () => {
+    const status = h('p', { class: 'upload-status', role: 'status' });
+    const showError = (message: string) => {
+      uploadErrors.set(f.id, message);
+      error.textContent = message;
+      input.setAttribute('aria-invalid', message ? 'true' : 'false');
+    };
+    const forget = () => {
       delete draft.images[f.id];
       input.value = '';
       clear(thumb);
+      status.textContent = '';
       removeBtn.hidden = true;
       updatePreview();
       changed(0);
-    } }, 'Remove picture');
+    };
+    const removeBtn = h('button', { type: 'button', class: 'button subtle small', hidden: true, onclick: () => { showError(''); forget(); } }, 'Remove picture');
     const accept = (f.accepted_types ?? ['image/png', 'image/jpeg']).join(',');
     const input = h('input', { type: 'file', id: `pf-${f.id}`, accept, 'aria-describedby': `err-${f.id} hint-${f.id}`,
       onchange: () => {
         const file = input.files?.[0];
-        error.textContent = '';
+        showError('');
         if (!file) return;
-        if (f.accepted_types?.length && !f.accepted_types.includes(file.type)) {
-          error.textContent = `That file is ${file.type || 'of an unknown type'}; please choose ${f.accepted_types.map((t) => t.replace('image/', '').toUpperCase()).join(' or ')}.`;
+        if (!currentAccount()) {
+          showError('');
+          error.textContent = '';
+          error.append('Pictures are kept with your account: ',
+            h('a', { href: `/login?next=${encodeURIComponent(location.pathname + location.search)}`, 'data-link': true }, 'sign in'),
+            ' to add one.');
+          input.value = '';
+          return;
+        }
+        if (f.accepted_types?.length && file.type && !f.accepted_types.includes(file.type)) {
+          showError(`That file is ${file.type}; please choose ${f.accepted_types.map((t) => t.replace('image/', '').toUpperCase()).join(' or ')}.`);
+          input.value = '';
           return;
         }
         if (f.max_bytes && file.size > f.max_bytes) {
-          error.textContent = `That picture is ${(file.size / 1e6).toFixed(1)} MB; the limit is ${(f.max_bytes / 1e6).toFixed(0)} MB.`;
+          showError(`That picture is ${(file.size / 1e6).toFixed(1)} MB; the limit is ${(f.max_bytes / 1e6).toFixed(0)} MB.`);
+          input.value = '';
           return;
         }
-        const reader = new FileReader();
-        reader.onload = () => {
-          const img = new Image();
-          img.onload = () => {
-            draft.images[f.id] = { name: file.name, content_type: file.type, bytes: file.size, width: img.naturalWidth, height: img.naturalHeight, image: img };
-            clear(thumb);
-            thumb.append(h('img', { src: String(reader.result), alt: `Your picture: ${file.name}` }), h('span', {}, `${file.name} · ${img.naturalWidth}×${img.naturalHeight}`));
-            removeBtn.hidden = false;
-            updatePreview();
-            changed(0);
-          };
-          img.onerror = () => { error.textContent = 'That file could not be read as a picture.'; };
-          img.src = String(reader.result);
-        };
-        reader.readAsDataURL(file);
+        void upload(file);
       } });
+
+    // Shows the picture at once, uploads it, and keeps it only when the shop
+    // takes it (the type is read from its bytes, the resolution checked).
+    async function upload(file: File): Promise<void> {
+      const url = URL.createObjectURL(file);
+      const img = new Image();
+      const loaded = new Promise<boolean>((resolve) => { img.onload = () => resolve(true); img.onerror = () => resolve(false); });
+      img.src = url;
+      const entry = { name: file.name, content_type: file.type, bytes: file.size, width: 0, height: 0, image: null as HTMLImageElement | null, uploading: true };
+      draft.images[f.id] = entry;
+      clear(thumb);
+      removeBtn.hidden = true;
+      status.textContent = `Uploading ${file.name}…`;
+      status.className = 'upload-status busy';
+      type Uploaded = { id: string; content_type: string; bytes: number; width: number; height: number };
+      const [shown, result] = await Promise.all([loaded, api<Uploaded>(
+        `/api/v1/uploads?model=${encodeURIComponent(model.id)}&field=${encodeURIComponent(f.id)}`,
+        { method: 'POST', body: file, headers: { 'Content-Type': file.type || 'application/octet-stream' } })
+        .catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))))]);
+      if (draft.images[f.id] !== entry) return;  // another picture was chosen meanwhile
+      if (result instanceof Error || !result) {
+        URL.revokeObjectURL(url);
+        status.textContent = '';
+        showError(uploadErrorText(file.name, result));
+        forget();
+        return;
+      }
+      const answer = result as Uploaded;
+      Object.assign(entry, { upload_id: answer.id, content_type: answer.content_type, bytes: answer.bytes, width: answer.width, height: answer.height, uploading: false, image: shown ? img : null });
+      thumb.append(shown ? h('img', { src: url, alt: `Your picture: ${file.name}` }) : '',
+        h('span', {}, `${file.name} · ${pictureWords(answer)}`));
+      status.textContent = '✓ Uploaded — it is printed on your candy';
+      status.className = 'upload-status ok';
+      removeBtn.hidden = false;
+      updatePreview();
+      changed(0);
+    }
+
+    const before = draft.images[f.id];
+    if (before && !before.image) {
+      thumb.append(h('span', {}, `Your picture from before · ${pictureWords(before)}`));
+      status.textContent = 'Kept from before. Choose another to replace it.';
+      status.className = 'upload-status ok';
+      removeBtn.hidden = false;
+    }
     const types = (f.accepted_types ?? []).map((t) => t.replace('image/', '').toUpperCase()).join(' or ');
     const hint = [types, f.min_width ? `at least ${f.min_width}×${f.min_height} pixels` : '', f.max_bytes ? `up to ${(f.max_bytes / 1e6).toFixed(0)} MB` : '', f.price_delta.amount ? deltaText(f) : '']
       .filter(Boolean).join(' · ');
@@ -288,7 +355,7 @@ export async function renderConfigure(ctx: PageContext): Promise<void> {
       h('legend', {}, f.label, f.required ? '' : h('span', { class: 'optional' }, ' (optional)')),
       h('p', { class: 'hint', id: `hint-${f.id}` }, hint),
       h('label', { class: 'upload', for: `pf-${f.id}` }, 'Choose a picture', input),
-      thumb, removeBtn, error);
+      thumb, status, removeBtn, error);
   }
 
   // ---- Availability ----
@@ -411,7 +478,7 @@ export async function renderConfigure(ctx: PageContext): Promise<void> {
   // Something changed: reflect it in the URL at once, ask the server after
   // `delay` ms (typing waits for a pause; clicks go straight away).
   function changed(delay: number): void {
-    history.replaceState(history.state, '', configureUrl(model.id, draft.selections, cartPersonalization(draft)));
+    history.replaceState(history.state, '', configureUrl(model.id, draft.selections, linkPersonalization(draft)));
     markPending();
     availability.invalidate();
     window.clearTimeout(timer);
@@ -461,7 +528,7 @@ export async function renderConfigure(ctx: PageContext): Promise<void> {
     source = null;
     draft.selections = {};
     for (const o of next.options) if (o.selected !== null) draft.selections[o.id] = o.selected;
-    history.replaceState(history.state, '', configureUrl(model.id, draft.selections, cartPersonalization(draft)));
+    history.replaceState(history.state, '', configureUrl(model.id, draft.selections, linkPersonalization(draft)));
     clear(sourceBox);
     sourceBox.hidden = false;
     sourceBox.append(h('p', {}, h('strong', {}, `Starting from your order #${orderId}.`), ' Change anything you like; the rest stays as you ordered it.'));
@@ -516,9 +583,11 @@ export async function renderConfigure(ctx: PageContext): Promise<void> {
     for (const [field, el] of fieldErrors) {
       const errs = persErrors.filter((e) => e.field === field || e.field.startsWith(`${field}.`));
       const shown = errs.filter((e) => e.code !== 'empty' && e.code !== 'required');
-      el.textContent = shown.map((e) => e.message).join(' ');
+      const upload = uploadErrors.get(field);
+      if (!upload && el.querySelector('a')) continue;  // the sign-in hint stays
+      el.textContent = [upload, ...shown.map((e) => e.message)].filter(Boolean).join(' ');
       const inputs = document.querySelectorAll<HTMLInputElement>(`[id^="pf-${field}"]`);
-      inputs.forEach((i) => i.setAttribute('aria-invalid', String(shown.length > 0)));
+      inputs.forEach((i) => i.setAttribute('aria-invalid', String(shown.length > 0 || !!upload)));
     }
     updatePreview();
     if (deferredPick) {

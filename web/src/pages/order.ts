@@ -85,7 +85,8 @@ export async function renderOrder(ctx: PageContext): Promise<void> {
               cfg ? configurationSummary(model, cfg.selections, cfg.personalization) : h('p', { class: 'line-config' }, `SKU ${l.sku}`),
               h('p', { class: 'line-source' }, l.fulfilment === 'build_to_order' ? 'Built to order for you' : 'From stock',
                 l.delivery_date ? ` · arrives ${formatDate(l.delivery_date)}` : ''),
-              cfg ? h('a', { class: 'button same-but', href: sameButUrl(order, l), 'data-link': true }, 'Same as this order, but…') : null),
+              cfg ? h('a', { class: 'button same-but', href: sameButUrl(order, l), 'data-link': true }, 'Same as this order, but…')
+                : known?.id ? h('a', { class: 'button buy-again', href: `/p/${known.id}`, 'data-link': true }, 'Buy it again') : null),
             h('div', { class: 'line-price' }, h('strong', {}, formatMoney(l.line_total)),
               l.quantity > 1 ? h('span', { class: 'each' }, `${formatMoney(l.unit_price)} each`) : null));
         }))),

@@ -85,8 +85,15 @@ function configText(c: Record<string, string> | null): string {
   return c ? Object.entries(c).map(([k, v]) => `${k.replace(/_/g, ' ')} ${v}`).join(' · ') : '';
 }
 
+// Tells the dashboard who is signed in (it shows the Stylist section to a
+// stylist without a merchant key).
+function announce(account: Account | null): void {
+  window.dispatchEvent(new CustomEvent('atelier:staff', { detail: account }));
+}
+
 export async function renderStylist(main: HTMLElement): Promise<void> {
   const account = await me();
+  announce(account);
   if (!account || account.role !== 'stylist') {
     renderSignIn(main, account);
     return;
@@ -96,6 +103,7 @@ export async function renderStylist(main: HTMLElement): Promise<void> {
   signOut.addEventListener('click', async () => {
     await call('POST', '/api/v1/auth/logout').catch(() => null);
     csrf = '';
+    announce(null);
     main.replaceChildren();
     renderSignIn(main, null);
   });

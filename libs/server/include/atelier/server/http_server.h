@@ -2,9 +2,13 @@
 // The HTTP/1.1 server: Boost.Beast on an io_context run by a thread pool.
 //
 // Keep-alive connections; per-connection limits on the header section
-// (431 beyond it) and the body (413 beyond it); a connection idle between
-// requests longer than `idle_timeout` or slower than `read_timeout` to send
-// one request is dropped (slow clients cannot hold a worker). Every response
+// (431 beyond it) and the body (413 beyond it: `body_limit`, or the route's
+// own limit when it declares one, Router::SetBodyLimit, decided once the
+// request's head is read); a connection idle between requests longer than
+// `idle_timeout` or slower than `read_timeout` to send one request is
+// dropped (slow clients cannot hold a worker; a body larger than
+// `body_limit` gets more time in proportion, `large_body_rate`, and no
+// more). Every response
 // is counted in `metrics` and logged as one JSON line on stderr (spdlog
 // logger "access").
 //
@@ -35,10 +39,16 @@ struct HttpServerOptions {
   std::string host = "127.0.0.1";  // "0.0.0.0" to listen on every interface
   uint16_t port = 8080;            // 0: an ephemeral port (see HttpServer::port())
   int threads = 0;                 // 0: one per core
-  size_t body_limit = 1 << 20;     // bytes; larger bodies get 413
+  size_t body_limit = 1 << 20;     // bytes; larger bodies get 413 (unless the route sets its own)
   size_t header_limit = 8 << 10;   // bytes; larger header sections get 431
   // A request must arrive whole within this time of its first byte.
   std::chrono::milliseconds read_timeout{10'000};
+  // The slowest upload rate allowed for the part of a body beyond
+  // `body_limit` (bytes per second): such a body gets read_timeout plus
+  // (its length - body_limit) / large_body_rate to arrive (a chunked one:
+  // as if it were as long as its route's limit). 64 KiB/s gives a 10 MB
+  // picture about two and a half minutes more.
+  size_t large_body_rate = 64 << 10;
   // A keep-alive connection may wait this long for its next request.
   std::chrono::milliseconds idle_timeout{60'000};
   std::chrono::milliseconds write_timeout{30'000};
@@ -51,7 +61,9 @@ struct HttpServerOptions {
 // What a connection makes of the first request in the bytes it has received:
 // the same Beast parser, limits and checks as HttpServer, without a socket
 // (for tests and the fuzz targets; the server reads incrementally but reaches
-// the same outcome for the same bytes).
+// the same outcome for the same bytes). With `router`, its routes' body
+// limits apply as they do in a server built on it; without, `body_limit`
+// applies to every request.
 struct WireRequest {
   enum class State {
     kComplete,    // `request` is ready for the router
@@ -66,7 +78,8 @@ struct WireRequest {
   bool keep_alive = false;  // kComplete/kAnswered: the client lets the connection stay open
   size_t consumed = 0;      // bytes the parser took; a pipelined request starts here
 };
-WireRequest ParseWireRequest(std::string_view bytes, const HttpServerOptions& options);
+WireRequest ParseWireRequest(std::string_view bytes, const HttpServerOptions& options,
+                             const Router* router = nullptr);
 
 class HttpServer {
  public:

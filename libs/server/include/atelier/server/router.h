@@ -18,9 +18,15 @@
 // Filters run before every matched handler and fallback and may answer in its
 // place (authentication, rate limits).
 //
+// A route may declare how large a body it takes (SetBodyLimit): the server
+// asks BodyLimitFor() once a request's head is read and before its body is,
+// and every other request keeps the server's own limit
+// (HttpServerOptions::body_limit).
+//
 // Thread-safety: register everything before serving; Handle() is then safe
 // to call concurrently (the router is read-only).
 
+#include <cstddef>
 #include <functional>
 #include <optional>
 #include <string>
@@ -33,6 +39,19 @@ namespace atelier::server {
 
 using Handler = std::function<Response(Request&)>;
 using Filter = std::function<std::optional<Response>(Request&)>;
+
+// A route's own body limit for one request.
+struct BodyLimit {
+  size_t bytes = 0;
+  // What the body is, for the 413 answer ("Printed picture"); empty: "the
+  // request body".
+  std::string what;
+};
+// Decides a request's body limit from its head: method, target (path and
+// decoded query) and headers, never the body; nullopt: the server's own
+// limit. Called on server threads, possibly concurrently: it must be
+// thread-safe.
+using BodyLimitRule = std::function<std::optional<BodyLimit>(const Request& head)>;
 
 struct RouteInfo {
   std::string method;
@@ -52,6 +71,15 @@ class Router {
   void Post(std::string pattern, Handler handler) { Add("POST", std::move(pattern), std::move(handler)); }
   void Put(std::string pattern, Handler handler) { Add("PUT", std::move(pattern), std::move(handler)); }
   void Delete(std::string pattern, Handler handler) { Add("DELETE", std::move(pattern), std::move(handler)); }
+
+  // Gives the route (method, pattern) its own body limit, larger or smaller
+  // than the server's. REQUIRES: the route is registered.
+  void SetBodyLimit(std::string_view method, std::string_view pattern, BodyLimitRule rule);
+
+  // The body limit of the route Handle() would pick for `head` (method and
+  // parsed target; HEAD as GET), or nullopt when that route declared none,
+  // its rule gave none, or no route matches: the server's own limit applies.
+  std::optional<BodyLimit> BodyLimitFor(const Request& head) const;
 
   void AddFilter(Filter filter) { filters_.push_back(std::move(filter)); }
   void SetFallback(Handler handler) { fallback_ = std::move(handler); }
@@ -74,12 +102,16 @@ class Router {
     std::vector<Segment> segments;
     int literals = 0;
     Handler handler;
+    BodyLimitRule body_limit;  // empty: the server's
   };
 
   // True when `route` matches the split path; fills `params` (decoded).
   static bool Matches(const Route& route, const std::vector<std::string_view>& parts,
                       std::vector<std::pair<std::string, std::string>>* params);
   std::optional<Response> RunFilters(Request& request) const;
+  // The most specific route for the split path and `method` (HEAD as GET);
+  // sets *path_known when any route matches the path.
+  const Route* Best(std::string_view method, const std::vector<std::string_view>& parts, bool* path_known) const;
 
   std::vector<Route> routes_;
   std::vector<Filter> filters_;

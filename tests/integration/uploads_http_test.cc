@@ -1,0 +1,175 @@
+// Personalization pictures over real HTTP: the upload route takes a body as
+// large as the picture field allows (the candy's printed picture: 10 MB)
+// while every other route keeps the server's 1 MiB limit; a picture over
+// its field's limit is refused before it is read, naming the field; and a
+// picture travels from the upload through the cart into the order.
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/json.hpp>
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "http_client.h"
+#include "test_shop.h"
+
+namespace atelier::testing {
+namespace {
+
+namespace json = boost::json;
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+constexpr char kPicture[] = "/api/v1/uploads?model=candy&field=picture";
+
+std::string Be32(uint32_t v) {
+  return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
+}
+
+// A PNG of `width` x `height` whose file is `bytes` long (a private chunk
+// pads it, as a camera's metadata would).
+std::string PngOfSize(uint32_t width, uint32_t height, size_t bytes) {
+  std::string b = "\x89PNG\r\n\x1a\n";
+  b += Be32(13) + "IHDR" + Be32(width) + Be32(height) + std::string("\x08\x02\x00\x00\x00", 5) + Be32(0);
+  const std::string end = Be32(0) + "IEND" + Be32(0xae426082);
+  const size_t overhead = b.size() + 12 + end.size();
+  const size_t pad = bytes > overhead ? bytes - overhead : 0;
+  b += Be32(static_cast<uint32_t>(pad)) + "atLr" + std::string(pad, '\x5a') + Be32(0);
+  b += end;
+  return b;
+}
+
+std::string CookieSet(const HttpReply& reply, const std::string& name) {
+  const std::string header = reply.Header("set-cookie");
+  if (header.rfind(name + "=", 0) != 0) return "";
+  const size_t end = header.find(';');
+  return header.substr(name.size() + 1, end == std::string::npos ? std::string::npos : end - name.size() - 1);
+}
+
+struct Shopper {
+  std::string session;
+  std::string csrf;
+};
+
+class UploadsHttpTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    shop_ = TestShop::Get();
+    ASSERT_NE(shop_, nullptr);
+    client_ = std::make_unique<HttpClient>(shop_->port());
+    ASSERT_TRUE(client_->Connect());
+  }
+
+  HttpReply Send(const std::string& method, const std::string& target, const std::string& body, Headers headers) {
+    HttpClient fresh(shop_->port());  // a refused body closes its connection
+    auto reply = fresh.Send(method, target, body, headers);
+    EXPECT_TRUE(reply.has_value()) << method << " " << target;
+    return reply.value_or(HttpReply{});
+  }
+
+  HttpReply As(const Shopper& s, const std::string& method, const std::string& target, const std::string& body,
+               Headers headers = {}) {
+    headers.emplace_back("Cookie", "atelier_session=" + s.session);
+    headers.emplace_back("X-CSRF-Token", s.csrf);
+    return Send(method, target, body, headers);
+  }
+
+  Shopper Register() {
+    static std::atomic<int> n{0};
+    const std::string email = "pictures" + std::to_string(::getpid()) + "-" + std::to_string(++n) + "@example.com";
+    HttpReply r = Send("POST", "/api/v1/auth/register",
+                       R"({"email":")" + email + R"(","password":"correct horse battery","region":"us-east"})",
+                       {{"Content-Type", "application/json"}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return {CookieSet(r, "atelier_session"), std::string(Json(r).at("csrf_token").as_string())};
+  }
+
+  static json::value Json(const HttpReply& reply) {
+    boost::system::error_code ec;
+    json::value v = json::parse(reply.body, ec);
+    EXPECT_FALSE(ec) << reply.body.substr(0, 200);
+    return v;
+  }
+
+  static std::string Error(const HttpReply& reply, const char* member) {
+    json::value v = Json(reply);
+    if (!v.is_object() || !v.as_object().contains("error")) return "<no error>";
+    const json::value& m = v.at("error").at(member);
+    return m.is_null() ? "" : std::string(m.as_string());
+  }
+
+  TestShop* shop_ = nullptr;
+  std::unique_ptr<HttpClient> client_;
+};
+
+TEST_F(UploadsHttpTest, AFiveMegabytePictureIsAcceptedWhereOtherRoutesStopAtOneMebibyte) {
+  Shopper s = Register();
+  const std::string png = PngOfSize(1200, 900, 5'000'000);
+  HttpReply up = As(s, "POST", kPicture, png, {{"Content-Type", "image/png"}});
+  ASSERT_EQ(up.status, 201) << up.body;
+  EXPECT_EQ(Json(up).at("bytes").as_int64(), static_cast<int64_t>(png.size()));
+  EXPECT_EQ(Json(up).at("width").as_int64(), 1200);
+
+  // Every other POST route keeps the server's limit: 2 MB is refused.
+  const std::string two_mb(2'000'000, ' ');
+  for (const char* target : {"/api/v1/cart/items", "/api/v1/models/candy/configure", "/api/v1/events"}) {
+    HttpReply r = As(s, "POST", target, two_mb, {{"Content-Type", "application/json"}});
+    EXPECT_EQ(r.status, 413) << target << ": " << r.body.substr(0, 200);
+    EXPECT_EQ(r.Header("content-type"), "application/json") << target;
+    EXPECT_EQ(Error(r, "code"), "too_large") << target;
+    EXPECT_EQ(Error(r, "field"), "body") << target;
+  }
+}
+
+TEST_F(UploadsHttpTest, APictureOverItsFieldsLimitIsRefusedNamingTheField) {
+  Shopper s = Register();
+  // 10 MB is the candy picture's max_bytes: one byte more is refused from
+  // the Content-Length, before the body is read.
+  const std::string over = PngOfSize(1200, 900, 10'000'001);
+  const auto start = std::chrono::steady_clock::now();
+  HttpReply r = As(s, "POST", kPicture, over, {{"Content-Type", "image/png"}});
+  EXPECT_EQ(r.status, 413) << r.body;
+  EXPECT_EQ(Error(r, "code"), "too_large");
+  EXPECT_EQ(Error(r, "field"), "body");
+  EXPECT_NE(Error(r, "message").find("Printed picture"), std::string::npos) << r.body;
+  EXPECT_NE(Error(r, "message").find("10000000"), std::string::npos) << r.body;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  // Exactly at the limit it is read and stored.
+  HttpReply at_limit = As(s, "POST", kPicture, PngOfSize(1200, 900, 10'000'000), {{"Content-Type", "image/png"}});
+  EXPECT_EQ(at_limit.status, 201) << at_limit.body;
+}
+
+TEST_F(UploadsHttpTest, APictureTravelsFromTheUploadThroughTheCartIntoTheOrder) {
+  Shopper s = Register();
+  HttpReply up = As(s, "POST", kPicture, PngOfSize(640, 480, 1'500'000), {{"Content-Type", "image/png"}});
+  ASSERT_EQ(up.status, 201) << up.body;
+  const std::string id(Json(up).at("id").as_string());
+
+  HttpReply configured = Send("POST", "/api/v1/models/candy/configure", R"({"selections":{}})",
+                              {{"Content-Type", "application/json"}});
+  ASSERT_EQ(configured.status, 200) << configured.body;
+  json::object line;
+  line["model_id"] = "candy";
+  line["selections"] = Json(configured).at("cheapest_completion");
+  line["personalization"] = json::object{{"picture", id}, {"message", "ADA"}};
+  HttpReply added = As(s, "POST", "/api/v1/cart/items", json::serialize(line), {{"Content-Type", "application/json"}});
+  ASSERT_EQ(added.status, 201) << added.body;
+
+  HttpReply placed = As(s, "POST", "/api/v1/checkout", R"({"shipping":{"region":"us-east"}})",
+                        {{"Content-Type", "application/json"}, {"Idempotency-Key", "pictures-" + id}});
+  ASSERT_TRUE(placed.status == 200 || placed.status == 201) << placed.body;
+  const int64_t order_id = Json(placed).at("id").as_int64();
+  HttpReply order = As(s, "GET", "/api/v1/orders/" + std::to_string(order_id), "");
+  ASSERT_EQ(order.status, 200) << order.body;
+  const json::value body = Json(order);
+  const json::object& p = body.at("lines").at(0).at("configured").at("personalization").as_object();
+  const std::string picture(p.at("picture").as_string());
+  EXPECT_EQ(picture, id + "|image/png|1500000|640x480");
+  EXPECT_EQ(p.at("message").as_string(), "ADA");
+}
+
+}  // namespace
+}  // namespace atelier::testing
