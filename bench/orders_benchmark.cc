@@ -154,7 +154,7 @@ void BM_Orders_DurableCheckout(benchmark::State& state) {
   size_t next = 0;
   for (auto _ : state) {
     auto order =
-        checkout.Place(orders::CheckoutRequest{shoppers[next], "bench-" + std::to_string(next), "", {}});
+        checkout.Place(orders::CheckoutRequest{shoppers[next], "bench-" + std::to_string(next), "", {}, {}});
     if (!order.ok()) state.SkipWithError(order.error().ToString().c_str());
     benchmark::DoNotOptimize(order);
     ++next;

@@ -56,7 +56,7 @@ TEST(CheckoutConcurrencyTest, TwoHundredBuyersForTenUnitsNeverOversell) {
   for (int i = 0; i < kBuyers; ++i) {
     threads.emplace_back([&, i] {
       start.arrive_and_wait();
-      results[i] = checkout.Place(CheckoutRequest{buyers[i], "checkout-" + std::to_string(i), "", {}});
+      results[i] = checkout.Place(CheckoutRequest{buyers[i], "checkout-" + std::to_string(i), "", {}, {}});
     });
   }
   for (auto& t : threads) t.join();

@@ -61,7 +61,7 @@ constexpr int64_t kInitialStock = 100'000;
       if (!carts.AddConfigured(owner, suv, 1).ok()) continue;
     }
     auto order = checkout.Place(
-        CheckoutRequest{shopper, "crash-" + std::to_string(round) + "-" + std::to_string(i), "", {}});
+        CheckoutRequest{shopper, "crash-" + std::to_string(round) + "-" + std::to_string(i), "", {}, {}});
     if (order.ok()) {
       const int64_t id = order->id;
       if (write(ack_fd, &id, sizeof id) != sizeof id) _exit(5);

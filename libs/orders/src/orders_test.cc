@@ -23,13 +23,13 @@ class OrderBookTest : public ::testing::Test, protected testing::BuyingWorld {
 
   Order StockOrder(int64_t account, const std::string& key, int64_t quantity = 1) {
     Must(carts.AddProduct(CartOwner::Account(account), "CTRL-1", quantity));
-    return Must(checkout.Place(CheckoutRequest{account, key, "", {}}));
+    return Must(checkout.Place(CheckoutRequest{account, key, "", {}, {}}));
   }
 
   Order CustomOrder(int64_t account, const std::string& key) {
     Must(carts.AddConfigured(CartOwner::Account(account),
                              ConfiguredItem{"suv", 3, {{"colour", "red"}, {"trim", "sport"}}, {}, 0}, 1));
-    return Must(checkout.Place(CheckoutRequest{account, key, "", {}}));
+    return Must(checkout.Place(CheckoutRequest{account, key, "", {}, {}}));
   }
 
   std::vector<OrderStatus> Timeline(const Order& o) {
