@@ -425,7 +425,9 @@ TEST_P(CatalogWritesTest, EditsTitleDescriptionAndPriceAndBumpsTheVersion) {
   EXPECT_EQ(product->price, (Money{3100, "USD"}));
   EXPECT_EQ(product->brand, "Sony");
   EXPECT_EQ(store_->Version().value(), 2);
-  const Product* loaded = store_->Load().value()->FindProduct(pad_);
+  auto snapshot = store_->Load();
+  ASSERT_TRUE(snapshot.ok()) << snapshot.error().ToString();
+  const Product* loaded = (*snapshot)->FindProduct(pad_);
   ASSERT_NE(loaded, nullptr);
   EXPECT_EQ(loaded->title, "Drawing pad A3");
   EXPECT_EQ(loaded->price.amount, 3100);
@@ -458,7 +460,10 @@ TEST_P(CatalogWritesTest, RefusesABadEditAndKeepsTheProduct) {
   auto unknown = store_->EditProduct(987654, fine);
   EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
   EXPECT_EQ(unknown.error().field, "id");
-  const Product* kept = store_->Load().value()->FindProduct(pad_);
+  auto snapshot = store_->Load();
+  ASSERT_TRUE(snapshot.ok()) << snapshot.error().ToString();
+  const Product* kept = (*snapshot)->FindProduct(pad_);
+  ASSERT_NE(kept, nullptr);
   EXPECT_EQ(kept->title, "Drawing pad");
   EXPECT_EQ(kept->price.amount, 2500);
   EXPECT_EQ(store_->Version().value(), 1);
