@@ -8,6 +8,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <string>
 
 #include "atelier/core/money.h"
 #include "atelier/core/strings.h"
@@ -503,16 +504,21 @@ class ModelParser {
     const YAML::Node options = root["options"];
     if (!options) return Fail(root, "missing key 'options'");
     if (!options.IsSequence() || options.size() == 0) return Fail(options, "expected a non-empty list of options");
+    // Duplicates are found through a set: a model may have tens of
+    // thousands of options (imported feature models), and a scan per option
+    // would be quadratic.
+    std::set<std::string, std::less<>> option_ids;
     for (const auto& on : options) {
       ATELIER_ASSIGN_OR_RETURN(Option o, ParseOption(on));
-      if (m.OptionIndex(o.id) >= 0) return Fail(on["id"], "duplicate option id '" + o.id + "'");
+      if (!option_ids.insert(o.id).second) return Fail(on["id"], "duplicate option id '" + o.id + "'");
       m.options.push_back(std::move(o));
     }
     if (const YAML::Node rules = root["rules"]) {
       if (!rules.IsSequence()) return Fail(rules, "expected a list of rules");
+      std::set<std::string, std::less<>> rule_ids;
       for (const auto& rn : rules) {
         ATELIER_ASSIGN_OR_RETURN(Rule r, ParseRule(m, rn));
-        if (m.RuleIndex(r.id) >= 0) return Fail(rn["id"], "duplicate rule id '" + r.id + "'");
+        if (!rule_ids.insert(r.id).second) return Fail(rn["id"], "duplicate rule id '" + r.id + "'");
         m.rules.push_back(std::move(r));
       }
     }
