@@ -971,7 +971,9 @@ std::string WriteProductModel(const ProductModel& m) {
       for (size_t i = 0; i < r.table_options.size(); ++i) {
         out += (i ? ", " : "") + Quote(m.options[r.table_options[i]].id);
       }
-      out += "]\n      rows:\n";
+      // An empty table ("allowed" with no rows: nothing is allowed) is
+      // written as an empty flow list, which reads back as a list.
+      out += r.rows.empty() ? "]\n      rows: []\n" : "]\n      rows:\n";
       for (const auto& row : r.rows) {
         out += "        - [";
         for (size_t i = 0; i < row.size(); ++i) {

@@ -180,6 +180,25 @@ rules:
   EXPECT_TRUE(Satisfies(m.rules[0], {1, 1}));
 }
 
+// Found by fuzz_feature_import (fuzz/regressions/fuzz_feature_import/
+// xcsp-empty-allowed-table-writes-back): an allowed table with no rows was
+// written as "rows:" with nothing after it, which does not read back.
+TEST(ParserTest, WriterRoundTripsAnEmptyTable) {
+  ProductModel m = ParseOk(kShoe);
+  Rule empty;
+  empty.id = "nothing-allowed";
+  empty.kind = Rule::Kind::kForbiddenTable;
+  empty.table_options = {0, 1};
+  empty.message = "an empty forbidden table forbids nothing";
+  m.rules.push_back(empty);
+  std::string text = WriteProductModel(m);
+  auto again = ParseProductModel(text, "written.yaml");
+  ASSERT_TRUE(again.ok()) << again.error().message << "\n" << text;
+  ASSERT_EQ(again->rules.size(), m.rules.size());
+  EXPECT_TRUE(again->rules.back().rows.empty());
+  EXPECT_EQ(again->rules.back().kind, Rule::Kind::kForbiddenTable);
+}
+
 TEST(ParserTest, WriterRoundTripsToAnEquivalentModel) {
   ProductModel m = ParseOk(kShoe);
   std::string text = WriteProductModel(m);
