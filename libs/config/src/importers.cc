@@ -363,6 +363,9 @@ Result<ProductModel> ImportDimacs(std::string_view text, std::string_view model_
       continue;
     }
     if (line[0] == 'p') {
+      // A second header would change the variable count under clauses
+      // already read.
+      if (num_vars >= 0) return LineError(model_id, line_no, "a second 'p cnf' header");
       std::istringstream in{std::string(line)};
       std::string p, cnf;
       // A model needs at least one option; the cap keeps a typo in the

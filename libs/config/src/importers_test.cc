@@ -50,6 +50,15 @@ TEST(ImportersTest, DimacsRejectsAHeaderWithoutVariables) {
   }
 }
 
+// Found by fuzz_feature_import (dimacs-second-header-shrinks-variables): a
+// second header shrank the variable count under clauses already read, and
+// writing the model read past its options.
+TEST(ImportersTest, DimacsRejectsASecondHeader) {
+  auto m = ImportDimacs("p cnf 6 2\n1 0\n-2 -3 0\np cnf 2 2\n1 0\n", "bad");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().message, "bad:4: a second 'p cnf' header");
+}
+
 // The smallest 64-bit literal has no positive counterpart: it must be out
 // of range, not wrap around to a negative magnitude.
 TEST(ImportersTest, DimacsRejectsTheSmallestLiteral) {
