@@ -241,17 +241,7 @@ class Completion : public ModelBase {
   }
 
  private:
-  void BuildColumns() {
-    const auto& pop = history_->popularity;
-    col_.assign(pop.size(), kNone);
-    items_.clear();
-    for (uint32_t i = 0; i < pop.size(); ++i) {
-      if (pop[i] > 0) {
-        col_[i] = static_cast<uint32_t>(items_.size());
-        items_.push_back(i);
-      }
-    }
-  }
+  void BuildColumns() { TrainedItemColumns(*history_, col_, items_); }
   std::vector<uint32_t> col_;    // item -> column, kNone outside the training set
   std::vector<uint32_t> items_;  // column -> item
   std::vector<float> bias_;      // per column

@@ -84,6 +84,17 @@ Result<std::unique_ptr<Model>> CreateModel(std::string_view kind, const Params& 
 
 namespace internal {
 
+void TrainedItemColumns(const History& h, std::vector<uint32_t>& col, std::vector<uint32_t>& items) {
+  col.assign(h.popularity.size(), kNone);
+  items.clear();
+  for (uint32_t i = 0; i < h.popularity.size(); ++i) {
+    if (h.popularity[i] > 0) {
+      col[i] = static_cast<uint32_t>(items.size());
+      items.push_back(i);
+    }
+  }
+}
+
 void ContextItems(const History& h, const Query& q, std::vector<uint32_t>& out) {
   out.clear();
   if (q.user != kNone && q.user < h.data.num_users) {

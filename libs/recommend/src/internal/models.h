@@ -22,6 +22,11 @@ std::unique_ptr<Model> MakeTifu(const Params& p, std::string_view kind);
 // query items, sorted and distinct, into `out`.
 void ContextItems(const History& h, const Query& q, std::vector<uint32_t>& out);
 
+// Dense columns over the items seen in training (popularity > 0), for the
+// models that keep an item x item matrix: col[item] is its column (kNone for
+// an item never seen), items[column] the item.
+void TrainedItemColumns(const History& h, std::vector<uint32_t>& col, std::vector<uint32_t>& items);
+
 // Base with the params and history bookkeeping every model shares.
 class ModelBase : public Model {
  public:
