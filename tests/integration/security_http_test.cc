@@ -27,6 +27,7 @@
 #include "atelier/server/routes.h"
 #include "atelier/server/services.h"
 #include "atelier/store/database.h"
+#include "hostile_models.h"
 #include "http_client.h"
 #include "test_shop.h"
 
@@ -946,32 +947,7 @@ TEST_F(SecurityHttpTest, RateLimitedAnswersSayWhenToRetry) {
 
 // --- hostile product models -------------------------------------------------------------------------
 
-// n + 1 pigeons in n holes, two pigeons never in one hole: hopeless for a
-// SAT solver (exponential for resolution) and too big for a BDD. With
-// `gated` it only applies when option "mode" is "hard", so the model has
-// configurations and is accepted, but asking about "hard" is the same
-// hopeless question.
-std::string PigeonholeModel(const std::string& id, int holes, bool gated) {
-  std::string values;
-  for (int h = 0; h < holes; ++h) values += (h ? ", h" : "h") + std::to_string(h);
-  std::string y = "model: " + id + "\nname: Pigeons\nversion: 1\nbase_price: 10\noptions:\n";
-  if (gated) y += "  - id: mode\n    values: [hard, easy]\n";
-  for (int p = 0; p <= holes; ++p) y += "  - id: p" + std::to_string(p) + "\n    values: [" + values + "]\n";
-  y += "rules:\n";
-  for (int a = 0; a <= holes; ++a) {
-    for (int b = a + 1; b <= holes; ++b) {
-      y += "  - id: apart-" + std::to_string(a) + "-" + std::to_string(b) + "\n    forbidden:\n      options: [" +
-           std::string(gated ? "mode, " : "") + "p" + std::to_string(a) + ", p" + std::to_string(b) +
-           "]\n      rows: [";
-      for (int h = 0; h < holes; ++h) {
-        y += std::string(h ? ", [" : "[") + (gated ? "hard, " : "") + "h" + std::to_string(h) + ", h" +
-             std::to_string(h) + "]";
-      }
-      y += "]\n";
-    }
-  }
-  return y;
-}
+using config::testing::PigeonholeModel;  // testing/hostile_models.h
 
 TEST_F(SecurityHttpTest, AHostileModelOrSelectionSetGetsAnErrorNotAHungWorker) {
   const std::string key = CreateApiKey({ApiScope::kModels});

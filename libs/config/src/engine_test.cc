@@ -7,6 +7,7 @@
 #include "atelier/config/compiled_model.h"
 #include "atelier/config/demo_models.h"
 #include "atelier/config/parser.h"
+#include "hostile_models.h"
 
 namespace atelier::config {
 namespace {
@@ -294,31 +295,7 @@ TEST(EngineTest, PopularChoiceFollowsAgreeingSales) {
   EXPECT_TRUE(ValueOf(*st, "colour", "sky_blue").popular);
 }
 
-// n + 1 pigeons in n holes, each pair in different holes: no configuration,
-// and exponentially hard for resolution-based SAT. With `gated`, the
-// pigeonhole only applies when option "mode" is "hard" (value index 0, so
-// the solver's default phase finds the easy configurations at once).
-std::string Pigeonhole(int holes, bool gated) {
-  std::string values;
-  for (int h = 0; h < holes; ++h) values += (h ? ", h" : "h") + std::to_string(h);
-  std::string y = "model: pigeons\nname: Pigeons\nversion: 1\nbase_price: 10\noptions:\n";
-  if (gated) y += "  - id: mode\n    values: [hard, easy]\n";
-  for (int p = 0; p <= holes; ++p) y += "  - id: p" + std::to_string(p) + "\n    values: [" + values + "]\n";
-  y += "rules:\n";
-  for (int a = 0; a <= holes; ++a) {
-    for (int b = a + 1; b <= holes; ++b) {
-      y += "  - id: apart-" + std::to_string(a) + "-" + std::to_string(b) + "\n    forbidden:\n      options: [" +
-           std::string(gated ? "mode, " : "") + "p" + std::to_string(a) + ", p" + std::to_string(b) +
-           "]\n      rows: [";
-      for (int h = 0; h < holes; ++h) {
-        y += std::string(h ? ", [" : "[") + (gated ? "hard, " : "") + "h" + std::to_string(h) + ", h" +
-             std::to_string(h) + "]";
-      }
-      y += "]\n";
-    }
-  }
-  return y;
-}
+std::string Pigeonhole(int holes, bool gated) { return testing::PigeonholeModel("pigeons", holes, gated); }
 
 ProductModel ParseOk(const std::string& yaml) {
   auto m = ParseProductModel(yaml, "pigeons.yaml");
