@@ -26,14 +26,6 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 
 constexpr char kPassword[] = "correct horse battery";
 
-// The value of cookie `name` in a Set-Cookie header ("" when it sets another).
-std::string CookieSet(const HttpReply& reply, const std::string& name) {
-  const std::string header = reply.Header("set-cookie");
-  if (header.rfind(name + "=", 0) != 0) return "";
-  const size_t end = header.find(';');
-  return header.substr(name.size() + 1, end == std::string::npos ? std::string::npos : end - name.size() - 1);
-}
-
 struct Shopper {
   std::string email;
   std::string session;  // cookie value
@@ -91,7 +83,7 @@ class BuyingHttpTest : public ::testing::Test {
                        R"({"email":")" + s.email + R"(","password":")" + kPassword + R"(","region":"us-east"})",
                        extra);
     EXPECT_EQ(r.status, 201) << r.body;
-    s.session = CookieSet(r, "atelier_session");
+    s.session = r.SetCookie("atelier_session");
     EXPECT_FALSE(s.session.empty()) << r.Header("set-cookie");
     json::value v = Json(r);
     s.csrf = std::string(v.at("csrf_token").as_string());
@@ -228,7 +220,7 @@ TEST_F(BuyingHttpTest, LoginIssuesANewSessionId) {
                      R"({"email":")" + s.email + R"(","password":")" + kPassword + R"("})",
                      {{"Cookie", "atelier_session=" + s.session}});
   ASSERT_EQ(r.status, 200) << r.body;
-  const std::string fresh = CookieSet(r, "atelier_session");
+  const std::string fresh = r.SetCookie("atelier_session");
   EXPECT_FALSE(fresh.empty());
   EXPECT_NE(fresh, s.session);
   // The session the client came with is over.
@@ -272,7 +264,7 @@ TEST_F(BuyingHttpTest, GuestCartMergesIntoTheAccountAtLogin) {
   const std::string sku = StandardSku(false);
   HttpReply added = Send("POST", "/api/v1/cart/items", R"({"sku":")" + sku + R"(","quantity":2})");
   ASSERT_EQ(added.status, 201) << added.body;
-  const std::string guest = CookieSet(added, "atelier_cart");
+  const std::string guest = added.SetCookie("atelier_cart");
   ASSERT_FALSE(guest.empty());
   EXPECT_EQ(Json(added).at("item_count").as_int64(), 2);
 
@@ -280,7 +272,7 @@ TEST_F(BuyingHttpTest, GuestCartMergesIntoTheAccountAtLogin) {
                          R"({"email":")" + s.email + R"(","password":")" + kPassword + R"("})",
                          {{"Cookie", "atelier_cart=" + guest}});
   ASSERT_EQ(login.status, 200) << login.body;
-  s.session = CookieSet(login, "atelier_session");
+  s.session = login.SetCookie("atelier_session");
   s.csrf = std::string(Json(login).at("csrf_token").as_string());
   json::value cart = Json(As(s, "GET", "/api/v1/cart"));
   ASSERT_EQ(cart.at("lines").as_array().size(), 1u) << cart;

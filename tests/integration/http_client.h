@@ -22,6 +22,16 @@ struct HttpReply {
     auto it = headers.find(lower_name);
     return it == headers.end() ? std::string() : it->second;
   }
+
+  // The value the Set-Cookie header gives cookie `name` ("" when it sets
+  // another or none). One value is kept per header name, so only the last
+  // Set-Cookie is seen; the shop sets the session cookie last.
+  std::string SetCookie(const std::string& name) const {
+    const std::string header = Header("set-cookie");
+    if (header.rfind(name + "=", 0) != 0) return "";
+    const size_t end = header.find(';');
+    return header.substr(name.size() + 1, end == std::string::npos ? std::string::npos : end - name.size() - 1);
+  }
 };
 
 class HttpClient {

@@ -42,16 +42,6 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 
 constexpr char kPassword[] = "correct horse battery";
 
-// The value of cookie `name` among the reply's Set-Cookie headers ("" when
-// not set). The client keeps one value per header name, so only the last
-// Set-Cookie is seen; the session cookie is always set last.
-std::string CookieSet(const HttpReply& reply, const std::string& name) {
-  const std::string header = reply.Header("set-cookie");
-  if (header.rfind(name + "=", 0) != 0) return "";
-  const size_t end = header.find(';');
-  return header.substr(name.size() + 1, end == std::string::npos ? std::string::npos : end - name.size() - 1);
-}
-
 std::string UrlEncode(const std::string& text) {
   static const char* kHex = "0123456789ABCDEF";
   std::string out;
@@ -126,7 +116,7 @@ Shopper RegisterShopper(HttpClient& client) {
   HttpReply r = Call(client, "POST", "/api/v1/auth/register",
                      R"({"email":")" + s.email + R"(","password":")" + kPassword + R"(","region":"us-east"})");
   EXPECT_EQ(r.status, 201) << r.body;
-  s.session = CookieSet(r, "atelier_session");
+  s.session = r.SetCookie("atelier_session");
   json::value v = Json(r);
   if (v.is_object()) {
     s.csrf = std::string(v.at("csrf_token").as_string());
@@ -664,7 +654,7 @@ TEST_F(SecurityHttpTest, LoginNeverKeepsAPlantedOrEarlierSessionId) {
   // A guest with a cart: its cart token must not become a session.
   HttpReply guest = Send("POST", "/api/v1/cart/items", R"({"sku":")" + StandardSku() + R"("})");
   ASSERT_EQ(guest.status, 201);
-  const std::string cart_token = CookieSet(guest, "atelier_cart");
+  const std::string cart_token = guest.SetCookie("atelier_cart");
   ASSERT_FALSE(cart_token.empty());
 
   const std::string planted = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
@@ -673,7 +663,7 @@ TEST_F(SecurityHttpTest, LoginNeverKeepsAPlantedOrEarlierSessionId) {
                            R"({"email":")" + s.email + R"(","password":")" + kPassword + R"("})",
                            {{"Cookie", "atelier_session=" + before + "; atelier_cart=" + cart_token}});
     ASSERT_EQ(login.status, 200) << login.body;
-    const std::string after = CookieSet(login, "atelier_session");
+    const std::string after = login.SetCookie("atelier_session");
     ASSERT_FALSE(after.empty());
     EXPECT_NE(after, before);
     EXPECT_NE(after, cart_token);

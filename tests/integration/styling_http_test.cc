@@ -27,13 +27,6 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 
 constexpr char kPassword[] = "correct horse battery";
 
-std::string CookieSet(const HttpReply& reply, const std::string& name) {
-  const std::string header = reply.Header("set-cookie");
-  if (header.rfind(name + "=", 0) != 0) return "";
-  const size_t end = header.find(';');
-  return header.substr(name.size() + 1, end == std::string::npos ? std::string::npos : end - name.size() - 1);
-}
-
 struct Person {
   std::string email;
   std::string session;
@@ -90,7 +83,7 @@ class StylingHttpTest : public ::testing::Test {
     HttpReply r = Send("POST", "/api/v1/auth/login",
                        R"({"email":")" + email + R"(","password":")" + kPassword + R"("})");
     EXPECT_EQ(r.status, 200) << r.body;
-    p.session = CookieSet(r, "atelier_session");
+    p.session = r.SetCookie("atelier_session");
     json::value v = Json(r);
     p.csrf = std::string(v.at("csrf_token").as_string());
     p.id = v.at("account").at("id").as_int64();

@@ -42,13 +42,6 @@ std::string PngOfSize(uint32_t width, uint32_t height, size_t bytes) {
   return b;
 }
 
-std::string CookieSet(const HttpReply& reply, const std::string& name) {
-  const std::string header = reply.Header("set-cookie");
-  if (header.rfind(name + "=", 0) != 0) return "";
-  const size_t end = header.find(';');
-  return header.substr(name.size() + 1, end == std::string::npos ? std::string::npos : end - name.size() - 1);
-}
-
 struct Shopper {
   std::string session;
   std::string csrf;
@@ -84,7 +77,7 @@ class UploadsHttpTest : public ::testing::Test {
                        R"({"email":")" + email + R"(","password":"correct horse battery","region":"us-east"})",
                        {{"Content-Type", "application/json"}});
     EXPECT_EQ(r.status, 201) << r.body;
-    return {CookieSet(r, "atelier_session"), std::string(Json(r).at("csrf_token").as_string())};
+    return {r.SetCookie("atelier_session"), std::string(Json(r).at("csrf_token").as_string())};
   }
 
   static json::value Json(const HttpReply& reply) {
