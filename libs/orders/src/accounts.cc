@@ -171,27 +171,12 @@ Status Accounts::TakeLoginToken(const std::string& bucket_key, int64_t now_ms) {
                          now_ms, "login attempts", "login");
 }
 
-namespace {
-constexpr std::string_view kRetryIn = "; retry in ";
-}  // namespace
-
 Error RateLimitedError(std::string_view what, std::string field, int64_t retry_after_seconds) {
-  return Error::RateLimited(
-      "too many " + std::string(what) + std::string(kRetryIn) + std::to_string(std::max<int64_t>(1, retry_after_seconds)) + " s",
-      std::move(field));
-}
-
-std::optional<int64_t> RetryAfterSeconds(const Error& error) {
-  if (error.code != ErrorCode::kRateLimited) return std::nullopt;
-  const size_t at = error.message.rfind(kRetryIn);
-  if (at == std::string::npos) return std::nullopt;
-  const std::string_view rest = std::string_view(error.message).substr(at + kRetryIn.size());
-  int64_t seconds = 0;
-  auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), seconds);
-  if (ec != std::errc() || std::string_view(end, rest.data() + rest.size() - end) != " s" || seconds < 1) {
-    return std::nullopt;
-  }
-  return seconds;
+  const int64_t seconds = std::max<int64_t>(1, retry_after_seconds);
+  Error error = Error::RateLimited("too many " + std::string(what) + "; retry in " + std::to_string(seconds) + " s",
+                                   std::move(field));
+  error.retry_after_seconds = seconds;
+  return error;
 }
 
 Status TakeBucketToken(store::Database& db, const std::string& key, const TokenBucket& bucket, int64_t now_ms,

@@ -167,6 +167,7 @@ TEST_F(AccountsTest, RateLimitsLoginAttemptsPerEmailAndIp) {
   EXPECT_EQ(limited.error().code, ErrorCode::kRateLimited);
   EXPECT_EQ(limited.error().field, "login");
   EXPECT_NE(limited.error().message.find("30 s"), std::string::npos) << limited.error().message;
+  EXPECT_EQ(limited.error().retry_after_seconds, 30);
   // Another IP has its own bucket.
   EXPECT_TRUE(accounts_.Login("alice@example.com", "correct horse battery", "10.0.0.10").ok());
   // One token comes back every 30 s.

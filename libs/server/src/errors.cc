@@ -1,10 +1,9 @@
 #include "atelier/server/errors.h"
 
+#include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <string>
-
-#include "atelier/orders/accounts.h"
 
 namespace atelier::server {
 
@@ -51,7 +50,7 @@ Response ErrorResponse(const Error& error) {
   // Every 429 says when to come back: the seconds until the bucket that
   // refused holds a token again (1 when the error does not say).
   if (error.code == ErrorCode::kRateLimited) {
-    r.SetHeader("Retry-After", std::to_string(orders::RetryAfterSeconds(error).value_or(1)));
+    r.SetHeader("Retry-After", std::to_string(std::max<int64_t>(1, error.retry_after_seconds)));
   }
   return r;
 }

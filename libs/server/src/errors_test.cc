@@ -46,5 +46,17 @@ TEST(ErrorsTest, TransportErrorsHaveTheirStatuses) {
   EXPECT_EQ(MalformedRequestResponse("bad").status, 400);
 }
 
+TEST(ErrorsTest, RateLimitedAnswersSayWhenToComeBack) {
+  Error limited = Error::RateLimited("too many checkouts", "checkout");
+  limited.retry_after_seconds = 42;
+  Response r = ErrorResponse(limited);
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(r.Header("Retry-After"), std::optional<std::string_view>("42"));
+  // A 429 whose wait is unknown still says when to come back.
+  EXPECT_EQ(ErrorResponse(Error::RateLimited("slow down")).Header("Retry-After"),
+            std::optional<std::string_view>("1"));
+  EXPECT_FALSE(ErrorResponse(Error::Conflict("taken")).Header("Retry-After").has_value());
+}
+
 }  // namespace
 }  // namespace atelier::server

@@ -9,6 +9,7 @@
 // Thread-safety: values; no shared state.
 
 #include <cassert>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <variant>
@@ -35,6 +36,9 @@ struct Error {
   std::string message;
   // The request field, CSV column or model element at fault; empty when none.
   std::string field;
+  // For kRateLimited: seconds until a retry can succeed (HTTP Retry-After);
+  // 0 when unknown or not applicable.
+  int64_t retry_after_seconds = 0;
 
   static Error InvalidArgument(std::string message, std::string field = {}) {
     return {ErrorCode::kInvalidArgument, std::move(message), std::move(field)};

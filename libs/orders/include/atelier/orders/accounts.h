@@ -188,18 +188,16 @@ struct TokenBucket {
 
 // Takes one token from the bucket keyed `key` at `now_ms`, in one
 // transaction. Errors: kRateLimited naming `field` when the bucket is empty,
-// made by RateLimitedError (so RetryAfterSeconds reads the wait back);
+// made by RateLimitedError (its retry_after_seconds says the wait);
 // those of the store.
 Status TakeBucketToken(store::Database& db, const std::string& key, const TokenBucket& bucket, int64_t now_ms,
                        std::string_view what, std::string field);
 
 // A kRateLimited error: "too many <what>; retry in N s" naming `field`,
-// with N (at least 1) the whole seconds until a token is available.
+// with N (at least 1) the whole seconds until a token is available, also
+// carried as Error::retry_after_seconds (the HTTP Retry-After header).
 Error RateLimitedError(std::string_view what, std::string field, int64_t retry_after_seconds);
 
-// The N of a RateLimitedError (the HTTP Retry-After header); nullopt for
-// an error not made by it.
-std::optional<int64_t> RetryAfterSeconds(const Error& error);
 
 // Lower-cased, trimmed email when it looks like a mailbox: one '@', a
 // non-empty local part of at most 64 bytes, a dotted domain of letters,
