@@ -830,6 +830,68 @@ TEST_F(SecurityHttpTest, SlowClientsAreDroppedWhileOthersAreServed) {
   EXPECT_TRUE(silent.WaitForClose(10s));
 }
 
+// A route that takes large bodies (pictures) gives them more time to arrive,
+// in proportion to their length, but not without end: a body trickling in
+// slower than large_body_rate is cut off at its deadline, while the same
+// body sent at an ordinary pace is taken whole.
+TEST(SlowLargeBodyTest, ALargeBodyArrivingTooSlowlyIsCutOff) {
+  constexpr size_t kLimit = 8 << 20;
+  constexpr size_t kBody = 3 << 20;  // 2 MiB beyond the server's own 1 MiB limit
+  server::Router router;
+  std::atomic<int> received{0};
+  router.Post("/upload", [&received](server::Request& request) {
+    ++received;
+    return server::JsonText("{\"bytes\":" + std::to_string(request.body.size()) + "}", 201);
+  });
+  router.SetBodyLimit("POST", "/upload", [](const server::Request&) {
+    return std::optional<server::BodyLimit>(server::BodyLimit{kLimit, "Picture"});
+  });
+  server::HttpServerOptions http;
+  http.port = 0;
+  http.threads = 2;
+  http.access_log = false;
+  http.read_timeout = 1000ms;
+  http.large_body_rate = 1 << 20;  // deadline: 1 s + 2 MiB / (1 MiB/s) = 3 s after the first byte
+  server::Metrics metrics;
+  server::HttpServer server(http, router, metrics);
+  ASSERT_TRUE(server.Start().ok());
+  const std::string head = "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\n"
+                           "Content-Length: " + std::to_string(kBody) + "\r\n\r\n";
+
+  // At ordinary speed the whole body is taken.
+  HttpClient fast(server.port());
+  ASSERT_TRUE(fast.Connect());
+  ASSERT_TRUE(fast.WriteRaw(head + std::string(kBody, 'x')));
+  auto reply = fast.ReadReply();
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 201) << reply->body;
+  EXPECT_EQ(reply->body, "{\"bytes\":" + std::to_string(kBody) + "}");
+
+  // At 256 KiB/s the body would need 12 s: the server hangs up at its
+  // 3 s deadline, and the handler never sees a partial body.
+  HttpClient slow(server.port());
+  ASSERT_TRUE(slow.Connect());
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(slow.WriteRaw(head));
+  const std::string piece(64 << 10, 'y');
+  bool cut = false;
+  for (size_t sent = 0; sent < kBody; sent += piece.size()) {
+    if (!slow.WriteRaw(piece)) {
+      cut = true;
+      break;
+    }
+    std::this_thread::sleep_for(250ms);
+    if (std::chrono::steady_clock::now() - start > 8s) break;
+  }
+  if (!cut) cut = slow.WaitForClose(3s);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  EXPECT_TRUE(cut) << "a body trickling in at 256 KiB/s was not cut off";
+  EXPECT_GE(elapsed, 2500ms);   // not before its deadline
+  EXPECT_LT(elapsed, 7000ms);   // nor long after it
+  EXPECT_EQ(received.load(), 1);
+  server.Shutdown();
+}
+
 // --- rate limits --------------------------------------------------------------------------------
 
 TEST_F(SecurityHttpTest, CheckoutsFromOneAddressAreRateLimited) {
