@@ -29,6 +29,7 @@
 #include "atelier/store/database.h"
 #include "hostile_models.h"
 #include "http_client.h"
+#include "shop_api.h"
 #include "test_shop.h"
 
 namespace atelier::testing {
@@ -38,92 +39,7 @@ namespace json = boost::json;
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using orders::ApiScope;
-using Headers = std::vector<std::pair<std::string, std::string>>;
-
-constexpr char kPassword[] = "correct horse battery";
-
-std::string UrlEncode(const std::string& text) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
-json::value Json(const HttpReply& reply) {
-  boost::system::error_code ec;
-  json::value v = json::parse(reply.body, ec);
-  EXPECT_FALSE(ec) << reply.status << " " << reply.body;
-  return ec ? json::value() : v;
-}
-
-std::string ErrorCode(const HttpReply& reply) {
-  json::value v = Json(reply);
-  if (!v.is_object() || !v.as_object().contains("error")) return "";
-  return std::string(v.at("error").at("code").as_string());
-}
-
-std::string ErrorField(const HttpReply& reply) {
-  json::value v = Json(reply);
-  if (!v.is_object() || !v.as_object().contains("error")) return "";
-  const json::value& field = v.at("error").at("field");
-  return field.is_null() ? "" : std::string(field.as_string());
-}
-
-std::string UniqueEmail() {
-  static std::atomic<int> n{0};
-  return "sec" + std::to_string(::getpid()) + "-" + std::to_string(++n) + "@example.com";
-}
-
-struct Shopper {
-  std::string email;
-  std::string session;  // cookie value
-  std::string csrf;
-  int64_t id = 0;
-};
-
-// A request over `client`, failing the test when the connection breaks.
-HttpReply Call(HttpClient& client, const std::string& method, const std::string& target,
-               const std::string& body = {}, Headers headers = {}) {
-  if (!body.empty()) {
-    bool typed = false;
-    for (const auto& [name, value] : headers) typed = typed || name == "Content-Type";
-    if (!typed) headers.emplace_back("Content-Type", "application/json");
-  }
-  auto reply = client.Send(method, target, body, headers);
-  EXPECT_TRUE(reply.has_value()) << method << " " << target;
-  if (!reply) client.Close();  // the next call reconnects
-  return reply.value_or(HttpReply{});
-}
-
-HttpReply As(HttpClient& client, const Shopper& s, const std::string& method, const std::string& target,
-             const std::string& body = {}, Headers headers = {}) {
-  headers.emplace_back("Cookie", "atelier_session=" + s.session);
-  if (method != "GET") headers.emplace_back("X-CSRF-Token", s.csrf);
-  return Call(client, method, target, body, headers);
-}
-
-Shopper RegisterShopper(HttpClient& client) {
-  Shopper s;
-  s.email = UniqueEmail();
-  HttpReply r = Call(client, "POST", "/api/v1/auth/register",
-                     R"({"email":")" + s.email + R"(","password":")" + kPassword + R"(","region":"us-east"})");
-  EXPECT_EQ(r.status, 201) << r.body;
-  s.session = r.SetCookie("atelier_session");
-  json::value v = Json(r);
-  if (v.is_object()) {
-    s.csrf = std::string(v.at("csrf_token").as_string());
-    s.id = v.at("account").at("id").as_int64();
-  }
-  return s;
-}
+constexpr const char* kPassword = kShopperPassword;
 
 // A second server over its own empty SQLite store, for settings the shared
 // test shop does not have.
@@ -570,7 +486,7 @@ TEST_F(SecurityHttpTest, EveryAdminRouteNeedsAKeyWithExactlyItsScope) {
     const std::string what = op.method + " " + op.path;
     HttpReply none = Send(op.method, target, "{}");
     EXPECT_EQ(none.status, 401) << what;
-    EXPECT_EQ(ErrorCode(none), "unauthorized") << what;
+    EXPECT_EQ(ErrorCodeOf(none), "unauthorized") << what;
     for (const std::string& bad : {std::string("Bearer atk_not-a-key"), std::string("Basic YWRtaW46YWRtaW4="),
                                    std::string("Bearer "), "Bearer " + revoked->key, "bearer" + single[0]}) {
       EXPECT_EQ(Send(op.method, target, "{}", {{"Authorization", bad}}).status, 401) << what << " with " << bad;
@@ -584,7 +500,7 @@ TEST_F(SecurityHttpTest, EveryAdminRouteNeedsAKeyWithExactlyItsScope) {
       EXPECT_NE(r.status, 401) << what;
       EXPECT_LT(r.status, 500) << what << ": " << r.body;
       if (r.status == 403) {
-        EXPECT_EQ(ErrorCode(r), "forbidden") << what;
+        EXPECT_EQ(ErrorCodeOf(r), "forbidden") << what;
       } else {
         ++admitted;
       }
@@ -774,7 +690,7 @@ TEST_F(SecurityHttpTest, OversizedHeadersAre431AndBodiesAre413) {
                       "Content-Length: 100000000\r\n\r\n{");
   ASSERT_TRUE(declared);
   EXPECT_EQ(declared->status, 413);
-  EXPECT_EQ(ErrorCode(*declared), "too_large");
+  EXPECT_EQ(ErrorCodeOf(*declared), "too_large");
   // Chunked, growing past the limit.
   std::string chunked = "POST /api/v1/cart/items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                         "Transfer-Encoding: chunked\r\n\r\n";
@@ -914,7 +830,7 @@ TEST_F(SecurityHttpTest, CheckoutsFromOneAddressAreRateLimited) {
     HttpReply r = testing::As(client, *s, "POST", "/api/v1/checkout", "{}",
                               {{"Idempotency-Key", "k9"}, {"X-Forwarded-For", "203.0.113.7"}, {"X-Real-IP", "203.0.113.8"}});
     EXPECT_EQ(r.status, 429) << r.body;
-    EXPECT_EQ(ErrorCode(r), "rate_limited");
+    EXPECT_EQ(ErrorCodeOf(r), "rate_limited");
     EXPECT_EQ(ErrorField(r), "checkout");
   }
   // Other routes are not affected.
@@ -1020,7 +936,7 @@ TEST_F(SecurityHttpTest, AHostileModelOrSelectionSetGetsAnErrorNotAHungWorker) {
   HttpReply refused = Send("POST", "/api/v1/admin/models", PigeonholeModel("pigeons", kHoles, false), auth);
   EXPECT_LT(std::chrono::steady_clock::now() - start, deadline);
   EXPECT_EQ(refused.status, 413) << refused.body;
-  EXPECT_EQ(ErrorCode(refused), "too_large");
+  EXPECT_EQ(ErrorCodeOf(refused), "too_large");
   EXPECT_EQ(ErrorField(refused), "rules");
   EXPECT_EQ(Send("GET", "/api/v1/models/pigeons").status, 404);
 
@@ -1044,7 +960,7 @@ TEST_F(SecurityHttpTest, AHostileModelOrSelectionSetGetsAnErrorNotAHungWorker) {
     EXPECT_LT(std::chrono::steady_clock::now() - start, 20s) << body;
     ASSERT_TRUE(hostile) << body;
     EXPECT_EQ(hostile->status, 413) << body << ": " << hostile->body;
-    EXPECT_EQ(ErrorCode(*hostile), "too_large") << body;
+    EXPECT_EQ(ErrorCodeOf(*hostile), "too_large") << body;
     EXPECT_EQ(ErrorField(*hostile), "selections") << body;
   }
   // The demo models are unaffected.
