@@ -13,6 +13,7 @@
 
 #include "atelier/catalog/snapshot.h"
 #include "atelier/core/strings.h"
+#include "atelier/orders/accounts.h"
 #include "atelier/recommend/recommender.h"
 #include "atelier/server/services.h"
 #include "http_client.h"
@@ -356,6 +357,103 @@ TEST_F(RecommendHttpTest, ErrorsNameTheirFieldWithTheMappedStatus) {
   ExpectError("POST", "/api/v1/recommendations/basket", "{\"items\": [\"" + sku + "\"], \"k\": 0}", 400, "k");
   ExpectError("GET", "/api/v1/events", "", 405, "");
   ExpectError("DELETE", "/api/v1/recommendations/basket", "", 405, "");
+}
+
+TEST_F(RecommendHttpTest, EveryListCarriesItsSurfaceAndAListId) {
+  UseModel();
+  const auto [id, sku] = FirstHit("DualSense");
+  const std::string product = "/api/v1/products/" + std::to_string(id) + "/recommendations";
+  const std::vector<std::pair<json::value, std::string>> lists = {
+      {Get("/api/v1/recommendations?user=nobody&k=5"), "for_you"},
+      {Get(product + "?kind=similar&k=5"), "similar"},
+      {Get(product + "?kind=bought-together&k=5"), "bought_together"},
+      {Post("/api/v1/recommendations/basket", "{\"items\": [\"" + sku + "\"], \"k\": 5}"), "basket"}};
+  std::set<std::string> ids;
+  for (const auto& [v, surface] : lists) {
+    ASSERT_TRUE(v.is_object()) << surface;
+    EXPECT_EQ(v.at("surface").as_string(), surface);
+    const std::string list_id(v.at("list_id").as_string());
+    EXPECT_EQ(list_id.rfind("rl_", 0), 0u) << list_id;
+    EXPECT_EQ(list_id.size(), 19u) << list_id;
+    ids.insert(list_id);
+  }
+  EXPECT_EQ(ids.size(), lists.size()) << "list ids repeat";
+}
+
+TEST_F(RecommendHttpTest, ImpressionsAndClicksReachTheDashboardOncePerListAndItem) {
+  UseModel();
+  auto key = shop_->services().accounts->CreateApiKey("analytics-test", {orders::ApiScope::kAnalytics});
+  ASSERT_TRUE(key.ok()) << key.error().ToString();
+  auto analytics = [&] {
+    auto reply = client_->Send("GET", "/api/v1/admin/analytics/recommendations", "",
+                               {{"Authorization", "Bearer " + key->key}});
+    EXPECT_TRUE(reply && reply->status == 200) << (reply ? reply->body : "no reply");
+    return reply ? json::parse(reply->body) : json::value();
+  };
+  auto surface = [](const json::value& a, const char* name, const char* what) -> int64_t {
+    const json::value* s = a.at("by_surface").as_object().if_contains(name);
+    return s == nullptr ? 0 : s->at(what).as_int64();
+  };
+  const json::value before = analytics();
+
+  const auto [id, sku] = FirstHit("DualSense");
+  json::value list = Get("/api/v1/products/" + std::to_string(id) + "/recommendations?kind=bought-together&k=4");
+  const std::string list_id(list.at("list_id").as_string());
+  const json::array& items = Items(list);
+  ASSERT_GE(items.size(), 2u);
+  const std::string first(items[0].at("sku").as_string());
+  const std::string impression =
+      R"({"type":"impression","list_id":")" + list_id + R"(","surface":"bought_together","items":)" +
+      std::to_string(items.size()) + "}";
+  const std::string click =
+      R"({"type":"click","list_id":")" + list_id + R"(","surface":"bought_together","item_id":")" + first +
+      R"(","position":0})";
+  // One impression and one click, each sent twice (a re-render, a double
+  // click), plus three bad entries that are rejected by index and field.
+  json::value r = Post("/api/v1/recommendations/feedback",
+                       "{\"events\": [" + impression + "," + click + "," + impression + "," + click + "," +
+                           R"({"type":"glance","list_id":"rl_0123456789abcdef","surface":"similar","items":1},)" +
+                           R"({"type":"impression","list_id":"../etc","surface":"similar","items":1},)" +
+                           R"({"type":"click","list_id":"rl_0123456789abcdef","surface":"homepage","item_id":"x"}]})");
+  EXPECT_EQ(r.at("accepted").as_int64(), 4);
+  EXPECT_EQ(r.at("stored").as_int64(), 2);
+  EXPECT_EQ(r.at("duplicates").as_int64(), 2);
+  const json::array& rejected = r.at("rejected").as_array();
+  ASSERT_EQ(rejected.size(), 3u);
+  EXPECT_EQ(rejected[0].at("index").as_int64(), 4);
+  EXPECT_EQ(rejected[0].at("field").as_string(), "type");
+  EXPECT_EQ(rejected[1].at("field").as_string(), "list_id");
+  EXPECT_EQ(rejected[2].at("field").as_string(), "surface");
+
+  const json::value after = analytics();
+  EXPECT_TRUE(after.at("impressions_measured").as_bool());
+  EXPECT_EQ(surface(after, "bought_together", "lists") - surface(before, "bought_together", "lists"), 1);
+  EXPECT_EQ(surface(after, "bought_together", "items_shown") - surface(before, "bought_together", "items_shown"),
+            static_cast<int64_t>(items.size()));
+  EXPECT_EQ(surface(after, "bought_together", "clicks") - surface(before, "bought_together", "clicks"), 1);
+  const json::object& bt = after.at("by_surface").at("bought_together").as_object();
+  EXPECT_DOUBLE_EQ(bt.at("click_through").as_double(),
+                   static_cast<double>(bt.at("clicks").as_int64()) / static_cast<double>(bt.at("items_shown").as_int64()));
+  ASSERT_FALSE(after.at("daily").as_array().empty());
+  const json::object& today = after.at("daily").as_array().back().as_object();
+  EXPECT_GE(today.at("items_shown").as_int64(), static_cast<int64_t>(items.size()));
+  EXPECT_GE(today.at("clicks").as_int64(), 1);
+}
+
+TEST_F(RecommendHttpTest, FeedbackBatchesAreCheckedWhole) {
+  ExpectError("POST", "/api/v1/recommendations/feedback", "[]", 400, "events");
+  ExpectError("POST", "/api/v1/recommendations/feedback", "{\"events\": []}", 400, "events");
+  ExpectError("POST", "/api/v1/recommendations/feedback", "{\"events\": 3}", 400, "events");
+  std::string many = "{\"events\": [";
+  for (int i = 0; i < 101; ++i) {
+    many += std::string(i ? "," : "") + R"({"type":"impression","list_id":"rl_toomany)" + std::to_string(i) +
+            R"(","surface":"similar","items":1})";
+  }
+  ExpectError("POST", "/api/v1/recommendations/feedback", many + "]}", 413, "events");
+  json::value r = Post("/api/v1/recommendations/feedback",
+                       R"({"events": [{"type":"impression","list_id":"rl_zeroitems1","surface":"similar","items":0}]})");
+  EXPECT_EQ(r.at("stored").as_int64(), 0);
+  EXPECT_EQ(r.at("rejected").as_array().at(0).at("field").as_string(), "items");
 }
 
 }  // namespace

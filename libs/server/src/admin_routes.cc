@@ -805,15 +805,67 @@ Response Recommendations(Services& services) {
   auto rate = [](int64_t num, int64_t den) {
     return den > 0 ? json::value(double(num) / double(den)) : json::value(nullptr);
   };
+  // Impressions and clicks the storefront reported (recommend_routes.cc,
+  // POST /api/v1/recommendations/feedback): per surface, and per day for
+  // the last 30 days of reports.
+  auto shown = services.db->Query("SELECT surface, COUNT(*), SUM(items) FROM rec_impressions GROUP BY surface");
+  if (!shown.ok()) return ErrorResponse(shown.error());
+  auto clicked = services.db->Query("SELECT surface, COUNT(*) FROM rec_clicks GROUP BY surface");
+  if (!clicked.ok()) return ErrorResponse(clicked.error());
+  struct Tally {
+    int64_t lists = 0, items = 0, clicks = 0;
+  };
+  std::map<std::string, Tally> surfaces;
+  Tally all;
+  for (const store::Row& r : *shown) {
+    Tally& t = surfaces[r.Text(0)];
+    t.lists = r.Int(1);
+    t.items = r.Int(2);
+    all.lists += t.lists;
+    all.items += t.items;
+  }
+  for (const store::Row& r : *clicked) {
+    surfaces[r.Text(0)].clicks = r.Int(1);
+    all.clicks += r.Int(1);
+  }
+  auto tally_json = [&rate](const Tally& t) {
+    return json::object{{"lists", t.lists}, {"items_shown", t.items}, {"clicks", t.clicks},
+                        {"click_through", rate(t.clicks, t.items)}};
+  };
+  json::object by_surface;
+  for (const auto& [surface, t] : surfaces) by_surface[surface] = tally_json(t);
+
+  std::map<int64_t, Tally> days;  // days since the epoch
+  auto last = services.db->Query("SELECT MAX(ts) FROM rec_impressions");
+  if (!last.ok()) return ErrorResponse(last.error());
+  const int64_t newest_day = last->empty() || last->front().IsNull(0) ? 0 : last->front().Int(0) / 86400;
+  const int64_t since = (newest_day - 29) * 86400;
+  auto daily_shown = services.db->Query(
+      "SELECT ts / 86400, SUM(items) FROM rec_impressions WHERE ts >= ? GROUP BY ts / 86400", {since});
+  if (!daily_shown.ok()) return ErrorResponse(daily_shown.error());
+  auto daily_clicked =
+      services.db->Query("SELECT ts / 86400, COUNT(*) FROM rec_clicks WHERE ts >= ? GROUP BY ts / 86400", {since});
+  if (!daily_clicked.ok()) return ErrorResponse(daily_clicked.error());
+  for (const store::Row& r : *daily_shown) days[r.Int(0)].items = r.Int(1);
+  for (const store::Row& r : *daily_clicked) days[r.Int(0)].clicks = r.Int(1);
+  json::array daily;
+  for (const auto& [day, t] : days) {
+    daily.push_back(json::object{{"day", orders::FormatDay(day)},
+                                 {"items_shown", t.items},
+                                 {"clicks", t.clicks},
+                                 {"click_through", rate(t.clicks, t.items)}});
+  }
+
   json::object body;
-  body["impressions_measured"] = false;
-  body["impressions"] = nullptr;
-  body["click_through"] = nullptr;
+  body["impressions_measured"] = all.lists > 0;
+  body["impressions"] = tally_json(all);
+  body["click_through"] = rate(all.clicks, all.items);
+  body["by_surface"] = std::move(by_surface);
+  body["daily"] = std::move(daily);
   body["note"] =
-      "The event log records views, carts, purchases and searches, but not which recommendations were shown "
-      "or "
-      "clicked, so impressions and click-through are not measured. Shown instead: events by type and the "
-      "view-to-cart and cart-to-purchase rates over the whole log.";
+      "Impressions are the recommendation lists the storefront reported as shown (once per list), clicks the "
+      "items of those lists a shopper opened (once per list and item); click-through = clicks / items shown. "
+      "Also shown: events by type and the view-to-cart and cart-to-purchase rates over the whole log.";
   body["events"] = std::move(events);
   body["view_to_cart"] = rate(counts["cart"].first, counts["view"].first);
   body["cart_to_purchase"] = rate(counts["purchase"].first, counts["cart"].first);

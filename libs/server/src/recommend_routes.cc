@@ -1,5 +1,6 @@
 // POST /api/v1/events, GET /api/v1/recommendations,
-// GET /api/v1/products/{id}/recommendations, POST /api/v1/recommendations/basket
+// GET /api/v1/products/{id}/recommendations, POST /api/v1/recommendations/basket,
+// POST /api/v1/recommendations/feedback
 //
 // Recommendations come from services.recommender once one is published; until
 // then (first start, training in the background) for-you answers from the
@@ -7,8 +8,14 @@
 // bought-together table. Every list leaves out items out of stock everywhere
 // (configurable products are built to order and always qualify) and the
 // items the request is about (the product, the basket).
+//
+// Every list carries a `list_id` and its `surface`; the storefront reports
+// back which lists it actually showed (impressions) and which of their items
+// were clicked (feedback), so the dashboard can show click-through per
+// surface. Served is not shown, so the server does not count its own answers.
 
 #include <algorithm>
+#include <array>
 #include <boost/json/array.hpp>
 #include <charconv>
 #include <chrono>
@@ -16,6 +23,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <random>
 #include <span>
 #include <string>
 #include <unordered_set>
@@ -103,8 +111,19 @@ Result<std::vector<recommend::Recommendation>> StorePopular(store::Database& db,
   return out;
 }
 
+// A fresh id for one served list: 16 random hex digits after "rl_" (not a
+// secret; it only ties a list's impression to its clicks).
+std::string NewListId() {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  static const char* kHex = "0123456789abcdef";
+  std::string id = "rl_";
+  uint64_t bits = random();
+  for (int i = 0; i < 16; ++i, bits >>= 4) id.push_back(kHex[bits & 15]);
+  return id;
+}
+
 Response ItemsResponse(const catalog::CatalogSnapshot& catalog, const std::vector<Ranked>& ranked,
-                       std::string_view source) {
+                       std::string_view source, std::string_view surface) {
   json::array items;
   for (const Ranked& r : ranked) {
     json::object o = internal::ProductSummaryJson(catalog, *r.product);
@@ -115,6 +134,8 @@ Response ItemsResponse(const catalog::CatalogSnapshot& catalog, const std::vecto
   json::object body;
   body["items"] = std::move(items);
   body["source"] = source;
+  body["surface"] = surface;
+  body["list_id"] = NewListId();
   return JsonResponse(body);
 }
 
@@ -319,9 +340,9 @@ Response ForUser(Services& services, const Request& request) {
   if (auto rec = services.recommender.Get()) {
     auto ranked = Collect(*catalog, {}, want, rec->num_items(),
                           [&](size_t n) { return rec->ForUser(user, n); });
-    return ItemsResponse(*catalog, ranked, "recommender");
+    return ItemsResponse(*catalog, ranked, "recommender", "for_you");
   }
-  if (services.db == nullptr) return ItemsResponse(*catalog, {}, "popularity");
+  if (services.db == nullptr) return ItemsResponse(*catalog, {}, "popularity", "for_you");
   Status failed = Ok();
   auto ranked = Collect(*catalog, {}, want, catalog->products().size(), [&](size_t n) {
     auto popular = StorePopular(*services.db, n);
@@ -330,7 +351,7 @@ Response ForUser(Services& services, const Request& request) {
     return std::vector<recommend::Recommendation>{};
   });
   if (!failed.ok()) return ErrorResponse(failed.error());
-  return ItemsResponse(*catalog, ranked, "popularity");
+  return ItemsResponse(*catalog, ranked, "popularity", "for_you");
 }
 
 Response ForProduct(Services& services, const Request& request) {
@@ -356,16 +377,16 @@ Response ForProduct(Services& services, const Request& request) {
       if (similar.ok()) collaborative = std::move(*similar);
     }
     return ItemsResponse(*catalog, SimilarProducts(*catalog, *product, collaborative, want),
-                         rec ? "recommender" : "catalog");
+                         rec ? "recommender" : "catalog", "similar");
   }
   if (rec) {
     auto ranked = Collect(*catalog, exclude, want, rec->num_items(),
                           [&](size_t n) { return rec->BoughtTogether(std::span(&product->sku, 1), n); });
-    return ItemsResponse(*catalog, ranked, "recommender");
+    return ItemsResponse(*catalog, ranked, "recommender", "bought_together");
   }
   auto ranked = Collect(*catalog, exclude, want, catalog->products().size(),
                         [&](size_t n) { return FromTable(services, *catalog, {product->id}, n); });
-  return ItemsResponse(*catalog, ranked, "bought-together-table");
+  return ItemsResponse(*catalog, ranked, "bought-together-table", "bought_together");
 }
 
 Response ForBasket(Services& services, const Request& request) {
@@ -414,11 +435,131 @@ Response ForBasket(Services& services, const Request& request) {
   if (auto rec = services.recommender.Get()) {
     auto ranked = Collect(*catalog, exclude, want, rec->num_items(),
                           [&](size_t n) { return rec->BoughtTogether(skus, n); });
-    return ItemsResponse(*catalog, ranked, "recommender");
+    return ItemsResponse(*catalog, ranked, "recommender", "basket");
   }
   auto ranked = Collect(*catalog, exclude, want, catalog->products().size(),
                         [&](size_t n) { return FromTable(services, *catalog, product_ids, n); });
-  return ItemsResponse(*catalog, ranked, "bought-together-table");
+  return ItemsResponse(*catalog, ranked, "bought-together-table", "basket");
+}
+
+
+// ---- Feedback: impressions and clicks ----
+
+// Where a list was shown: the four lists above, and search's accessories
+// strip (whose list ids the storefront makes itself).
+constexpr std::array<std::string_view, 5> kSurfaces = {"for_you", "similar", "bought_together", "basket",
+                                                       "accessories"};
+constexpr size_t kMaxFeedbackPerBatch = 100;
+constexpr size_t kMaxItemsPerList = kMaxK;
+
+struct FeedbackRow {
+  bool click = false;
+  std::string list_id, surface, item_id;
+  int64_t items = 0;     // impression: how many items the list showed
+  int64_t position = 0;  // click: the item's place in the list, from 0
+  int64_t ts = 0;
+};
+
+bool IsListId(std::string_view id) {
+  if (id.size() < 8 || id.size() > 64) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
+
+Result<FeedbackRow> ParseFeedback(const json::value& v, int64_t now) {
+  if (!v.is_object()) return Error::InvalidArgument("an impression or click must be an object", "event");
+  const json::object& o = v.as_object();
+  FeedbackRow f;
+  ATELIER_ASSIGN_OR_RETURN(std::string type, StringMember(o, "type", true, 16));
+  if (type != "impression" && type != "click") {
+    return Error::InvalidArgument("type must be impression or click", "type");
+  }
+  f.click = type == "click";
+  ATELIER_ASSIGN_OR_RETURN(f.list_id, StringMember(o, "list_id", true, 64));
+  if (!IsListId(f.list_id)) {
+    return Error::InvalidArgument("list_id must be 8 to 64 letters, digits, '_' or '-' (the list's list_id)",
+                                  "list_id");
+  }
+  ATELIER_ASSIGN_OR_RETURN(f.surface, StringMember(o, "surface", true, 32));
+  if (std::find(kSurfaces.begin(), kSurfaces.end(), f.surface) == kSurfaces.end()) {
+    return Error::InvalidArgument("surface must be one of for_you, similar, bought_together, basket, accessories",
+                                  "surface");
+  }
+  if (f.click) {
+    ATELIER_ASSIGN_OR_RETURN(f.item_id, StringMember(o, "item_id", true, kMaxIdLength));
+    ATELIER_ASSIGN_OR_RETURN(f.position, IntMember(o, "position", 0, 0, kMaxK - 1));
+  } else {
+    const json::value* items = o.if_contains("items");
+    if (items == nullptr || !items->is_int64() || items->as_int64() < 1 ||
+        items->as_int64() > static_cast<int64_t>(kMaxItemsPerList)) {
+      return Error::InvalidArgument("items must be the number of items shown, 1 to " + std::to_string(kMaxItemsPerList),
+                                    "items");
+    }
+    f.items = items->as_int64();
+  }
+  ATELIER_ASSIGN_OR_RETURN(f.ts, IntMember(o, "ts", now, 1, now + kMaxClockSkewSeconds));
+  return f;
+}
+
+// Impressions count once per list (a page re-rendering the same list is not
+// a second impression) and clicks once per list and item.
+Response PostFeedback(Services& services, const Request& request) {
+  auto body = ParseJsonBody(request);
+  if (!body.ok()) return ErrorResponse(body.error());
+  const json::array* batch = nullptr;
+  if (body->is_object() && body->as_object().contains("events") && body->as_object().at("events").is_array()) {
+    batch = &body->as_object().at("events").as_array();
+  } else {
+    return ErrorResponse(Error::InvalidArgument("expected {\"events\": [...]}", "events"));
+  }
+  if (batch->empty()) return ErrorResponse(Error::InvalidArgument("the batch holds nothing", "events"));
+  if (batch->size() > kMaxFeedbackPerBatch) {
+    return ErrorResponse(
+        Error::TooLarge("at most " + std::to_string(kMaxFeedbackPerBatch) + " impressions and clicks per batch", "events"));
+  }
+  if (services.db == nullptr) return ErrorResponse(Error::Unavailable("the store is not open"));
+  const int64_t now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  std::vector<FeedbackRow> rows;
+  json::array rejected;
+  for (size_t i = 0; i < batch->size(); ++i) {
+    auto parsed = ParseFeedback((*batch)[i], now);
+    if (parsed.ok()) {
+      rows.push_back(std::move(*parsed));
+      continue;
+    }
+    json::object r;
+    r["index"] = static_cast<int64_t>(i);
+    r["field"] = parsed.error().field;
+    r["message"] = parsed.error().message;
+    rejected.push_back(std::move(r));
+  }
+  int64_t stored = 0;
+  if (!rows.empty()) {
+    Status written = services.db->Transact([&](store::Session& tx) -> Status {
+      stored = 0;  // the body may be retried
+      for (const FeedbackRow& f : rows) {
+        Result<int64_t> n =
+            f.click ? tx.Exec("INSERT INTO rec_clicks (list_id, item_id, surface, position, ts) VALUES (?, ?, ?, ?, ?) "
+                              "ON CONFLICT (list_id, item_id) DO NOTHING",
+                              {f.list_id, f.item_id, f.surface, f.position, f.ts})
+                    : tx.Exec("INSERT INTO rec_impressions (list_id, surface, items, ts) VALUES (?, ?, ?, ?) "
+                              "ON CONFLICT (list_id) DO NOTHING",
+                              {f.list_id, f.surface, f.items, f.ts});
+        if (!n.ok()) return n.error();
+        stored += *n;
+      }
+      return Ok();
+    });
+    if (!written.ok()) return ErrorResponse(written.error());
+  }
+  json::object out;
+  out["accepted"] = static_cast<int64_t>(rows.size());
+  out["stored"] = stored;
+  out["duplicates"] = static_cast<int64_t>(rows.size()) - stored;
+  out["rejected"] = std::move(rejected);
+  return JsonResponse(out);
 }
 
 }  // namespace
@@ -430,6 +571,8 @@ void RegisterRecommendRoutes(Router& router, Services& services) {
              [&services](Request& request) { return ForProduct(services, request); });
   router.Post("/api/v1/recommendations/basket",
               [&services](Request& request) { return ForBasket(services, request); });
+  router.Post("/api/v1/recommendations/feedback",
+              [&services](Request& request) { return PostFeedback(services, request); });
 }
 
 }  // namespace atelier::server

@@ -334,6 +334,28 @@ $$)",
     shipping.push_back(std::string("ALTER TABLE orders ADD COLUMN shipping_") + column + " TEXT NOT NULL DEFAULT ''");
   }
   all.push_back(Make(7, "shipping names and addresses on orders", shipping));
+  // Which recommendation lists the storefront showed and which of their
+  // items were clicked (POST /api/v1/recommendations/feedback): the
+  // dashboard's impressions and click-through. Kept apart from `events`,
+  // which trains the recommender.
+  all.push_back(Make(8, "recommendation impressions and clicks",
+                     {
+                         R"(CREATE TABLE rec_impressions (
+  list_id TEXT PRIMARY KEY,
+  surface TEXT NOT NULL,
+  items {INT} NOT NULL CHECK (items > 0),
+  ts {INT} NOT NULL))",
+                         "CREATE INDEX rec_impressions_ts ON rec_impressions(ts)",
+                         R"(CREATE TABLE rec_clicks (
+  id {ID},
+  list_id TEXT NOT NULL,
+  item_id TEXT NOT NULL,
+  surface TEXT NOT NULL,
+  position {INT} NOT NULL,
+  ts {INT} NOT NULL,
+  UNIQUE (list_id, item_id)))",
+                         "CREATE INDEX rec_clicks_ts ON rec_clicks(ts)",
+                     }));
   return all;
 }
 
