@@ -2,7 +2,8 @@
 // large as the picture field allows (the candy's printed picture: 10 MB)
 // while every other route keeps the server's 1 MiB limit; a picture over
 // its field's limit is refused before it is read, naming the field; and a
-// picture travels from the upload through the cart into the order.
+// picture travels from the upload through the cart into the order; and the
+// picture is read back only by its owner or the merchant.
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "atelier/orders/accounts.h"
 #include "http_client.h"
 #include "test_shop.h"
 
@@ -39,6 +41,16 @@ std::string PngOfSize(uint32_t width, uint32_t height, size_t bytes) {
   const size_t pad = bytes > overhead ? bytes - overhead : 0;
   b += Be32(static_cast<uint32_t>(pad)) + "atLr" + std::string(pad, '\x5a') + Be32(0);
   b += end;
+  return b;
+}
+
+// A JPEG header (SOI, SOF0 with the dimensions, a scan): all the shop reads.
+std::string Jpeg(int width, int height) {
+  std::string b = "\xFF\xD8";
+  const std::string frame = {'\xFF', '\xC0', 0, 11, '\x08', static_cast<char>(height >> 8), static_cast<char>(height),
+                             static_cast<char>(width >> 8), static_cast<char>(width), '\x01', '\x01', '\x11', '\x00'};
+  b += frame;
+  b += std::string("\xFF\xDA\x00\x08\x01\x01\x00\x00\x3f\x00", 10) + "\x12\x34\xFF\xD9";
   return b;
 }
 
@@ -92,6 +104,19 @@ class UploadsHttpTest : public ::testing::Test {
     if (!v.is_object() || !v.as_object().contains("error")) return "<no error>";
     const json::value& m = v.at("error").at(member);
     return m.is_null() ? "" : std::string(m.as_string());
+  }
+
+  // Uploads `bytes` for the candy's picture; returns its id.
+  std::string Upload(const Shopper& s, const std::string& bytes, const std::string& claimed_type) {
+    HttpReply up = As(s, "POST", kPicture, bytes, {{"Content-Type", claimed_type}});
+    EXPECT_EQ(up.status, 201) << up.body;
+    return up.status == 201 ? std::string(Json(up).at("id").as_string()) : std::string();
+  }
+
+  std::string MerchantKey(orders::ApiScope scope) {
+    auto key = shop_->services().accounts->CreateApiKey("pictures-test", {scope});
+    EXPECT_TRUE(key.ok());
+    return key.ok() ? key->key : std::string();
   }
 
   TestShop* shop_ = nullptr;
@@ -162,6 +187,74 @@ TEST_F(UploadsHttpTest, APictureTravelsFromTheUploadThroughTheCartIntoTheOrder) 
   const std::string picture(p.at("picture").as_string());
   EXPECT_EQ(picture, id + "|image/png|1500000|640x480");
   EXPECT_EQ(p.at("message").as_string(), "ADA");
+}
+
+TEST_F(UploadsHttpTest, TheOwnerReadsTheirPictureBackWithItsSniffedTypeAndCacheHeaders) {
+  Shopper s = Register();
+  const std::string png = PngOfSize(480, 480, 4000);
+  const std::string id = Upload(s, png, "application/octet-stream");
+  HttpReply got = As(s, "GET", "/api/v1/uploads/" + id, "");
+  ASSERT_EQ(got.status, 200) << got.body.substr(0, 200);
+  EXPECT_EQ(got.body, png);
+  EXPECT_EQ(got.Header("content-type"), "image/png");
+  EXPECT_EQ(got.Header("x-content-type-options"), "nosniff");
+  EXPECT_NE(got.Header("cache-control").find("private"), std::string::npos) << got.Header("cache-control");
+  EXPECT_EQ(got.Header("etag"), "\"" + id + "\"");
+
+  // The same picture again: 304 without the bytes.
+  HttpReply again = As(s, "GET", "/api/v1/uploads/" + id, "", {{"If-None-Match", got.Header("etag")}});
+  EXPECT_EQ(again.status, 304);
+  EXPECT_TRUE(again.body.empty());
+  EXPECT_EQ(again.Header("etag"), got.Header("etag"));
+  // Another tag: the bytes.
+  EXPECT_EQ(As(s, "GET", "/api/v1/uploads/" + id, "", {{"If-None-Match", "\"upl_other\""}}).status, 200);
+
+  // A JPEG sent as "image/png" is served as what it is.
+  const std::string jpeg = Jpeg(640, 480);
+  const std::string jpeg_id = Upload(s, jpeg, "image/png");
+  HttpReply j = As(s, "GET", "/api/v1/uploads/" + jpeg_id, "");
+  ASSERT_EQ(j.status, 200) << j.body.substr(0, 200);
+  EXPECT_EQ(j.Header("content-type"), "image/jpeg");
+  EXPECT_EQ(j.body, jpeg);
+}
+
+TEST_F(UploadsHttpTest, NobodyButTheOwnerOrTheMerchantReadsAPicture) {
+  Shopper owner = Register();
+  Shopper other = Register();
+  const std::string png = PngOfSize(400, 400, 3000);
+  const std::string id = Upload(owner, png, "image/png");
+  const std::string path = "/api/v1/uploads/" + id;
+
+  // Another shopper: the 404 of an unknown id, never 403, also when
+  // revalidating with the right tag.
+  HttpReply theirs = As(other, "GET", path, "");
+  EXPECT_EQ(theirs.status, 404) << theirs.body;
+  EXPECT_EQ(Error(theirs, "code"), "not_found");
+  EXPECT_EQ(theirs.body.find(png.substr(0, 8)), std::string::npos);
+  EXPECT_EQ(As(other, "GET", path, "", {{"If-None-Match", "\"" + id + "\""}}).status, 404);
+  const std::string unknown = "/api/v1/uploads/upl_" + std::string(32, '0');
+  HttpReply none = As(owner, "GET", unknown, "");
+  EXPECT_EQ(none.status, 404);
+  EXPECT_EQ(Error(none, "code"), "not_found");
+  EXPECT_EQ(As(owner, "GET", "/api/v1/uploads/not-an-upload", "").status, 404);
+  EXPECT_EQ(As(owner, "GET", "/api/v1/uploads/upl_%2e%2e%2fsecret", "").status, 404);
+
+  // No session: log in first.
+  HttpReply anonymous = Send("GET", path, "", {});
+  EXPECT_EQ(anonymous.status, 401) << anonymous.body;
+  EXPECT_EQ(Send("GET", path, "", {{"Cookie", "atelier_session=forged"}}).status, 401);
+
+  // The merchant with scope orders reads any picture; other scopes and
+  // unknown keys do not.
+  HttpReply merchant = Send("GET", path, "", {{"Authorization", "Bearer " + MerchantKey(orders::ApiScope::kOrders)}});
+  ASSERT_EQ(merchant.status, 200) << merchant.body.substr(0, 200);
+  EXPECT_EQ(merchant.body, png);
+  EXPECT_EQ(merchant.Header("content-type"), "image/png");
+  EXPECT_EQ(Send("GET", unknown, "", {{"Authorization", "Bearer " + MerchantKey(orders::ApiScope::kOrders)}}).status,
+            404);
+  EXPECT_EQ(Send("GET", path, "", {{"Authorization", "Bearer " + MerchantKey(orders::ApiScope::kCatalog)}}).status,
+            403);
+  EXPECT_EQ(Send("GET", path, "", {{"Authorization", "Bearer not-a-key"}}).status, 401);
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
-// POST /api/v1/uploads: personalization pictures (uploads.h).
+// POST /api/v1/uploads and GET /api/v1/uploads/{id}: personalization
+// pictures (uploads.h).
 
 #include <algorithm>
 #include <boost/json/object.hpp>
@@ -12,6 +13,7 @@
 #include "atelier/server/errors.h"
 #include "atelier/server/json.h"
 #include "atelier/server/uploads.h"
+#include "internal/picture_bytes.h"
 
 namespace atelier::server {
 
@@ -80,30 +82,6 @@ Result<ImageInfo> SniffJpeg(std::string_view b) {
   }
 }
 
-std::string Base64(std::string_view in) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    const uint32_t n = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
-                       static_cast<unsigned char>(in[i + 2]);
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += kAlphabet[(n >> 6) & 63];
-    out += kAlphabet[n & 63];
-  }
-  if (i < in.size()) {
-    uint32_t n = static_cast<unsigned char>(in[i]) << 16;
-    if (i + 1 < in.size()) n |= static_cast<unsigned char>(in[i + 1]) << 8;
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += i + 1 < in.size() ? kAlphabet[(n >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
-
 // "upl_" + 128 random bits in hex: unguessable, so an id alone reveals
 // nothing, though ownership is still checked on every use.
 std::string NewUploadId() {
@@ -151,6 +129,21 @@ std::optional<BodyLimit> PictureBodyLimit(Services& services, const Request& hea
   return largest;
 }
 
+// True when an If-None-Match header value names `etag` (a list of tags,
+// weak or strong, or "*").
+bool ETagMatches(std::string_view header, std::string_view etag) {
+  while (!header.empty()) {
+    const size_t comma = header.find(',');
+    std::string_view tag = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
+    while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
+    while (!tag.empty() && tag.back() == ' ') tag.remove_suffix(1);
+    if (tag.substr(0, 2) == "W/") tag.remove_prefix(2);
+    if (tag == "*" || tag == etag) return true;
+  }
+  return false;
+}
+
 Response Uploaded(const Upload& u) {
   json::object o;
   o["id"] = u.id;
@@ -166,6 +159,70 @@ Response Uploaded(const Upload& u) {
 }
 
 }  // namespace
+
+namespace internal {
+
+namespace {
+constexpr char kBase64Alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+// The 6-bit value of a base64 character; -1 for any other.
+int Base64Value(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+}  // namespace
+
+std::string EncodePictureBytes(std::string_view in) {
+  std::string out;
+  out.reserve((in.size() + 2) / 3 * 4);
+  size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    const uint32_t n = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
+                       static_cast<unsigned char>(in[i + 2]);
+    out += kBase64Alphabet[(n >> 18) & 63];
+    out += kBase64Alphabet[(n >> 12) & 63];
+    out += kBase64Alphabet[(n >> 6) & 63];
+    out += kBase64Alphabet[n & 63];
+  }
+  if (i < in.size()) {
+    uint32_t n = static_cast<unsigned char>(in[i]) << 16;
+    if (i + 1 < in.size()) n |= static_cast<unsigned char>(in[i + 1]) << 8;
+    out += kBase64Alphabet[(n >> 18) & 63];
+    out += kBase64Alphabet[(n >> 12) & 63];
+    out += i + 1 < in.size() ? kBase64Alphabet[(n >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+Result<std::string> DecodePictureBytes(std::string_view text) {
+  const Error damaged = Error::Internal("a stored picture is damaged (not the base64 it was written as)");
+  if (text.size() % 4 != 0) return damaged;
+  std::string out;
+  out.reserve(text.size() / 4 * 3);
+  for (size_t i = 0; i < text.size(); i += 4) {
+    const bool last = i + 4 == text.size();
+    // Padding: "xx==" or "xxx=", only in the last group.
+    const size_t pad = text[i + 3] != '=' ? 0 : text[i + 2] == '=' ? 2 : 1;
+    if (pad > 0 && !last) return damaged;
+    uint32_t n = 0;
+    for (size_t k = 0; k < 4; ++k) {
+      const int v = k < 4 - pad ? Base64Value(text[i + k]) : 0;
+      if (v < 0) return damaged;
+      n = (n << 6) | static_cast<uint32_t>(v);
+    }
+    out += static_cast<char>((n >> 16) & 0xFF);
+    if (pad < 2) out += static_cast<char>((n >> 8) & 0xFF);
+    if (pad < 1) out += static_cast<char>(n & 0xFF);
+  }
+  return out;
+}
+
+}  // namespace internal
 
 Result<ImageInfo> SniffImage(std::string_view bytes) {
   if (bytes.substr(0, kPngSignature.size()) == kPngSignature) return SniffPng(bytes);
@@ -321,7 +378,8 @@ void RegisterUploadRoutes(Router& router, Services& services) {
           "INSERT INTO uploads (id, account_id, model_id, field, content_type, bytes, width, height, data, "
           "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
           {upload.id, upload.account_id, upload.model_id, upload.field, upload.content_type, upload.bytes,
-           static_cast<int64_t>(upload.width), static_cast<int64_t>(upload.height), Base64(request.body), now}));
+           static_cast<int64_t>(upload.width), static_cast<int64_t>(upload.height),
+           internal::EncodePictureBytes(request.body), now}));
       return Ok();
     });
     if (!stored.ok()) return ErrorResponse(stored.error());
@@ -331,6 +389,54 @@ void RegisterUploadRoutes(Router& router, Services& services) {
   // as its field allows.
   router.SetBodyLimit("POST", "/api/v1/uploads",
                       [&services](const Request& head) { return PictureBodyLimit(services, head); });
+
+  // GET: the picture back, for the cart, the order and the merchant's
+  // order view. Only its owner's session, or a merchant key with scope
+  // orders, reads it; anyone else gets the 404 an unknown id gets, so ids
+  // reveal nothing. A picture never changes under its id, so the id is its
+  // ETag.
+  router.Get("/api/v1/uploads/{id}", [&services](Request& request) {
+    if (!services.accounts || services.db == nullptr) {
+      return ErrorResponse(Error::Unavailable("the buying services are not running"));
+    }
+    std::optional<int64_t> owner;  // nullopt: the merchant, who reads every picture
+    if (request.Header("Authorization")) {
+      auto key = RequireApiKey(services, request, orders::ApiScope::kOrders);
+      if (!key.ok()) return ErrorResponse(key.error());
+    } else {
+      auto session = RequireSession(services, request);
+      if (!session.ok()) return ErrorResponse(session.error());
+      owner = session->account.id;
+    }
+    const std::string id(request.PathParam("id"));
+    const Error not_found = Error::NotFound("no uploaded picture \"" + id + "\" of yours", "id");
+    if (!IsUploadId(id)) return ErrorResponse(not_found);
+    const std::string etag = "\"" + id + "\"";
+    const bool cached = request.Header("If-None-Match") && ETagMatches(*request.Header("If-None-Match"), etag);
+    // A revalidation needs no bytes; ownership is checked all the same.
+    auto rows = owner ? services.db->Query(std::string("SELECT content_type") + (cached ? "" : ", data") +
+                                               " FROM uploads WHERE id = ? AND account_id = ?",
+                                           {id, *owner})
+                      : services.db->Query(std::string("SELECT content_type") + (cached ? "" : ", data") +
+                                               " FROM uploads WHERE id = ?",
+                                           {id});
+    if (!rows.ok()) return ErrorResponse(rows.error());
+    if (rows->empty()) return ErrorResponse(not_found);
+    Response r;
+    r.content_type = (*rows)[0].Text(0);  // as sniffed at upload (the server adds nosniff)
+    r.SetHeader("ETag", etag);
+    r.SetHeader("Cache-Control", "private, max-age=3600");
+    r.SetHeader("Vary", "Cookie, Authorization");
+    if (cached) {
+      r.status = 304;
+      return r;
+    }
+    auto bytes = internal::DecodePictureBytes((*rows)[0].Text(1));
+    if (!bytes.ok()) return ErrorResponse(bytes.error());
+    r.status = 200;
+    r.body = std::move(*bytes);
+    return r;
+  });
 }
 
 }  // namespace atelier::server

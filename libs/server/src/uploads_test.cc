@@ -7,6 +7,7 @@
 
 #include "atelier/server/http_server.h"
 #include "atelier/server/services.h"
+#include "internal/picture_bytes.h"
 
 namespace atelier::server {
 namespace {
@@ -124,6 +125,38 @@ TEST(SniffImageTest, RefusesCorruptJpegs) {
   EXPECT_FALSE(SniffImage(Jpeg(640, 0)).ok());
   // A frame header too short to hold the dimensions.
   EXPECT_FALSE(SniffImage(std::string("\xFF\xD8") + Segment(0xC0, "\x08\x01")).ok());
+}
+
+// The bytes of a stored picture come back exactly as uploaded, whatever
+// their values and whatever the length modulo 3 (the padding cases).
+TEST(PictureBytesTest, EveryByteValueAndLengthRoundTrips) {
+  std::string all;
+  for (int i = 0; i < 256; ++i) all += static_cast<char>(i);
+  for (size_t n = 0; n <= all.size(); ++n) {
+    const std::string bytes = all.substr(0, n);
+    auto back = internal::DecodePictureBytes(internal::EncodePictureBytes(bytes));
+    ASSERT_TRUE(back.ok()) << n << ": " << back.error().ToString();
+    EXPECT_EQ(*back, bytes) << n;
+  }
+  const std::string png = Png(480, 480);
+  EXPECT_EQ(*internal::DecodePictureBytes(internal::EncodePictureBytes(png)), png);
+}
+
+TEST(PictureBytesTest, WritesStandardPaddedBase64) {
+  EXPECT_EQ(internal::EncodePictureBytes(""), "");
+  EXPECT_EQ(internal::EncodePictureBytes("f"), "Zg==");
+  EXPECT_EQ(internal::EncodePictureBytes("fo"), "Zm8=");
+  EXPECT_EQ(internal::EncodePictureBytes("foo"), "Zm9v");
+  EXPECT_EQ(internal::EncodePictureBytes("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(internal::EncodePictureBytes(std::string("\xFB\xFF", 2)), "+/8=");
+}
+
+TEST(PictureBytesTest, ADamagedStoredPictureIsAnInternalError) {
+  for (const char* text : {"Zg=", "Zg=a", "Z===", "Zg==Zm9v", "Zm9*", "Zm9v\n", "====", "=Zm9"}) {
+    auto back = internal::DecodePictureBytes(text);
+    ASSERT_FALSE(back.ok()) << text;
+    EXPECT_EQ(back.error().code, ErrorCode::kInternal) << text;
+  }
 }
 
 // The upload route reads a picture as large as its field allows, and only

@@ -7,6 +7,9 @@
 //     a logged-in session with its X-CSRF-Token.
 //   201 {"id": "upl_...", "content_type": "image/png", "bytes": ..,
 //        "width": .., "height": .., "model_id": .., "field": ..}
+//   GET /api/v1/uploads/{id}
+//     the picture back (its sniffed type, ETag = id) to its owner's session
+//     or a merchant key with scope orders; anyone else gets 404.
 //
 // The type is sniffed from the magic bytes (PNG, JPEG; nothing else, whatever
 // the name or the Content-Type say) and the dimensions read from the header
@@ -77,7 +80,7 @@ Result<Upload> ParsePictureReference(std::string_view value, const std::string& 
 // An upload id as a client sends it: "upl_" and 32 lower-case hex digits.
 bool IsUploadId(std::string_view value);
 
-// POST /api/v1/uploads
+// POST /api/v1/uploads, GET /api/v1/uploads/{id}
 void RegisterUploadRoutes(Router& router, Services& services);
 
 }  // namespace atelier::server
