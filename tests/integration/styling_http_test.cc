@@ -131,12 +131,40 @@ class StylingHttpTest : public ::testing::Test {
 
   // A standard product with stock.
   std::string StockSku() {
+    std::vector<std::string> skus = StockSkus(1);
+    return skus.empty() ? std::string() : skus[0];
+  }
+
+  // `n` distinct standard products with stock, each SKU once.
+  std::vector<std::string> StockSkus(int n) {
     auto rows = shop_->services().db->Query(
         "SELECT p.sku FROM products p JOIN stock_units s ON s.product_id = p.id "
         "WHERE p.model_id IS NULL OR p.model_id = '' GROUP BY p.sku HAVING SUM(s.quantity) >= 20 "
-        "ORDER BY p.sku LIMIT 1");
-    EXPECT_TRUE(rows.ok() && !rows->empty());
-    return rows.ok() && !rows->empty() ? (*rows)[0].Text(0) : std::string();
+        "ORDER BY p.sku LIMIT ?",
+        {int64_t{n}});
+    std::vector<std::string> skus;
+    if (rows.ok()) {
+      for (const auto& row : *rows) skus.push_back(row.Text(0));
+    }
+    EXPECT_EQ(skus.size(), static_cast<size_t>(n));
+    return skus;
+  }
+
+  // A new shopper's request and the stylist it went to (one of this
+  // process's stylists; one more is made first so there always is one).
+  struct Assigned {
+    Person shopper;
+    Person stylist;
+    int64_t id = 0;
+  };
+  Assigned OpenAssigned() {
+    Stylist();
+    Assigned a;
+    a.shopper = Shopper();
+    json::object asked = Ask(a.shopper);
+    a.id = asked.at("id").as_int64();
+    a.stylist = StylistById(asked.at("stylist").at("id").as_int64());
+    return a;
   }
 
   static std::string Path(int64_t request_id, const std::string& rest = {}) {
@@ -242,12 +270,50 @@ TEST_F(StylingHttpTest, StylistPicksReachTheShopperWhoBuysOneInOneClick) {
   EXPECT_EQ(Json(custom_order).at("fulfilment").as_string(), "build_to_order");
 }
 
+TEST_F(StylingHttpTest, OneClickBuysThePickAloneAndLeavesTheCartAsItWas) {
+  auto [alice, stylist, id] = OpenAssigned();
+  const std::vector<std::string> skus = StockSkus(3);
+  ASSERT_EQ(skus.size(), 3u);
+  HttpReply picked = As(stylist, "POST", Path(id, "/picks"), R"({"sku":")" + skus[0] + R"(","note":"this one"})");
+  ASSERT_EQ(picked.status, 201) << picked.body;
+  const std::string buy = Path(id, "/picks/" + std::to_string(Json(picked).at("id").as_int64()) + "/buy");
+
+  // The shopper's cart already holds two other things.
+  ASSERT_EQ(As(alice, "POST", "/api/v1/cart/items", R"({"sku":")" + skus[1] + R"(","quantity":2})").status, 201);
+  ASSERT_EQ(As(alice, "POST", "/api/v1/cart/items", R"({"sku":")" + skus[2] + R"("})").status, 201);
+  const json::value before = Json(As(alice, "GET", "/api/v1/cart"));
+  ASSERT_EQ(before.at("lines").as_array().size(), 2u);
+
+  HttpReply bought = As(alice, "POST", buy, {}, {{"Idempotency-Key", "busy-cart-1"}});
+  ASSERT_EQ(bought.status, 201) << bought.body;
+  const int64_t order_id = Json(bought).at("order").at("id").as_int64();
+  const json::value order = Json(As(alice, "GET", "/api/v1/orders/" + std::to_string(order_id)));
+  ASSERT_EQ(order.at("lines").as_array().size(), 1u);
+  EXPECT_EQ(order.at("lines").at(0).at("sku").as_string(), skus[0]);
+  EXPECT_EQ(order.at("lines").at(0).at("quantity").as_int64(), 1);
+  // The cart is exactly as it was: same lines, quantities and subtotal.
+  EXPECT_EQ(Json(As(alice, "GET", "/api/v1/cart")), before);
+
+  // A retry returns the same order and still leaves the cart alone.
+  HttpReply retry = As(alice, "POST", buy, {}, {{"Idempotency-Key", "busy-cart-1"}});
+  ASSERT_EQ(retry.status, 201) << retry.body;
+  EXPECT_EQ(Json(retry).at("order").at("id").as_int64(), order_id);
+  EXPECT_EQ(Json(As(alice, "GET", "/api/v1/orders")).at("total").as_int64(), 1);
+  EXPECT_EQ(Json(As(alice, "GET", "/api/v1/cart")), before);
+
+  // The cart's own checkout buys what the cart holds, and only that.
+  HttpReply checkout = As(alice, "POST", "/api/v1/checkout", R"({"shipping":{"region":"us-east"}})",
+                          {{"Idempotency-Key", "busy-cart-checkout"}});
+  ASSERT_EQ(checkout.status, 201) << checkout.body;
+  const json::value cart_order = Json(checkout);
+  ASSERT_EQ(cart_order.at("lines").as_array().size(), 2u);
+  EXPECT_EQ(cart_order.at("lines").at(0).at("sku").as_string(), skus[1]);
+  EXPECT_EQ(cart_order.at("lines").at(0).at("quantity").as_int64(), 2);
+  EXPECT_EQ(cart_order.at("lines").at(1).at("sku").as_string(), skus[2]);
+}
+
 TEST_F(StylingHttpTest, MessagesGoBothWaysUntilTheRequestIsClosed) {
-  Stylist();
-  Person bob = Shopper();
-  json::object asked = Ask(bob);
-  const int64_t id = asked.at("id").as_int64();
-  Person stylist = StylistById(asked.at("stylist").at("id").as_int64());
+  auto [bob, stylist, id] = OpenAssigned();
   ASSERT_EQ(As(stylist, "POST", Path(id, "/messages"), R"({"body":"Any heel you avoid?"})").status, 201);
   ASSERT_EQ(As(bob, "POST", Path(id, "/messages"), R"({"body":"Nothing above 3 cm"})").status, 201);
   HttpReply empty = As(bob, "POST", Path(id, "/messages"), R"({"body":"  "})");
@@ -363,16 +429,18 @@ TEST_F(StylingHttpTest, AnswersEveryErrorNamingTheField) {
       As(alice, "POST", Path(id, "/picks/" + std::to_string(Json(picked).at("id").as_int64()) + "/buy"));
   EXPECT_EQ(no_key.status, 400);
   EXPECT_EQ(ErrorField(no_key), "idempotency_key");
-  // One click with other items in the cart.
-  ASSERT_EQ(As(alice, "POST", "/api/v1/cart/items", R"({"sku":")" + StockSku() + R"("})").status, 201);
-  HttpReply busy =
-      As(alice, "POST", Path(id, "/picks/" + std::to_string(Json(picked).at("id").as_int64()) + "/buy"), {},
-         {{"Idempotency-Key", "busy-1"}});
-  EXPECT_EQ(busy.status, 409);
-  EXPECT_EQ(ErrorField(busy), "cart");
-  HttpReply carted =
-      As(alice, "POST", Path(id, "/picks/" + std::to_string(Json(picked).at("id").as_int64()) + "/cart"));
-  EXPECT_EQ(carted.status, 201) << carted.body;
+  // A key already used to buy another pick.
+  ASSERT_EQ(As(alice, "POST", Path(id, "/picks/" + std::to_string(Json(picked).at("id").as_int64()) + "/buy"), {},
+               {{"Idempotency-Key", "used-1"}})
+                .status,
+            201);
+  HttpReply other_pick = As(stylist, "POST", Path(id, "/picks"), R"({"sku":")" + StockSku() + R"(","note":"y"})");
+  ASSERT_EQ(other_pick.status, 201);
+  HttpReply reused =
+      As(alice, "POST", Path(id, "/picks/" + std::to_string(Json(other_pick).at("id").as_int64()) + "/buy"), {},
+         {{"Idempotency-Key", "used-1"}});
+  EXPECT_EQ(reused.status, 409);
+  EXPECT_EQ(ErrorField(reused), "idempotency_key");
   // A stylist cannot open requests.
   HttpReply staff = As(stylist, "POST", "/api/v1/stylist-requests", SheetBody());
   EXPECT_EQ(staff.status, 403);

@@ -24,8 +24,10 @@ Status CheckIdempotencyKey(const std::string& key) {
   return Ok();
 }
 
-// What makes two checkout requests "the same" for idempotency.
-std::string RequestHash(const CheckoutRequest& r) {
+// What makes two checkout requests "the same" for idempotency: for a
+// direct purchase, also what it buys (a cart checkout has no item lines, so
+// the two never hash alike).
+std::string RequestHash(const CheckoutRequest& r, const std::vector<DirectItem>* direct) {
   std::string text = "region=" + r.region;
   if (!r.shipping.empty()) {
     const ShippingAddress& a = r.shipping;
@@ -36,6 +38,13 @@ std::string RequestHash(const CheckoutRequest& r) {
   for (const auto& [item, q] : r.accepted_quotes) {
     text += "\nquote=" + std::to_string(item) + "," + std::to_string(q.plant_id) + "," + q.product_line +
             "," + std::to_string(q.build_day);
+  }
+  if (direct != nullptr) {
+    for (const DirectItem& item : *direct) {
+      const std::string line = item.kind == CartItemKind::kProduct ? internal::ProductLineKey(item.sku)
+                                                                    : internal::ConfiguredLineKey(item.configured);
+      text += "\nitem=" + std::to_string(item.quantity) + "," + line;
+    }
   }
   return internal::Sha256Hex(text);
 }
@@ -69,12 +78,28 @@ Checkout::Checkout(store::Database& db, ConfigurationPricer& pricer, Scheduler& 
     : db_(db), pricer_(pricer), scheduler_(scheduler), options_(std::move(options)) {}
 
 Result<Order> Checkout::Place(const CheckoutRequest& request, CheckoutFailure* failure) {
+  return PlaceOrder(request, nullptr, failure);
+}
+
+Result<Order> Checkout::PlaceItems(const CheckoutRequest& request, const std::vector<DirectItem>& items,
+                                   CheckoutFailure* failure) {
+  if (items.empty()) return Error::InvalidArgument("there is nothing to buy", "items");
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (items[i].quantity <= 0) {
+      return Error::InvalidArgument("quantity must be at least 1", ItemField(static_cast<int64_t>(i + 1)));
+    }
+  }
+  return PlaceOrder(request, &items, failure);
+}
+
+Result<Order> Checkout::PlaceOrder(const CheckoutRequest& request, const std::vector<DirectItem>* direct,
+                                   CheckoutFailure* failure) {
   ATELIER_RETURN_IF_ERROR(CheckIdempotencyKey(request.idempotency_key));
   if (request.account_id <= 0) return Error::Unauthorized("checkout needs a logged-in account");
   const int64_t now_ms = options_.clock();
   const int64_t now = now_ms / 1000;
   const int64_t today = DayOf(now_ms);
-  const std::string request_hash = RequestHash(request);
+  const std::string request_hash = RequestHash(request, direct);
   const std::string actor = "shopper:" + std::to_string(request.account_id);
 
   // Returns the order already placed under this key, if any.
@@ -106,13 +131,25 @@ Result<Order> Checkout::Place(const CheckoutRequest& request, CheckoutFailure* f
     if (account.empty()) return Error::Unauthorized("checkout needs a logged-in account");
     const std::string region = request.region.empty() ? account[0].Text(0) : request.region;
 
-    ATELIER_ASSIGN_OR_RETURN(int64_t cart_id,
-                             internal::FindCartId(s, CartOwner::Account(request.account_id)));
+    int64_t cart_id = 0;
     std::vector<internal::CartItemRow> items;
-    if (cart_id != 0) {
-      ATELIER_ASSIGN_OR_RETURN(items, internal::LoadCartItems(s, cart_id));
+    if (direct != nullptr) {
+      for (const DirectItem& d : *direct) {
+        internal::CartItemRow row;
+        row.id = static_cast<int64_t>(items.size()) + 1;
+        row.kind = d.kind;
+        row.sku = d.sku;
+        row.configured = d.configured;
+        row.quantity = d.quantity;
+        items.push_back(std::move(row));
+      }
+    } else {
+      ATELIER_ASSIGN_OR_RETURN(cart_id, internal::FindCartId(s, CartOwner::Account(request.account_id)));
+      if (cart_id != 0) {
+        ATELIER_ASSIGN_OR_RETURN(items, internal::LoadCartItems(s, cart_id));
+      }
+      if (items.empty()) return Error::InvalidArgument("the cart is empty", "cart");
     }
-    if (items.empty()) return Error::InvalidArgument("the cart is empty", "cart");
 
     std::vector<PlacedLine> lines;
     std::string currency;
@@ -292,7 +329,9 @@ Result<Order> Checkout::Place(const CheckoutRequest& request, CheckoutFailure* f
         s.Exec("INSERT INTO payments (order_id, amount, currency, status, created_at, updated_at) "
                "VALUES (?, ?, ?, 'pending', ?, ?)",
                {order_id, total, currency, now, now}));
-    ATELIER_RETURN_IF_ERROR(s.Exec("DELETE FROM cart_items WHERE cart_id = ?", {cart_id}));
+    if (direct == nullptr) {
+      ATELIER_RETURN_IF_ERROR(s.Exec("DELETE FROM cart_items WHERE cart_id = ?", {cart_id}));
+    }
     ATELIER_ASSIGN_OR_RETURN(result, internal::LoadOrder(s, order_id));
     return Ok();
   });

@@ -341,6 +341,80 @@ TEST_F(CheckoutTest, MixedCurrenciesAreRejected) {
   EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
 }
 
+TEST_F(CheckoutTest, PlaceItemsBuysExactlyTheGivenItemsAndLeavesTheCartAlone) {
+  const int64_t ctrl = shop.AddStock(ctrl_, dc_east_, 5);
+  shop.AddStock(dock_, dc_east_, 5);
+  Must(carts.AddProduct(CartOwner::Account(alice_), "DOCK-1", 3));
+  Must(carts.AddProduct(CartOwner::Account(alice_), "CTRL-1", 1));
+  DirectItem product;
+  product.sku = "CTRL-1";
+  product.quantity = 2;
+  DirectItem suv;
+  suv.kind = CartItemKind::kConfigured;
+  suv.configured = RedSuv();
+  Order order = Must(checkout.PlaceItems(Request(alice_, "direct-1"), {product, suv}));
+  ASSERT_EQ(order.lines.size(), 2u);
+  EXPECT_EQ(order.lines[0].sku, "CTRL-1");
+  EXPECT_EQ(order.lines[0].quantity, 2);
+  EXPECT_EQ(order.lines[1].source, Fulfilment::kBuildToOrder);
+  EXPECT_EQ(order.fulfilment, Fulfilment::kBuildToOrder);
+  EXPECT_EQ(shop.Quantity(ctrl), 3);
+  // The cart is as it was.
+  CartView cart = Must(carts.Get(CartOwner::Account(alice_)));
+  ASSERT_EQ(cart.lines.size(), 2u);
+  EXPECT_EQ(cart.lines[0].sku, "DOCK-1");
+  EXPECT_EQ(cart.lines[0].quantity, 3);
+  EXPECT_EQ(cart.lines[1].sku, "CTRL-1");
+
+  // A retry returns the same order and reserves nothing more.
+  EXPECT_EQ(Must(checkout.PlaceItems(Request(alice_, "direct-1"), {product, suv})).id, order.id);
+  EXPECT_EQ(shop.Quantity(ctrl), 3);
+  EXPECT_EQ(shop.Count("orders"), 1);
+}
+
+TEST_F(CheckoutTest, PlaceItemsKeysCoverTheItems) {
+  shop.AddStock(ctrl_, dc_east_, 5);
+  shop.AddStock(dock_, dc_east_, 5);
+  DirectItem ctrl;
+  ctrl.sku = "CTRL-1";
+  DirectItem dock;
+  dock.sku = "DOCK-1";
+  Must(checkout.PlaceItems(Request(alice_, "direct-1"), {ctrl}));
+  // The same key for other items, another quantity, or the cart: conflict.
+  EXPECT_EQ(checkout.PlaceItems(Request(alice_, "direct-1"), {dock}).error().field, "idempotency_key");
+  ctrl.quantity = 2;
+  EXPECT_EQ(checkout.PlaceItems(Request(alice_, "direct-1"), {ctrl}).error().field, "idempotency_key");
+  Must(carts.AddProduct(CartOwner::Account(alice_), "CTRL-1", 1));
+  EXPECT_EQ(checkout.Place(Request(alice_, "direct-1")).error().field, "idempotency_key");
+  EXPECT_EQ(shop.Count("orders"), 1);
+}
+
+TEST_F(CheckoutTest, PlaceItemsRefusesNothingAndReportsItemsByPosition) {
+  auto empty = checkout.PlaceItems(Request(alice_, "direct-1"), {});
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(empty.error().field, "items");
+  DirectItem gone;
+  gone.sku = "NO-SUCH-SKU";
+  DirectItem ctrl;
+  ctrl.sku = "CTRL-1";
+  shop.AddStock(ctrl_, dc_east_, 5);
+  auto unknown = checkout.PlaceItems(Request(alice_, "direct-2"), {ctrl, gone});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().field, "items[2]");
+  CheckoutFailure failure;
+  auto out = checkout.PlaceItems(Request(alice_, "direct-3"), {[] {
+                                   DirectItem d;
+                                   d.sku = "DOCK-1";  // no stock anywhere
+                                   return d;
+                                 }()},
+                                 &failure);
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.error().field, "stock");
+  EXPECT_EQ(failure.out_of_stock_items, std::vector<int64_t>{1});
+  EXPECT_EQ(shop.Count("orders"), 0);
+}
+
 TEST_F(CheckoutTest, UnknownAccountIsUnauthorized) {
   EXPECT_EQ(checkout.Place(Request(0, "k-1")).error().code, ErrorCode::kUnauthorized);
   EXPECT_EQ(checkout.Place(Request(777, "k-1")).error().code, ErrorCode::kUnauthorized);

@@ -7,7 +7,6 @@
 #include <cstdio>
 
 #include "atelier/core/strings.h"
-#include "internal/cart_rows.h"
 
 namespace atelier::orders {
 
@@ -508,13 +507,14 @@ Result<Order> StylingDesk::BuyPick(const StylingCaller& shopper, int64_t request
   checkout.account_id = shopper.account_id;
   checkout.idempotency_key = key;
 
-  // Claim the key for this pick. Only the first attempt under a key puts
-  // the pick in the cart; a retry goes straight to Checkout, which returns
-  // the order the first attempt placed.
-  bool first_attempt = false;
+  // Claim the key for this pick: the claim is how the request's picks list
+  // the orders bought from them, and it keeps one key to one pick. A retry
+  // finds its own claim and goes on to Checkout, which returns the order the
+  // first attempt placed (the pick is part of the checkout request).
+  bool claimed_now = false;
   const int64_t now = options_.clock() / 1000;
   Status claimed = db_.Transact([&](store::Session& s) -> Status {
-    first_attempt = false;
+    claimed_now = false;
     ATELIER_ASSIGN_OR_RETURN(auto previous,
                              s.Query("SELECT pick_id FROM style_pick_purchases WHERE account_id = ? AND "
                                      "idempotency_key = ?",
@@ -532,43 +532,33 @@ Result<Order> StylingDesk::BuyPick(const StylingCaller& shopper, int64_t request
       return Error::Conflict("Idempotency-Key was already used for a different checkout request",
                              "idempotency_key");
     }
-    ATELIER_ASSIGN_OR_RETURN(int64_t cart_id,
-                             internal::FindCartId(s, CartOwner::Account(shopper.account_id)));
-    if (cart_id != 0) {
-      ATELIER_ASSIGN_OR_RETURN(auto items, internal::LoadCartItems(s, cart_id));
-      if (!items.empty()) {
-        return Error::Conflict(
-            "your cart already holds other items: add this pick to the cart and check out there", "cart");
-      }
-    }
     ATELIER_RETURN_IF_ERROR(
         s.Exec("INSERT INTO style_pick_purchases (account_id, idempotency_key, pick_id, created_at) "
                "VALUES (?, ?, ?, ?)",
                {shopper.account_id, key, pick_id, now}));
-    first_attempt = true;
+    claimed_now = true;
     return Ok();
   });
   if (!claimed.ok()) return claimed.error();
-  if (!first_attempt) return checkout_.Place(checkout, failure);
 
-  auto undo = [&](int64_t item_id) {
-    // Best effort: a failed purchase leaves neither the pick in the cart nor
-    // the key claimed, so the shopper can try again.
-    if (item_id != 0) (void)carts_.RemoveItem(CartOwner::Account(shopper.account_id), item_id);
+  // Exactly the pick, one of it, beside the cart: the cart's lines stay
+  // where they are, for the shopper's own checkout.
+  DirectItem item;
+  item.kind = pick.kind;
+  item.sku = pick.sku;
+  item.configured = pick.configured;
+  item.quantity = 1;
+  auto order = checkout_.PlaceItems(checkout, {item}, failure);
+  if (!order.ok() && claimed_now) {
+    // Best effort: a failed purchase leaves the key free, so the shopper
+    // can try again with it.
     (void)db_.Transact([&](store::Session& s) -> Status {
       ATELIER_RETURN_IF_ERROR(
           s.Exec("DELETE FROM style_pick_purchases WHERE account_id = ? AND idempotency_key = ?",
                  {shopper.account_id, key}));
       return Ok();
     });
-  };
-  auto item = AddPickToCart(shopper, request_id, pick_id);
-  if (!item.ok()) {
-    undo(0);
-    return item.error();
   }
-  auto order = checkout_.Place(checkout, failure);
-  if (!order.ok()) undo(*item);
   return order;
 }
 

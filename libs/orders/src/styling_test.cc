@@ -51,7 +51,7 @@ class StylingTest : public ::testing::Test, protected testing::BuyingWorld {
     dc_ = shop.AddLocation("DC-EAST", catalog::LocationType::kDistributionCentre, "us-east");
     shop.AddLocation("PLANT-A", catalog::LocationType::kPlant, "us-central");
     loafer_ = shop.AddProduct("LOAFER-10", 12'000);
-    shop.AddProduct("BOOT-9", 18'000);
+    boot_ = shop.AddProduct("BOOT-9", 18'000);
     shop.AddProduct("SUV-BASE", 0, "suv");
     testing::MustOk(scheduler.SetCapacity("PLANT-A", "suv", 5));
     testing::MustOk(scheduler.SetTransit("PLANT-A", "us-east", 3));
@@ -88,6 +88,7 @@ class StylingTest : public ::testing::Test, protected testing::BuyingWorld {
                    checkout, StylingOptions{2000, 64, 20, 5, clock.AsClock()}};
   int64_t dc_ = 0;
   int64_t loafer_ = 0;
+  int64_t boot_ = 0;
   StylingCaller alice_, bob_;
 };
 
@@ -277,23 +278,75 @@ TEST_F(StylingTest, BuysAPickInOneClickOnceperKey) {
   EXPECT_EQ(Must(desk.Get(alice_, r.id)).picks.at(0).order_ids.size(), 2u);
 }
 
-TEST_F(StylingTest, OneClickNeverBuysOtherCartItems) {
+TEST_F(StylingTest, OneClickBuysOnlyThePickAndLeavesTheCartAlone) {
+  const int64_t loafers = shop.AddStock(loafer_, dc_, 3);
+  shop.AddStock(boot_, dc_, 2);
+  StylingCaller sam = Stylist("sam@shop.example");
+  StyleRequest r = Must(desk.Open(alice_, Sheet()));
+  StylePick pick = Must(desk.AddPick(sam, r.id, ProductPick("LOAFER-10")));
+  const CartOwner alices_cart = CartOwner::Account(alice_.account_id);
+  Must(carts.AddProduct(alices_cart, "BOOT-9", 2));
+  Must(carts.AddProduct(alices_cart, "LOAFER-10", 1));  // the pick's own SKU, added by hand
+  const CartView before = Must(carts.Get(alices_cart));
+
+  Order order = Must(desk.BuyPick(alice_, r.id, pick.id, "buy-1"));
+  ASSERT_EQ(order.lines.size(), 1u);
+  EXPECT_EQ(order.lines[0].sku, "LOAFER-10");
+  EXPECT_EQ(order.lines[0].quantity, 1);
+  EXPECT_EQ(order.total.amount, 12'000);
+  const CartView after = Must(carts.Get(alices_cart));
+  ASSERT_EQ(after.lines.size(), before.lines.size());
+  for (size_t i = 0; i < after.lines.size(); ++i) {
+    EXPECT_EQ(after.lines[i].item_id, before.lines[i].item_id);
+    EXPECT_EQ(after.lines[i].sku, before.lines[i].sku);
+    EXPECT_EQ(after.lines[i].quantity, before.lines[i].quantity);
+  }
+  EXPECT_EQ(shop.Quantity(loafers), 2);  // one unit for the pick, none for the cart's
+
+  // A retry returns the same order, buys nothing more and still leaves the
+  // cart alone.
+  EXPECT_EQ(Must(desk.BuyPick(alice_, r.id, pick.id, "buy-1")).id, order.id);
+  EXPECT_EQ(shop.Count("orders"), 1);
+  EXPECT_EQ(shop.Quantity(loafers), 2);
+  EXPECT_EQ(Must(carts.Get(alices_cart)).lines.size(), before.lines.size());
+
+  // The cart's own checkout later buys what the cart holds, and only that.
+  CheckoutRequest own;
+  own.account_id = alice_.account_id;
+  own.idempotency_key = "cart-1";
+  Order cart_order = Must(checkout.Place(own));
+  ASSERT_EQ(cart_order.lines.size(), 2u);
+  EXPECT_EQ(cart_order.lines[0].sku, "BOOT-9");
+  EXPECT_EQ(cart_order.lines[0].quantity, 2);
+}
+
+TEST_F(StylingTest, AOneClickKeyIsNotACartCheckoutKey) {
   shop.AddStock(loafer_, dc_, 3);
   StylingCaller sam = Stylist("sam@shop.example");
   StyleRequest r = Must(desk.Open(alice_, Sheet()));
   StylePick pick = Must(desk.AddPick(sam, r.id, ProductPick("LOAFER-10")));
-  Must(carts.AddProduct(CartOwner::Account(alice_.account_id), "BOOT-9", 1));
-  auto busy = desk.BuyPick(alice_, r.id, pick.id, "buy-1");
-  ASSERT_FALSE(busy.ok());
-  EXPECT_EQ(busy.error().code, ErrorCode::kConflict);
-  EXPECT_EQ(busy.error().field, "cart");
-  EXPECT_EQ(shop.Count("orders"), 0);
-  // Adding it to the cart instead works.
-  Must(desk.AddPickToCart(alice_, r.id, pick.id));
-  EXPECT_EQ(Must(carts.Get(CartOwner::Account(alice_.account_id))).lines.size(), 2u);
+  StylePick other = Must(desk.AddPick(sam, r.id, ProductPick("BOOT-9")));
+  Must(desk.BuyPick(alice_, r.id, pick.id, "buy-1"));
+  // The same key for another pick, or for the cart's checkout: a conflict,
+  // never the pick's order passed off as theirs.
+  EXPECT_EQ(desk.BuyPick(alice_, r.id, other.id, "buy-1").error().field, "idempotency_key");
+  Must(carts.AddProduct(CartOwner::Account(alice_.account_id), "LOAFER-10", 1));
+  CheckoutRequest own;
+  own.account_id = alice_.account_id;
+  own.idempotency_key = "buy-1";
+  auto reused = checkout.Place(own);
+  ASSERT_FALSE(reused.ok());
+  EXPECT_EQ(reused.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(reused.error().field, "idempotency_key");
+  EXPECT_EQ(Must(carts.Get(CartOwner::Account(alice_.account_id))).lines.size(), 1u);
+  // And a cart checkout's key cannot buy a pick.
+  own.idempotency_key = "cart-1";
+  Must(checkout.Place(own));
+  EXPECT_EQ(desk.BuyPick(alice_, r.id, pick.id, "cart-1").error().field, "idempotency_key");
+  EXPECT_EQ(shop.Count("orders"), 2);
 }
 
-TEST_F(StylingTest, AFailedOneClickLeavesTheCartEmptyAndTheKeyFree) {
+TEST_F(StylingTest, AFailedOneClickLeavesTheCartAsItWasAndTheKeyFree) {
   StylingCaller sam = Stylist("sam@shop.example");
   StyleRequest r = Must(desk.Open(alice_, Sheet()));
   StylePick pick = Must(desk.AddPick(sam, r.id, ProductPick("LOAFER-10")));  // no stock yet
@@ -302,6 +355,7 @@ TEST_F(StylingTest, AFailedOneClickLeavesTheCartEmptyAndTheKeyFree) {
   EXPECT_EQ(failed.error().code, ErrorCode::kConflict);
   EXPECT_EQ(failed.error().field, "stock");
   EXPECT_TRUE(Must(carts.Get(CartOwner::Account(alice_.account_id))).lines.empty());
+  EXPECT_TRUE(Must(desk.Get(alice_, r.id)).picks.at(0).order_ids.empty());
   shop.AddStock(loafer_, dc_, 1);
   EXPECT_EQ(Must(desk.BuyPick(alice_, r.id, pick.id, "buy-1")).lines.at(0).sku, "LOAFER-10");
 }

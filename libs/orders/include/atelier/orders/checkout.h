@@ -21,6 +21,9 @@
 //      carries one, else the earliest;
 //   4. inserts the order, its lines, its `placed` event and its pending
 //      payment record, and empties the cart.
+// PlaceItems does the same for a list of items given by the caller instead
+// of the cart (a stylist's pick bought in one click), and leaves the cart
+// as it is.
 // Any failure rolls all of it back, so a failed checkout leaves no order, no
 // payment and no reservation. The order is returned only after the commit
 // (with synchronous=FULL on SQLite: durable), never before.
@@ -34,6 +37,7 @@
 #include <vector>
 
 #include "atelier/core/result.h"
+#include "atelier/orders/carts.h"
 #include "atelier/orders/orders.h"
 #include "atelier/orders/pricer.h"
 #include "atelier/orders/schedule.h"
@@ -56,9 +60,18 @@ struct CheckoutRequest {
   std::map<int64_t, DeliveryQuote> accepted_quotes;
 };
 
+// An item bought outside the cart (PlaceItems): what a cart line holds.
+struct DirectItem {
+  CartItemKind kind = CartItemKind::kProduct;
+  std::string sku;            // kProduct
+  ConfiguredItem configured;  // kConfigured
+  int64_t quantity = 1;
+};
+
 // Details of a kConflict from Checkout, for the response body.
 struct CheckoutFailure {
-  // Ids of the cart items whose stock ran out.
+  // Ids of the cart items whose stock ran out (PlaceItems: positions in its
+  // list, from 1).
   std::vector<int64_t> out_of_stock_items;
   // Cart item id -> the quote it would get now, for accepted quotes whose
   // slot filled up.
@@ -90,7 +103,22 @@ class Checkout {
   // `failure` (optional) is filled on kConflict.
   Result<Order> Place(const CheckoutRequest& request, CheckoutFailure* failure = nullptr);
 
+  // Places an order for exactly `items`, as Place does for the cart, without
+  // reading or changing the account's cart. The items are part of the
+  // request: a retry with the same key and items returns the same order,
+  // the same key with other items (or a cart checkout's key) is kConflict
+  // (field "idempotency_key"). `accepted_quotes` are keyed by position in
+  // `items` (from 1). Errors: those of Place, with "items[<n>]" counting the
+  // list from 1; kInvalidArgument (field "items") for an empty list, and
+  // (field "items[<n>]") for a quantity below 1.
+  Result<Order> PlaceItems(const CheckoutRequest& request, const std::vector<DirectItem>& items,
+                           CheckoutFailure* failure = nullptr);
+
  private:
+  // Place (`direct` null) and PlaceItems.
+  Result<Order> PlaceOrder(const CheckoutRequest& request, const std::vector<DirectItem>* direct,
+                           CheckoutFailure* failure);
+
   store::Database& db_;
   ConfigurationPricer& pricer_;
   Scheduler& scheduler_;

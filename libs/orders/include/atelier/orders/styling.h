@@ -27,11 +27,11 @@
 // the custom shoe in exactly that". Prices are never stored: every read
 // prices the picks again, like carts do.
 //
-// One-click buy puts the pick into the shopper's cart and runs Checkout with
-// the shopper's Idempotency-Key; a retry with the same key returns the same
-// order and does not add the pick twice. It never buys anything the shopper
-// did not click: when the cart already holds other items it is kConflict
-// (field "cart") and the shopper adds the pick to the cart instead.
+// One-click buy places an order for the pick alone (Checkout::PlaceItems,
+// one of it, with the shopper's Idempotency-Key) and leaves the shopper's
+// cart as it is: whatever the cart holds is neither bought nor removed. A
+// retry with the same key returns the same order; a key already used for
+// another pick or a cart checkout is kConflict.
 //
 // Thread-safety: safe to call concurrently; state lives in the store. A
 // StylingDesk holds references only and is cheap to construct per request.
@@ -184,9 +184,11 @@ class StylingDesk {
   // pick is on it; those of Carts::AddProduct/AddConfigured.
   Result<int64_t> AddPickToCart(const StylingCaller& shopper, int64_t request_id, int64_t pick_id);
 
-  // One-click buy (see the file comment). Errors: as AddPickToCart; kConflict
-  // (field "cart") when the cart holds other items; those of Checkout::Place
-  // (the pick is taken out of the cart again when checkout fails).
+  // One-click buy (see the file comment). Errors: kNotFound (field "id" or
+  // "pick_id") unless the request is the shopper's and the pick is on it;
+  // kConflict (field "idempotency_key") for a key used for another pick or
+  // checkout; those of Checkout::PlaceItems (the key is freed again when it
+  // fails).
   Result<Order> BuyPick(const StylingCaller& shopper, int64_t request_id, int64_t pick_id,
                         std::string_view idempotency_key, CheckoutFailure* failure = nullptr);
 
