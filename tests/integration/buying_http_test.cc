@@ -612,6 +612,7 @@ TEST_F(BuyingHttpTest, CheckoutStoresTheShippingAddressForShopperAndMerchant) {
                                  {"city", "Arlington"},    {"postal_code", "22202"}, {"region", "us-east"},
                                  {"country", "US"}};
   EXPECT_EQ(Json(placed).at("shipping"), expected);
+  EXPECT_EQ(placed.Header("deprecation"), "");
   EXPECT_EQ(Json(As(s, "GET", "/api/v1/orders/" + std::to_string(id))).at("shipping"), expected);
 
   const Headers merchant = {{"Authorization", "Bearer " + CreateApiKey({orders::ApiScope::kOrders})}};
@@ -638,8 +639,9 @@ TEST_F(BuyingHttpTest, CheckoutStoresTheShippingAddressForShopperAndMerchant) {
   EXPECT_EQ(ErrorField(moved), "idempotency_key");
 }
 
-// The storefront's single address box, and a checkout that ships by region
-// only (no address: `shipping` is null).
+// The one-text address older clients send (deprecated, still taken and
+// marked so), and a checkout that ships by region only (no address:
+// `shipping` is null).
 TEST_F(BuyingHttpTest, CheckoutTakesAnAddressAsOneTextOrNone) {
   Shopper s = Register();
   const std::string sku = StandardSku(false);
@@ -652,12 +654,14 @@ TEST_F(BuyingHttpTest, CheckoutTakesAnAddressAsOneTextOrNone) {
   EXPECT_EQ(shipping.at("name"), "Ada Lovelace");
   EXPECT_EQ(shipping.at("line1"), "1 Infinite Loop\nCupertino, CA 95014");
   EXPECT_EQ(shipping.at("city"), "");
+  EXPECT_EQ(text.Header("deprecation"), "@1796169600");  // RFC 9745: when it was deprecated
 
   ASSERT_EQ(As(s, "POST", "/api/v1/cart/items", R"({"sku":")" + sku + R"(","quantity":1})").status, 201);
   HttpReply none = As(s, "POST", "/api/v1/checkout", R"({"shipping":{"region":"us-east"}})",
                       {{"Idempotency-Key", "ship-none-1"}});
   ASSERT_EQ(none.status, 201) << none.body;
   EXPECT_TRUE(Json(none).at("shipping").is_null()) << none.body;
+  EXPECT_EQ(none.Header("deprecation"), "");
 }
 
 // Each field is checked: a 400 names it, and nothing is ordered.

@@ -41,6 +41,9 @@ namespace json = boost::json;
 
 constexpr size_t kMaxTextLength = 512;
 constexpr int64_t kMaxQuantity = 99;
+// When the one-text shipping `address` was deprecated (2026-12-02), as an
+// RFC 9745 Deprecation header value.
+constexpr char kOneTextAddressDeprecation[] = "@1796169600";
 
 Response BuyingUnavailable() { return ErrorResponse(Error::Unavailable("the buying services are not running")); }
 
@@ -82,7 +85,9 @@ Result<orders::Selections> SelectionsField(const json::object& o, std::string_vi
 
 // The address in a checkout's `shipping` object: in fields (name, line1,
 // line2, city, postal_code, country), or as name + one free-text `address`
-// (the storefront's single box); none at all when only `region` is sent.
+// (deprecated: what older clients send; kept in line1 unchecked beyond its
+// length, and answered with a Deprecation header); none at all when only
+// `region` is sent.
 Result<orders::ShippingAddress> ShippingAddressField(const json::object& shipping) {
   orders::ShippingAddress a;
   std::string text;
@@ -647,6 +652,7 @@ void RegisterCheckoutRoutes(Router& router, Services& services) {
     orders::CheckoutRequest checkout;
     checkout.account_id = session->account.id;
     checkout.idempotency_key = std::string(*key);
+    bool one_text_address = false;
     if (!request.body.empty()) {
       auto body = ObjectBody(request);
       if (!body.ok()) return ErrorResponse(body.error());
@@ -656,6 +662,8 @@ void RegisterCheckoutRoutes(Router& router, Services& services) {
         }
         auto address = ShippingAddressField(shipping->as_object());
         if (!address.ok()) return ErrorResponse(address.error());
+        const json::value* text = shipping->as_object().if_contains("address");
+        one_text_address = text != nullptr && !text->is_null();
         checkout.shipping = std::move(*address);
         auto region = StringField(shipping->as_object(), "region", false, "shipping.");
         if (!region.ok()) return ErrorResponse(region.error());
@@ -683,6 +691,8 @@ void RegisterCheckoutRoutes(Router& router, Services& services) {
     }
     Response r = JsonResponse(OrderJson(services, *order), 201);
     r.SetHeader("Location", "/api/v1/orders/" + std::to_string(order->id));
+    // RFC 9745: tells an old client its one-text address is on its way out.
+    if (one_text_address) r.SetHeader("Deprecation", kOneTextAddressDeprecation);
     return r;
   });
 }
