@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startShop, startBrowser, screenshotDir } from './harness.mjs';
+import { fillAddress, startShop, startBrowser, screenshotDir } from './harness.mjs';
 
 let shop, browser;
 before(async () => {
@@ -75,13 +75,30 @@ test('register, fill the cart, check out and follow the order', async () => {
   assert.ok((await page.textContent('.cart-lines')).includes(product.title));
   await page.screenshot({ path: join(screenshotDir, 'cart.png'), fullPage: true });
 
-  // Checkout: a missing name is reported on the name field.
+  // Checkout: a missing name is reported on the name field before the shop
+  // is asked; the shop's own check of the ZIP code comes back under the ZIP
+  // field.
   await page.click('a:has-text("Checkout")');
   await page.waitForSelector('.checkout-form');
-  await page.fill('#f-address', '1 Infinite Loop\nCupertino, CA 95014');
+  for (const [id, token] of [['#f-name', 'name'], ['#f-line1', 'address-line1'], ['#f-line2', 'address-line2'],
+    ['#f-city', 'address-level2'], ['#f-postal_code', 'postal-code'], ['#f-country', 'country']]) {
+    assert.equal(await page.getAttribute(id, 'autocomplete'), `shipping ${token}`, id);
+    assert.ok(await page.locator(`label[for="${id.slice(1)}"]`).count(), `${id} has a label`);
+  }
+  await fillAddress(page, { line1: '1 Infinite Loop', city: 'Cupertino', postal_code: '95014!' });
   await page.click('.checkout-form button[type=submit]');
   await page.waitForSelector('#f-name[aria-invalid="true"]');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'f-name');
+  assert.match(await page.textContent('#f-name-error'), /name to deliver to/);
   await page.fill('#f-name', 'Ada Lovelace');
+  await page.click('.checkout-form button[type=submit]');
+  await page.waitForSelector('#f-postal_code[aria-invalid="true"]');
+  assert.match(await page.textContent('#f-postal_code-error'), /ZIP or postal code is 2 to 12 letters/);
+  assert.equal(await page.textContent('#f-name-error'), '');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'f-postal_code');
+  await page.screenshot({ path: join(screenshotDir, 'checkout-error.png'), fullPage: true });
+  await page.fill('#f-postal_code', '95014');
+  assert.equal(await page.getAttribute('#f-postal_code', 'aria-invalid'), null, 'the error goes once the field changes');
   await page.screenshot({ path: join(screenshotDir, 'checkout.png'), fullPage: true });
   await page.click('.checkout-form button[type=submit]');
   await page.waitForURL(/\/orders\/\d+/);
@@ -92,6 +109,10 @@ test('register, fill the cart, check out and follow the order', async () => {
   assert.deepEqual(steps, ['Placed', 'In production', 'Built', 'Shipped', 'Delivered']);
   assert.match(await page.textContent('.tracker li.done'), /Placed/);
   assert.equal(await page.textContent('#cart-count'), '0');
+  const shipTo = await page.textContent('.ship-to');
+  for (const part of ['Delivering to', 'Ada Lovelace', '1 Infinite Loop', 'Cupertino 95014', 'United States']) {
+    assert.ok(shipTo.includes(part), `the order page's address lacks "${part}": ${shipTo}`);
+  }
   await page.screenshot({ path: join(screenshotDir, 'order.png'), fullPage: true });
 
   // "Same as this order, but…" opens the configurator with the order's picks.
@@ -132,10 +153,15 @@ test('the cart and an order fit a phone screen', async () => {
   assert.ok(overflow <= 1, `cart is ${overflow}px wider than the phone`);
   await page.screenshot({ path: join(screenshotDir, 'phone-cart.png'), fullPage: true });
   await page.click('a:has-text("Checkout")');
-  await page.fill('#f-name', 'Grace Hopper');
-  await page.fill('#f-address', '1 Navy Yard, Arlington');
-  await page.click('.checkout-form button[type=submit]');
+  await page.waitForSelector('.checkout-form');
+  overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `checkout is ${overflow}px wider than the phone`);
+  await fillAddress(page, { name: 'Grace Hopper', line1: '1 Navy Yard', line2: 'Building 4, floor 2', city: 'Arlington', postal_code: '22202', region: 'us-east' });
+  await page.screenshot({ path: join(screenshotDir, 'phone-checkout.png'), fullPage: true });
+  // Keyboard only: Enter in the last field places the order.
+  await page.press('#f-postal_code', 'Enter');
   await page.waitForSelector('.tracker');
+  assert.match(await page.textContent('.ship-to'), /Building 4, floor 2/);
   overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 1, `order page is ${overflow}px wider than the phone`);
   await page.screenshot({ path: join(screenshotDir, 'phone-order.png'), fullPage: true });
@@ -170,8 +196,7 @@ test('"same as this order, but…" from an SUV bought from stock: one change, th
   await page.click('.add-to-cart button[type=submit]');
   await page.waitForSelector('.add-to-cart .add-msg.ok');
   await page.goto(shop.url + '/checkout');
-  await page.fill('#f-name', 'Katherine Johnson');
-  await page.fill('#f-address', '1 NASA Parkway, Hampton, VA');
+  await fillAddress(page, { name: 'Katherine Johnson', line1: '1 NASA Parkway', city: 'Hampton', postal_code: '23666' });
   await page.click('.checkout-form button[type=submit]');
   await page.waitForURL(/\/orders\/\d+/);
   await page.waitForSelector('.tracker');

@@ -125,7 +125,7 @@ test('an order placed by a shopper moves through the production board', async ()
   const added = await shopper.request.post(shop.url + '/api/v1/cart/items', { data: { sku: product.sku, quantity: 1 }, headers });
   assert.equal(added.status(), 201, await added.text());
   const checkout = await shopper.request.post(shop.url + '/api/v1/checkout', {
-    data: { shipping: { name: 'Ada Lovelace', address: '1 Loom Street', region: 'us-east' } },
+    data: { shipping: { name: 'Ada Lovelace', line1: '1 Loom Street', city: 'Boston', postal_code: '02108', country: 'US', region: 'us-east' } },
     headers: { ...headers, 'Idempotency-Key': `board-${Date.now()}` },
   });
   assert.equal(checkout.status(), 201, await checkout.text());
@@ -137,6 +137,7 @@ test('an order placed by a shopper moves through the production board', async ()
   await page.click('#admin-nav a:has-text("Production board")');
   const card = `.column[data-status=placed] [data-order="${order.id}"]`;
   await page.waitForSelector(card);
+  assert.match(await page.textContent(card), /To Ada Lovelace · Boston 02108, US/);
   await page.screenshot({ path: join(screenshotDir, 'admin-board.png'), fullPage: true });
   await page.click(`${card} button:has-text("Ship")`);
   await page.waitForSelector(`.column[data-status=shipped] [data-order="${order.id}"]`);
@@ -159,7 +160,7 @@ test('the plant calendar shows a booked build-to-order slot, closes a day and ch
   const added = await shopper.request.post(shop.url + '/api/v1/cart/items', { data: { model_id: 'suv', selections, quantity: 1 }, headers });
   assert.equal(added.status(), 201, await added.text());
   const checkout = await shopper.request.post(shop.url + '/api/v1/checkout', {
-    data: { shipping: { name: 'Ada Lovelace', address: '1 Loom Street', region: 'us-east' } },
+    data: { shipping: { name: 'Ada Lovelace', line1: '1 Loom Street', city: 'Boston', postal_code: '02108', country: 'US', region: 'us-east' } },
     headers: { ...headers, 'Idempotency-Key': `plant-${Date.now()}` },
   });
   assert.equal(checkout.status(), 201, await checkout.text());

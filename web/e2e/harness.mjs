@@ -54,3 +54,14 @@ export async function startBrowser() {
       '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
 }
+
+// Fills the checkout's delivery address (the fields the shop checks one by
+// one); leaves out what `address` leaves out, so a test can check the error.
+export async function fillAddress(page, address) {
+  const ids = { name: '#f-name', line1: '#f-line1', line2: '#f-line2', city: '#f-city', postal_code: '#f-postal_code' };
+  for (const [member, selector] of Object.entries(ids)) {
+    if (address[member] !== undefined) await page.fill(selector, address[member]);
+  }
+  if (address.country) await page.selectOption('#f-country', address.country);
+  if (address.region) await page.selectOption('#f-region', address.region);
+}

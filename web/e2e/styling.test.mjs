@@ -3,7 +3,9 @@
 // admin create-staff --role stylist`, in a second browser context) sees the
 // request in the workspace, searches with the find tool prefilled from the
 // sheet and sends a pick with a note; the shopper sees the pick and the note,
-// buys it in one click and gets an order; and messages go both ways.
+// buys it in one click and gets an order for that pick alone (what the cart
+// holds stays there, and a retry gives the same order); and messages go
+// both ways.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -136,21 +138,50 @@ test("a stylist's picks reach the shopper, who buys one in one click; messages g
   await shopper.click('form.message-form button[type=submit]');
   await shopper.waitForSelector('.thread li.mine:has-text("Nothing above 3 cm")');
 
-  // One click buys the pick: an order.
+  // The made-to-order pick goes into the cart, to think about.
+  await shopper.locator('.pick').nth(1).locator('button:has-text("Add to cart")').click();
+  await shopper.waitForSelector('.pick-status.ok:has-text("Added to your cart")');
+  await shopper.waitForFunction(() => document.querySelector('#cart-count')?.textContent === '1');
+  const cartBefore = await shopper.evaluate(async () => (await fetch('/api/v1/cart')).json());
+
+  // One click buys the first pick, and only it: the cart keeps the other.
   await shopper.locator('.pick').first().locator('button:has-text("Buy now")').click();
   await shopper.waitForURL(/\/orders\/\d+$/);
   const orderId = Number(shopper.url().match(/\/orders\/(\d+)$/)[1]);
-  await shopper.waitForSelector('text=Order');
+  await shopper.waitForSelector('.tracker');
   await shopper.screenshot({ path: join(screenshotDir, 'styling-order.png'), fullPage: true });
   const order = await shopper.evaluate(async (id) => (await fetch(`/api/v1/orders/${id}`)).json(), orderId);
   assert.equal(order.id, orderId);
   assert.equal(order.lines.length, 1);
   assert.equal(order.lines[0].quantity, 1);
+  assert.equal(order.lines[0].kind, 'product');
+  assert.equal(await shopper.textContent('#cart-count'), '1');
+  const cartAfter = await shopper.evaluate(async () => (await fetch('/api/v1/cart')).json());
+  assert.deepEqual(cartAfter, cartBefore);
+  await shopper.goto(shop.url + '/cart');
+  await shopper.waitForSelector('.cart-line');
+  assert.equal(await shopper.locator('.cart-line').count(), 1);
+
+  // A retried click (the same Idempotency-Key) gets the same order back.
+  const retried = await shopper.evaluate(async (url) => {
+    const request = url.match(/request=(\d+)/)[1];
+    const me = await (await fetch('/api/v1/auth/me')).json();
+    const pick = (await (await fetch(`/api/v1/stylist-requests/${request}`)).json()).picks[0];
+    const buy = () => fetch(`/api/v1/stylist-requests/${request}/picks/${pick.id}/buy`, {
+      method: 'POST', body: '{}',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token, 'Idempotency-Key': 'e2e-one-click-retry' },
+    }).then(async (r) => ({ status: r.status, id: (await r.json()).order?.id }));
+    return [await buy(), await buy()];
+  }, requestUrl);
+  assert.equal(retried[0].status, 201);
+  assert.deepEqual(retried[1], retried[0]);
+  assert.deepEqual(await shopper.evaluate(async () => (await fetch('/api/v1/cart')).json()), cartBefore);
 
   // The request page shows it was bought.
   await shopper.goto(requestUrl);
   await shopper.waitForSelector(`.pick .bought a[href="/orders/${orderId}"]`);
   assert.equal(await shopper.locator('.pick .bought').count(), 1);
+  assert.equal(await shopper.locator('.pick').first().locator('.bought a').count(), 2);
 
   // ---- The stylist sees the shopper's answer and the purchase.
   await stylist.reload();

@@ -2,16 +2,22 @@
 // candy's picture field uploads the chosen file, shows the shop's errors
 // (not a picture whatever its name, too small) next to the field, draws the
 // picture on the candy in the preview, and the picture goes with the cart
-// line into the order.
+// line into the order; the cart, the order page and the merchant's
+// production board show the picture itself, which nobody else can read.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { startShop, startBrowser, screenshotDir } from './harness.mjs';
+import { atelierBin, fillAddress, startShop, startBrowser, screenshotDir } from './harness.mjs';
 
 let shop, browser;
 before(async () => {
-  shop = await startShop();
+  // A merchant key (scope orders) made by the CLI in the shop's own store.
+  shop = await startShop({
+    prepare: (dataDir) => execFileSync(atelierBin, ['admin', 'create-key', '--name', 'pictures-e2e', '--scopes', 'orders',
+      '--data-dir', dataDir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim(),
+  });
   browser = await startBrowser();
 });
 after(async () => {
@@ -57,6 +63,26 @@ async function settled(page) {
 // The colour of the preview canvas at the middle of the big candy.
 function heroPixel(page) {
   return page.$eval('.candy-preview canvas', (c) => Array.from(c.getContext('2d').getImageData(300, 220, 1, 1).data.slice(0, 3)));
+}
+
+// The uploaded picture's colour, within what colour handling may shift.
+function assertBlue([r, g, b]) {
+  assert.ok(Math.abs(r - 20) < 8 && Math.abs(g - 40) < 8 && Math.abs(b - 230) < 8, `rgb(${r},${g},${b}) is not the picture's blue`);
+}
+
+// Waits for the picture thumbnail inside `scope` to be drawn, and returns its
+// size and the colour at its middle (drawn into a canvas).
+async function shownPicture(page, scope) {
+  const img = `${scope} .picture-thumb img`;
+  await page.waitForFunction((sel) => { const i = document.querySelector(sel); return i && i.complete && i.naturalWidth > 0; }, img);
+  return page.$eval(img, (i) => {
+    const c = document.createElement('canvas');
+    c.width = i.naturalWidth;
+    c.height = i.naturalHeight;
+    const g = c.getContext('2d');
+    g.drawImage(i, 0, 0);
+    return { width: i.naturalWidth, height: i.naturalHeight, alt: i.alt, middle: Array.from(g.getImageData(c.width / 2, c.height / 2, 1, 1).data.slice(0, 3)) };
+  });
 }
 
 test('a picture is uploaded, checked, printed on the candy in the preview, and kept with the order', async () => {
@@ -110,19 +136,67 @@ test('a picture is uploaded, checked, printed on the candy in the preview, and k
   await page.goto(shop.url + '/cart');
   await page.waitForSelector('.cart-line');
   assert.match(await page.textContent('.cart-lines'), /Printed picture: your PNG, 480×480/);
+  // The cart shows the picture itself, as uploaded.
+  const inCart = await shownPicture(page, '.cart-lines');
+  assert.deepEqual([inCart.width, inCart.height], [480, 480]);
+  assertBlue(inCart.middle);
+  assert.match(inCart.alt, /Your picture for Printed picture/);
+  await page.screenshot({ path: join(screenshotDir, 'candy-picture-cart.png'), fullPage: true });
+  const pictureUrl = await page.getAttribute('.cart-lines .picture-thumb img', 'src');
+  assert.match(pictureUrl, /^\/api\/v1\/uploads\/upl_[0-9a-f]{32}$/);
   await page.click('a:has-text("Checkout")');
-  await page.fill('#f-name', 'Ada Lovelace');
-  await page.fill('#f-address', '12 St James Square, London');
+  await fillAddress(page, { name: 'Ada Lovelace', line1: '12 St James Square', city: 'New York', postal_code: '10001' });
   await page.click('.checkout-form button[type=submit]');
   await page.waitForURL(/\/orders\/\d+/);
   await page.waitForSelector('.tracker');
+  const orderId = page.url().match(/\/orders\/(\d+)/)[1];
   assert.match(await page.textContent('.cart-lines'), /Printed picture: your PNG, 480×480/);
+  const inOrder = await shownPicture(page, '.cart-lines');
+  assertBlue(inOrder.middle);
   await page.screenshot({ path: join(screenshotDir, 'candy-picture-order.png'), fullPage: true });
+  // On a phone's width the picture and the address still fit.
+  await page.setViewportSize({ width: 375, height: 812 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `the order page is ${overflow}px wider than the phone`);
+  await page.screenshot({ path: join(screenshotDir, 'phone-candy-picture-order.png'), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  // Nobody else reads the picture: another shopper and a guest get nothing.
+  const other = await browser.newContext();
+  const guest = await other.request.get(shop.url + pictureUrl);
+  assert.equal(guest.status(), 401);
+  const registered = await other.request.post(shop.url + '/api/v1/auth/register', {
+    data: { email: 'someone-else@example.com', password: 'correct horse battery staple', region: 'us-east' },
+  });
+  assert.equal(registered.status(), 201);
+  assert.equal((await other.request.get(shop.url + pictureUrl)).status(), 404);
+  await other.close();
+
+  // The merchant sees it on the production board's order card.
+  const admin = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await admin.goto(shop.url + '/admin');
+  await admin.fill('form.login input[name=key]', shop.prepared);
+  await admin.press('form.login input[name=key]', 'Enter');
+  await admin.waitForSelector('#admin-nav:not([hidden])');
+  await admin.click('#admin-nav a:has-text("Production board")');
+  const card = `.column[data-status=placed] [data-order="${orderId}"]`;
+  await admin.waitForSelector(card);
+  assert.match(await admin.textContent(card), /To Ada Lovelace · New York 10001, US/);
+  await admin.waitForFunction((sel) => { const i = document.querySelector(sel); return i && i.complete && i.naturalWidth === 480; }, `${card} .order-pictures img`);
+  await admin.screenshot({ path: join(screenshotDir, 'admin-board-picture.png'), fullPage: true });
+  await admin.close();
 
   // "Same as this order, but…" keeps the picture.
   await page.click('a.same-but');
   await page.waitForURL(/\/configure\/candy/);
   await settled(page);
   assert.match(await page.textContent('.upload-thumb'), /Your picture from before · PNG, 480×480/);
+  // It is shown and printed on the candy again, from the shop's copy.
+  await page.waitForSelector('.upload-thumb img');
+  await page.waitForFunction(() => {
+    const c = document.querySelector('.candy-preview canvas');
+    const [r, g, b] = c.getContext('2d').getImageData(300, 220, 1, 1).data;
+    return Math.abs(r - 20) < 8 && Math.abs(g - 40) < 8 && Math.abs(b - 230) < 8;
+  });
   await context.close();
 });

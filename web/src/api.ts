@@ -291,11 +291,23 @@ export interface OrderLine {
 
 export interface TrackingStep { status: string; done: boolean; at: number | null }
 
+// Who and where an order goes (null: the checkout named no address).
+export interface ShippingAddress {
+  name: string;
+  line1: string;
+  line2: string;
+  city: string;
+  postal_code: string;
+  region: string;
+  country: string;
+}
+
 export interface Order {
   id: number;
   status: string;
   fulfilment?: string;
   region: string;
+  shipping?: ShippingAddress | null;
   total: Money;
   expected_delivery_date: string | null;
   payment_status?: string;
@@ -312,6 +324,25 @@ export const regions: [string, string][] = [
   ['us-central', 'US Central'],
   ['us-west', 'US West'],
 ];
+
+// The countries the shop delivers to (ISO 3166-1 alpha-2, as the checkout
+// sends them), from its North American warehouses.
+export const countries: [string, string][] = [
+  ['US', 'United States'],
+  ['CA', 'Canada'],
+  ['MX', 'Mexico'],
+];
+
+// A country's name for people ("US" -> "United States").
+export function countryName(code: string): string {
+  const known = countries.find(([c]) => c === code)?.[1];
+  if (known) return known;
+  try {
+    return new Intl.DisplayNames(['en'], { type: 'region' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
 
 // "1234567" -> "1,234,567" for arbitrary-precision counts sent as strings.
 export function formatCount(n: string | null): string {

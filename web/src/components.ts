@@ -1,6 +1,6 @@
 // Shared storefront pieces: product cards, grids, images with a fallback.
 import { ProductModel, ProductSummary, Selections, formatMoney } from './api';
-import { describeConfiguration, describePersonalization } from './configuration';
+import { describeConfiguration, personalizationParts, uploadUrl } from './configuration';
 import { h, tileColour } from './dom';
 
 export function productImage(p: { title: string; images?: string[]; image?: string | null; category?: { slug: string } }, cls = 'thumb'): HTMLElement {
@@ -39,13 +39,25 @@ export function strip(title: string, items: ProductSummary[], cls = 'strip'): HT
 }
 
 // A configured item's picks: the first few inline, all of them behind "All
-// choices" when there are more.
+// choices" when there are more; the shopper's words, and a thumbnail of each
+// picture they uploaded.
 export function configurationSummary(model: ProductModel | undefined | null, selections: Selections, personalization?: Record<string, string>, shown = 5): HTMLElement {
   const picks = describeConfiguration(model, selections);
-  const words = describePersonalization(model, personalization);
+  const parts = personalizationParts(model, personalization);
+  const words = parts.filter((p) => !p.upload_id).map((p) => p.text);
+  const pictures = parts.filter((p) => p.upload_id);
   return h('div', { class: 'config-summary' },
     h('p', { class: 'line-config' }, picks.slice(0, shown).join(' · ')),
     words.length ? h('p', { class: 'line-config words' }, words.join(' · ')) : null,
+    pictures.map((p) => pictureThumb(p.upload_id!, p.label, p.text)),
     picks.length > shown ? h('details', { class: 'all-choices' }, h('summary', {}, `All ${picks.length} choices`),
       h('ul', {}, picks.map((p) => h('li', {}, p)))) : null);
+}
+
+// An uploaded picture, small, with its words beside it. Only its owner's
+// session reads it back; when it cannot be shown the words stay.
+export function pictureThumb(uploadId: string, label: string, text: string): HTMLElement {
+  const img = h('img', { src: uploadUrl(uploadId), alt: `Your picture for ${label}`, width: 56, height: 56, loading: 'lazy', decoding: 'async' });
+  img.addEventListener('error', () => img.remove());
+  return h('figure', { class: 'picture-thumb' }, img, h('figcaption', { class: 'line-config' }, text));
 }

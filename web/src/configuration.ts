@@ -157,14 +157,22 @@ export function describeConfiguration(model: ProductModel | undefined | null, se
   return out;
 }
 
-// Personalization as the shopper gave it: "Engraving: “For Ada / 2026”",
-// "Printed picture: your PNG, 640×480".
-export function describePersonalization(model: ProductModel | undefined | null, p: Record<string, string> | undefined): string[] {
+// One personalization value for people: its words ("Engraving: “For Ada /
+// 2026”", "Printed picture: your PNG, 640×480") and, for a picture, the
+// upload it names (GET /api/v1/uploads/{id} shows it to its owner).
+export interface PersonalizationPart { text: string; label: string; upload_id?: string }
+
+export function personalizationParts(model: ProductModel | undefined | null, p: Record<string, string> | undefined): PersonalizationPart[] {
   return Object.entries(p ?? {}).filter(([k]) => !k.endsWith('.font')).map(([k, v]) => {
     const field = model?.personalization.find((f) => f.id === k);
     const label = field?.label ?? k;
     const picture = field?.type !== 'text' ? parsePictureValue(v) : null;
-    if (picture) return `${label}: your ${pictureWords(picture) || 'picture'}`;
-    return `${label}: “${v.replace(/\n/g, ' / ')}”`;
+    if (picture) return { text: `${label}: your ${pictureWords(picture) || 'picture'}`, label, upload_id: picture.upload_id };
+    return { text: `${label}: “${v.replace(/\n/g, ' / ')}”`, label };
   });
+}
+
+// Where the shop serves an uploaded picture back.
+export function uploadUrl(uploadId: string): string {
+  return `/api/v1/uploads/${encodeURIComponent(uploadId)}`;
 }

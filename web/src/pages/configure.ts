@@ -11,7 +11,7 @@ import { api, ApiError, ConfigureState, ModelOption, OptionState, Personalizatio
 import { h, clear } from '../dom';
 import { candyPreview, carPreview, colourOf, fontStack, isColourOption, shoePreview, tabletPreview } from '../preview';
 import { availabilityPanel, AvailabilityPanel } from '../availability';
-import { Draft, charCount, configureUrl, linkPersonalization, parsePictureValue, personalizationInputs, pictureWords, truncateChars } from '../configuration';
+import { Draft, charCount, configureUrl, linkPersonalization, parsePictureValue, personalizationInputs, pictureWords, truncateChars, uploadUrl } from '../configuration';
 import { currentAccount, loadSession } from '../session';
 import type { PageContext } from '../main';
 
@@ -347,6 +347,18 @@ export async function renderConfigure(ctx: PageContext): Promise<void> {
       status.textContent = 'Kept from before. Choose another to replace it.';
       status.className = 'upload-status ok';
       removeBtn.hidden = false;
+      // The shop serves it back to its owner: show it and print it again.
+      if (before.upload_id && currentAccount()) {
+        const img = new Image();
+        img.alt = 'Your picture from before';
+        img.addEventListener('load', () => {
+          if (draft.images[f.id] !== before) return;  // replaced or removed meanwhile
+          before.image = img;
+          thumb.prepend(img);
+          updatePreview();
+        });
+        img.src = uploadUrl(before.upload_id);
+      }
     }
     const types = (f.accepted_types ?? []).map((t) => t.replace('image/', '').toUpperCase()).join(' or ');
     const hint = [types, f.min_width ? `at least ${f.min_width}×${f.min_height} pixels` : '', f.max_bytes ? `up to ${(f.max_bytes / 1e6).toFixed(0)} MB` : '', f.price_delta.amount ? deltaText(f) : '']

@@ -1,8 +1,9 @@
 // One order: where it is on its way (placed → in production → built →
 // shipped → delivered for what is built to order; placed → shipped →
 // delivered from stock), when each step happened, the expected delivery date,
-// what was ordered, and "Same as this order, but…" for configured items.
-import { api, send, ApiError, Order, OrderLine, TrackingStep, formatDate, formatMoney, regions } from '../api';
+// what was ordered (with the shopper's own pictures), where it goes, and
+// "Same as this order, but…" for configured items.
+import { api, send, ApiError, Order, OrderLine, ShippingAddress, TrackingStep, countryName, formatDate, formatMoney, regions } from '../api';
 import { h, clear } from '../dom';
 import { configurationSummary } from '../components';
 import { configureUrl, loadModels } from '../configuration';
@@ -93,10 +94,23 @@ export async function renderOrder(ctx: PageContext): Promise<void> {
       h('aside', { class: 'cart-summary' },
         h('h2', {}, 'Summary'),
         h('p', { class: 'sum-row' }, h('span', {}, 'Total'), h('strong', {}, formatMoney(order.total))),
+        order.shipping ? shipTo(order.shipping) : null,
         h('p', { class: 'hint' }, `Placed ${formatDate(order.created_at, true)}`),
         order.payment_status ? h('p', { class: 'hint' }, order.payment_status === 'pending' ? 'Payment is taken when it ships.' : `Payment ${order.payment_status}.`) : null,
         order.status === 'placed' ? cancelBox(order, () => void renderOrder(ctx)) : null)),
   );
+}
+
+// Who and where the order goes, as a label would read. An address an older
+// client sent as one text is all in line1 (its line breaks kept).
+function shipTo(a: ShippingAddress): HTMLElement {
+  // "Austin 78701" in the US and Canada, "06600 Ciudad de México" elsewhere.
+  const cityFirst = a.country === 'US' || a.country === 'CA';
+  const place = (cityFirst ? [a.city, a.postal_code] : [a.postal_code, a.city]).filter(Boolean).join(' ');
+  const lines = [a.name, a.line1, a.line2, place, a.country ? countryName(a.country) : ''].filter(Boolean);
+  return h('section', { class: 'ship-to', 'aria-labelledby': 'ship-to-h' },
+    h('h3', { id: 'ship-to-h' }, 'Delivering to'),
+    h('p', { class: 'address' }, lines.join('\n')));
 }
 
 // "Cancel this order" while nothing has been built or shipped, with a

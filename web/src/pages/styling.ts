@@ -1,7 +1,8 @@
 // A human personal shopper (stylist): the shopper fills a spec sheet, the shop
 // assigns a stylist, and the stylist's picks arrive here with a note each.
 // A pick is bought in one click (POST .../picks/{id}/buy with an
-// Idempotency-Key) or put in the cart; the conversation runs underneath.
+// Idempotency-Key: an order for that pick alone, the cart left as it is) or
+// put in the cart; the conversation runs underneath.
 // Shown on /personal-shopper (the "Ask" panel) and on
 // /personal-shopper?request=ID (one request).
 import './styling.css';
@@ -235,6 +236,7 @@ export async function renderStyleRequest(ctx: PageContext, idText: string): Prom
     const models = await loadModels([...new Set(picks.filter((p) => p.model_id).map((p) => p.model_id as string))]);
     const pickSection = h('section', { class: 'picks', 'aria-labelledby': 'picks-h' },
       h('h2', { id: 'picks-h' }, 'Your stylist’s picks'),
+      picks.length ? h('p', { class: 'hint', id: 'buy-hint' }, '“Buy now” orders that pick alone, one of it; whatever is in your cart stays there.') : null,
       picks.length ? h('ul', { class: 'pick-list' }, picks.map((p) => pickCard(r, p, models.get(p.model_id ?? '') ?? null)))
         : h('p', { class: 'empty' }, r.state === 'open'
           ? 'Your request is waiting for a stylist. Picks appear here as soon as one starts on it.'
@@ -267,7 +269,7 @@ export async function renderStyleRequest(ctx: PageContext, idText: string): Prom
 function pickCard(r: StyleRequest, p: StylePick, model: Parameters<typeof configurationSummary>[0]): HTMLElement {
   const titleId = `pick-${p.id}-title`;
   const status = h('p', { class: 'pick-status', role: 'status' });
-  const buy = h('button', { type: 'button', class: 'button primary', disabled: !!p.problem, 'aria-describedby': titleId }, 'Buy now');
+  const buy = h('button', { type: 'button', class: 'button primary', disabled: !!p.problem, 'aria-describedby': `${titleId} buy-hint` }, 'Buy now');
   const cart = h('button', { type: 'button', class: 'button', disabled: !!p.problem, 'aria-describedby': titleId }, 'Add to cart');
   // One key per purchase attempt, kept across retries of the same click.
   let key = '';

@@ -1,6 +1,7 @@
 // The production board: orders in each step of their lifecycle (placed, in
-// production, built, shipped) with the action that moves each one on.
-import { adminApi, describe, Order, OrderPage } from '../api';
+// production, built, shipped) with the action that moves each one on, who
+// and where each ships to, and the pictures shoppers uploaded to be printed.
+import { adminApi, apiKey, describe, Order, OrderPage } from '../api';
 import { h, money } from '../dom';
 import { loading, notice, showError } from '../ui';
 
@@ -31,6 +32,45 @@ function nextAction(order: Order): Action | null {
 
 function lineSummary(order: Order): string {
   return order.lines.map((l) => `${l.quantity} × ${l.configured?.model_id ? `${l.configured.model_id} (configured)` : l.sku}`).join(', ');
+}
+
+// "Ada Lovelace · Austin 78701, US" for a card.
+function shipsTo(order: Order): string {
+  const a = order.shipping;
+  if (!a) return '';
+  return [a.name, [a.city, a.postal_code].filter(Boolean).join(' ') || a.line1].filter(Boolean).join(' · ') + (a.country ? `, ${a.country}` : '');
+}
+
+// The uploads named by an order's picture fields: their values are
+// "upl_<32 hex>|<type>|<bytes>|<w>x<h>" (the server writes them).
+function pictures(order: Order): { id: string; line: number; field: string; words: string }[] {
+  const out: { id: string; line: number; field: string; words: string }[] = [];
+  for (const l of order.lines) {
+    for (const [field, value] of Object.entries(l.configured?.personalization ?? {})) {
+      const [id, type, , size] = value.split('|');
+      if (!/^upl_[0-9a-f]{32}$/.test(id ?? '')) continue;
+      out.push({ id, line: l.line_no, field, words: `To print · ${(type ?? '').replace('image/', '').toUpperCase()} ${(size ?? '').replace('x', '×')}`.trim() });
+    }
+  }
+  return out;
+}
+
+// A picture for the merchant: GET /api/v1/uploads/{id} with the key (an
+// <img> cannot send it), shown from a blob URL freed once drawn.
+function pictureThumb(id: string, alt: string): HTMLElement {
+  const img = h('img', { alt, width: 48, height: 48, class: 'upload-thumb' });
+  void (async () => {
+    try {
+      const res = await fetch(`/api/v1/uploads/${encodeURIComponent(id)}`, { headers: { Authorization: `Bearer ${apiKey() ?? ''}` } });
+      if (!res.ok) throw new Error(String(res.status));
+      const url = URL.createObjectURL(await res.blob());
+      img.addEventListener('load', () => URL.revokeObjectURL(url), { once: true });
+      img.src = url;
+    } catch {
+      img.replaceWith(h('span', { class: 'help' }, 'picture unavailable'));
+    }
+  })();
+  return img;
 }
 
 function dateOf(unixSeconds: number): string {
@@ -104,11 +144,15 @@ export async function renderOrders(main: HTMLElement): Promise<void> {
     }
     const bto = order.fulfilment === 'build_to_order';
     const line = order.lines.find((l) => l.build_date);
+    const pics = pictures(order);
     return h('li', { class: 'order-card', 'data-order': order.id },
       h('div', { class: 'order-top' }, h('strong', {}, `#${order.id}`),
         h('span', { class: `pill ${bto ? 'bto' : 'stock'}` }, bto ? 'Build to order' : 'From stock'),
         h('span', { class: 'amount' }, money(order.total.amount, order.total.currency))),
       h('p', { class: 'order-lines' }, lineSummary(order)),
+      order.shipping ? h('p', { class: 'help ships-to' }, `To ${shipsTo(order)}`) : null,
+      pics.length ? h('div', { class: 'order-pictures' }, pics.map((p) =>
+        h('figure', {}, pictureThumb(p.id, `Picture to print (${p.field}) on line ${p.line} of order ${order.id}`), h('figcaption', { class: 'help' }, p.words)))) : null,
       h('p', { class: 'help' }, `Placed ${dateOf(order.created_at)}`, order.region ? ` · ${order.region}` : '',
         line?.build_date ? ` · build ${day(line.build_date)}` : '', order.expected_delivery_date ? ` · due ${day(order.expected_delivery_date)}` : ''),
       buttons.length ? h('div', { class: 'card-actions' }, buttons) : null,
