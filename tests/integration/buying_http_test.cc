@@ -5,9 +5,7 @@
 // empty cart, out of stock, admin keys).
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <boost/json.hpp>
 #include <string>
 #include <vector>
@@ -15,23 +13,13 @@
 #include "atelier/orders/accounts.h"
 #include "atelier/server/services.h"
 #include "http_client.h"
+#include "shop_api.h"
 #include "test_shop.h"
 
 namespace atelier::testing {
 namespace {
 
 namespace json = boost::json;
-
-using Headers = std::vector<std::pair<std::string, std::string>>;
-
-constexpr char kPassword[] = "correct horse battery";
-
-struct Shopper {
-  std::string email;
-  std::string session;  // cookie value
-  std::string csrf;
-  int64_t id = 0;
-};
 
 class BuyingHttpTest : public ::testing::Test {
  protected:
@@ -44,52 +32,13 @@ class BuyingHttpTest : public ::testing::Test {
 
   HttpReply Send(const std::string& method, const std::string& target, const std::string& body = {},
                  Headers headers = {}) {
-    if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
-    auto reply = client_->Send(method, target, body, headers);
-    EXPECT_TRUE(reply.has_value()) << method << " " << target;
-    return reply.value_or(HttpReply{});
+    return Call(*client_, method, target, body, std::move(headers));
   }
-
-  // A request as `s` (session cookie, plus the CSRF token on writes).
   HttpReply As(const Shopper& s, const std::string& method, const std::string& target,
                const std::string& body = {}, Headers headers = {}) {
-    headers.emplace_back("Cookie", "atelier_session=" + s.session);
-    if (method != "GET") headers.emplace_back("X-CSRF-Token", s.csrf);
-    return Send(method, target, body, headers);
+    return testing::As(*client_, s, method, target, body, std::move(headers));
   }
-
-  static json::value Json(const HttpReply& reply) {
-    boost::system::error_code ec;
-    json::value v = json::parse(reply.body, ec);
-    EXPECT_FALSE(ec) << reply.body;
-    return v;
-  }
-
-  static std::string ErrorField(const HttpReply& reply) {
-    json::value v = Json(reply);
-    const json::value& field = v.at("error").at("field");
-    return field.is_null() ? "" : std::string(field.as_string());
-  }
-
-  static std::string UniqueEmail() {
-    static std::atomic<int> n{0};
-    return "shopper" + std::to_string(::getpid()) + "-" + std::to_string(++n) + "@example.com";
-  }
-
-  Shopper Register(Headers extra = {}) {
-    Shopper s;
-    s.email = UniqueEmail();
-    HttpReply r = Send("POST", "/api/v1/auth/register",
-                       R"({"email":")" + s.email + R"(","password":")" + kPassword + R"(","region":"us-east"})",
-                       extra);
-    EXPECT_EQ(r.status, 201) << r.body;
-    s.session = r.SetCookie("atelier_session");
-    EXPECT_FALSE(s.session.empty()) << r.Header("set-cookie");
-    json::value v = Json(r);
-    s.csrf = std::string(v.at("csrf_token").as_string());
-    s.id = v.at("account").at("id").as_int64();
-    return s;
-  }
+  Shopper Register() { return RegisterShopper(*client_); }
 
   // A SKU of a standard product with at least `min_units` in stock (or, with
   // `sold_out`, none anywhere).
@@ -138,7 +87,7 @@ class BuyingHttpTest : public ::testing::Test {
 TEST_F(BuyingHttpTest, RegisterLogsInWithAnHttpOnlyLaxCookie) {
   std::string email = UniqueEmail();
   HttpReply r = Send("POST", "/api/v1/auth/register",
-                     R"({"email":")" + email + R"(","password":")" + kPassword + R"("})");
+                     R"({"email":")" + email + R"(","password":")" + kShopperPassword + R"("})");
   ASSERT_EQ(r.status, 201) << r.body;
   const std::string cookie = r.Header("set-cookie");
   EXPECT_NE(cookie.find("atelier_session="), std::string::npos);
@@ -155,7 +104,7 @@ TEST_F(BuyingHttpTest, RegisterLogsInWithAnHttpOnlyLaxCookie) {
 TEST_F(BuyingHttpTest, CookieIsSecureBehindTls) {
   Shopper s = Register();
   HttpReply r = Send("POST", "/api/v1/auth/login",
-                     R"({"email":")" + s.email + R"(","password":")" + kPassword + R"("})",
+                     R"({"email":")" + s.email + R"(","password":")" + kShopperPassword + R"("})",
                      {{"X-Forwarded-Proto", "https"}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_NE(r.Header("set-cookie").find("; Secure"), std::string::npos);
@@ -217,7 +166,7 @@ TEST_F(BuyingHttpTest, UnknownAndExpiredSessionsAre401) {
 TEST_F(BuyingHttpTest, LoginIssuesANewSessionId) {
   Shopper s = Register();
   HttpReply r = Send("POST", "/api/v1/auth/login",
-                     R"({"email":")" + s.email + R"(","password":")" + kPassword + R"("})",
+                     R"({"email":")" + s.email + R"(","password":")" + kShopperPassword + R"("})",
                      {{"Cookie", "atelier_session=" + s.session}});
   ASSERT_EQ(r.status, 200) << r.body;
   const std::string fresh = r.SetCookie("atelier_session");
@@ -248,11 +197,10 @@ TEST_F(BuyingHttpTest, CookieWritesWithoutTheCsrfTokenAre403) {
 }
 
 TEST_F(BuyingHttpTest, GuestWritesMustBeJson) {
-  auto r = client_->Send("POST", "/api/v1/cart/items", R"({"sku":")" + StandardSku(false) + R"("})",
-                         {{"Content-Type", "text/plain"}});
-  ASSERT_TRUE(r.has_value());
-  EXPECT_EQ(r->status, 403) << r->body;
-  EXPECT_EQ(ErrorField(*r), "content_type");
+  HttpReply r = Send("POST", "/api/v1/cart/items", R"({"sku":")" + StandardSku(false) + R"("})",
+                     {{"Content-Type", "text/plain"}});
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(ErrorField(r), "content_type");
 }
 
 // --- carts --------------------------------------------------------------------
@@ -269,7 +217,7 @@ TEST_F(BuyingHttpTest, GuestCartMergesIntoTheAccountAtLogin) {
   EXPECT_EQ(Json(added).at("item_count").as_int64(), 2);
 
   HttpReply login = Send("POST", "/api/v1/auth/login",
-                         R"({"email":")" + s.email + R"(","password":")" + kPassword + R"("})",
+                         R"({"email":")" + s.email + R"(","password":")" + kShopperPassword + R"("})",
                          {{"Cookie", "atelier_cart=" + guest}});
   ASSERT_EQ(login.status, 200) << login.body;
   s.session = login.SetCookie("atelier_session");

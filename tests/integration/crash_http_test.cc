@@ -49,22 +49,23 @@
 #include "atelier/demo/demo_shop.h"
 #include "atelier/store/database.h"
 #include "http_client.h"
+#include "shop_api.h"
 
 namespace atelier {
 namespace {
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
+using testing::Headers;
 using testing::HttpClient;
 using testing::HttpReply;
-using Headers = std::vector<std::pair<std::string, std::string>>;
+using testing::Shopper;
 
 constexpr int kKills = 20;
 constexpr int kShoppers = 3;
 constexpr int kEventsPerBatch = 10;
 constexpr int64_t kStockPerUnit = 1'000'000;
 constexpr uint64_t kDefaultSeed = 20261201;
-constexpr char kPassword[] = "correct horse battery";
 constexpr char kModelId[] = "crash-mug";
 
 // A demo shop small enough that a restart (load, index, compile) takes
@@ -231,12 +232,6 @@ struct Ledger {
   int64_t requests = 0;
 };
 
-struct Shopper {
-  int64_t account_id = 0;
-  std::string session;
-  std::string csrf;
-};
-
 std::optional<json::value> ParseJson(const std::string& text) {
   boost::system::error_code ec;
   json::value v = json::parse(text, ec);
@@ -361,40 +356,15 @@ class CrashHttpTest : public ::testing::Test {
     EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM products").getInt64(), products_) << "start " << start;
   }
 
-  Shopper RegisterShopper(HttpClient& client, int n) {
-    Shopper s;
-    const std::string email = "crash-" + std::to_string(n) + "@example.com";
-    auto r =
-        client.Send("POST", "/api/v1/auth/register",
-                    R"({"email":")" + email + R"(","password":")" + kPassword + R"(","region":"us-east"})",
-                    {{"Content-Type", "application/json"}});
-    EXPECT_TRUE(r.has_value());
-    if (!r) return s;
-    EXPECT_EQ(r->status, 201) << r->body;
-    const std::string cookie = r->Header("set-cookie");
-    const std::string name = "atelier_session=";
-    const size_t at = cookie.find(name);
-    if (at != std::string::npos) {
-      const size_t end = cookie.find(';', at);
-      s.session = cookie.substr(at + name.size(),
-                                end == std::string::npos ? std::string::npos : end - at - name.size());
-    }
-    auto v = ParseJson(r->body);
-    EXPECT_TRUE(v.has_value()) << r->body;
-    if (v) {
-      s.csrf = std::string(v->at("csrf_token").as_string());
-      s.account_id = v->at("account").at("id").to_number<int64_t>();
-    }
-    EXPECT_FALSE(s.session.empty()) << cookie;
-    return s;
+  // Shopper `n` of this run; the same email on every run.
+  static Shopper RegisterShopper(HttpClient& client, int n) {
+    return testing::RegisterShopperWithEmail(client, "crash-" + std::to_string(n) + "@example.com");
   }
 
-  Headers As(const Shopper& s, bool write) const {
-    Headers h{{"Cookie", "atelier_session=" + s.session}};
-    if (write) {
-      h.emplace_back("X-CSRF-Token", s.csrf);
-      h.emplace_back("Content-Type", "application/json");
-    }
+  // The headers of a request as `s`; writes are typed as JSON.
+  static Headers As(const Shopper& s, bool write) {
+    Headers h = testing::SessionHeaders(s, write ? "POST" : "GET");
+    if (write) h.emplace_back("Content-Type", "application/json");
     return h;
   }
 
@@ -622,7 +592,7 @@ class CrashHttpTest : public ::testing::Test {
       order.reset();
       order.bind(1, static_cast<int64_t>(id));
       ASSERT_TRUE(order.executeStep()) << "acknowledged order " << id << " (key " << seen.key << ") is lost";
-      EXPECT_EQ(order.getColumn(0).getInt64(), shoppers_[static_cast<size_t>(seen.shopper)].account_id);
+      EXPECT_EQ(order.getColumn(0).getInt64(), shoppers_[static_cast<size_t>(seen.shopper)].id);
       EXPECT_EQ(order.getColumn(1).getString(), seen.key);
       EXPECT_EQ(order.getColumn(2).getInt64(), seen.total) << "order " << id;
       EXPECT_EQ(order.getColumn(3).getString(), seen.currency) << "order " << id;
@@ -722,7 +692,7 @@ class CrashHttpTest : public ::testing::Test {
     SQLite::Statement by_key(db, "SELECT COUNT(*) FROM orders WHERE account_id = ? AND idempotency_key = ?");
     auto orders_with_key = [&](const PendingCheckout& c) {
       by_key.reset();
-      by_key.bind(1, static_cast<int64_t>(shoppers_[static_cast<size_t>(c.shopper)].account_id));
+      by_key.bind(1, static_cast<int64_t>(shoppers_[static_cast<size_t>(c.shopper)].id));
       by_key.bind(2, c.key);
       by_key.executeStep();
       return by_key.getColumn(0).getInt64();
@@ -833,7 +803,7 @@ class CrashHttpTest : public ::testing::Test {
     for (const PendingCheckout& c : pending) {
       const Shopper& s = shoppers_[static_cast<size_t>(c.shopper)];
       SQLite::Statement before(db, "SELECT id FROM orders WHERE account_id = ? AND idempotency_key = ?");
-      before.bind(1, static_cast<int64_t>(s.account_id));
+      before.bind(1, static_cast<int64_t>(s.id));
       before.bind(2, c.key);
       const int64_t placed_before = before.executeStep() ? before.getColumn(0).getInt64() : 0;
       Headers headers = As(s, true);
@@ -849,7 +819,7 @@ class CrashHttpTest : public ::testing::Test {
         ++retries_placed_;
       }
       SQLite::Statement after(db, "SELECT COUNT(*) FROM orders WHERE account_id = ? AND idempotency_key = ?");
-      after.bind(1, static_cast<int64_t>(s.account_id));
+      after.bind(1, static_cast<int64_t>(s.id));
       after.bind(2, c.key);
       after.executeStep();
       EXPECT_EQ(after.getColumn(0).getInt64(), 1) << c.key;

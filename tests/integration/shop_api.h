@@ -90,19 +90,25 @@ inline HttpReply Call(HttpClient& client, const std::string& method, const std::
   return reply.value_or(HttpReply{});
 }
 
+// `headers` plus what a `method` request as `s` carries: its session
+// cookie, plus the CSRF token on writes. For requests sent without Call.
+inline Headers SessionHeaders(const Shopper& s, const std::string& method, Headers headers = {}) {
+  headers.emplace_back("Cookie", "atelier_session=" + s.session);
+  if (method != "GET") headers.emplace_back("X-CSRF-Token", s.csrf);
+  return headers;
+}
+
 // A request as `s`: its session cookie, plus the CSRF token on writes.
 inline HttpReply As(HttpClient& client, const Shopper& s, const std::string& method, const std::string& target,
                     const std::string& body = {}, Headers headers = {}) {
-  headers.emplace_back("Cookie", "atelier_session=" + s.session);
-  if (method != "GET") headers.emplace_back("X-CSRF-Token", s.csrf);
-  return Call(client, method, target, body, std::move(headers));
+  return Call(client, method, target, body, SessionHeaders(s, method, std::move(headers)));
 }
 
-// Registers a new shopper (region us-east) and returns it signed in.
-inline Shopper RegisterShopper(HttpClient& client, const std::string& email_prefix = "shopper",
-                               Headers extra = {}) {
+// Registers a shopper with `email` (region us-east) and returns it signed in.
+// REQUIRES: no account has `email` yet (the test fails otherwise).
+inline Shopper RegisterShopperWithEmail(HttpClient& client, const std::string& email, Headers extra = {}) {
   Shopper s;
-  s.email = UniqueEmail(email_prefix);
+  s.email = email;
   HttpReply r = Call(client, "POST", "/api/v1/auth/register",
                      R"({"email":")" + s.email + R"(","password":")" + kShopperPassword + R"(","region":"us-east"})",
                      std::move(extra));
@@ -115,6 +121,12 @@ inline Shopper RegisterShopper(HttpClient& client, const std::string& email_pref
     s.id = v.at("account").at("id").as_int64();
   }
   return s;
+}
+
+// Registers a new shopper (region us-east) and returns it signed in.
+inline Shopper RegisterShopper(HttpClient& client, const std::string& email_prefix = "shopper",
+                               Headers extra = {}) {
+  return RegisterShopperWithEmail(client, UniqueEmail(email_prefix), std::move(extra));
 }
 
 }  // namespace atelier::testing

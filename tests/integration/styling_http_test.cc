@@ -5,9 +5,7 @@
 // click; and nobody reads or buys from another's request.
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <boost/json.hpp>
 #include <map>
 #include <string>
@@ -16,6 +14,7 @@
 #include "atelier/orders/accounts.h"
 #include "atelier/server/services.h"
 #include "http_client.h"
+#include "shop_api.h"
 #include "test_shop.h"
 
 namespace atelier::testing {
@@ -23,21 +22,8 @@ namespace {
 
 namespace json = boost::json;
 
-using Headers = std::vector<std::pair<std::string, std::string>>;
-
-constexpr char kPassword[] = "correct horse battery";
-
-struct Person {
-  std::string email;
-  std::string session;
-  std::string csrf;
-  int64_t id = 0;
-};
-
-std::string UniqueEmail(const std::string& who) {
-  static std::atomic<int> n{0};
-  return who + std::to_string(::getpid()) + "-" + std::to_string(++n) + "@example.com";
-}
+// A signed-in account: a shopper or a stylist.
+using Person = Shopper;
 
 class StylingHttpTest : public ::testing::Test {
  protected:
@@ -50,38 +36,18 @@ class StylingHttpTest : public ::testing::Test {
 
   HttpReply Send(const std::string& method, const std::string& target, const std::string& body = {},
                  Headers headers = {}) {
-    if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
-    auto reply = client_->Send(method, target, body, headers);
-    EXPECT_TRUE(reply.has_value()) << method << " " << target;
-    return reply.value_or(HttpReply{});
+    return Call(*client_, method, target, body, std::move(headers));
   }
-
   HttpReply As(const Person& p, const std::string& method, const std::string& target,
                const std::string& body = {}, Headers headers = {}) {
-    headers.emplace_back("Cookie", "atelier_session=" + p.session);
-    if (method != "GET") headers.emplace_back("X-CSRF-Token", p.csrf);
-    return Send(method, target, body, headers);
-  }
-
-  static json::value Json(const HttpReply& reply) {
-    boost::system::error_code ec;
-    json::value v = json::parse(reply.body, ec);
-    EXPECT_FALSE(ec) << reply.body;
-    return v;
-  }
-
-  static std::string ErrorField(const HttpReply& reply) {
-    json::value v = Json(reply);
-    if (!v.is_object() || !v.as_object().contains("error")) return "<no error>";
-    const json::value& field = v.at("error").at("field");
-    return field.is_null() ? "" : std::string(field.as_string());
+    return testing::As(*client_, p, method, target, body, std::move(headers));
   }
 
   Person Login(const std::string& email) {
     Person p;
     p.email = email;
     HttpReply r = Send("POST", "/api/v1/auth/login",
-                       R"({"email":")" + email + R"(","password":")" + kPassword + R"("})");
+                       R"({"email":")" + email + R"(","password":")" + kShopperPassword + R"("})");
     EXPECT_EQ(r.status, 200) << r.body;
     p.session = r.SetCookie("atelier_session");
     json::value v = Json(r);
@@ -90,20 +56,14 @@ class StylingHttpTest : public ::testing::Test {
     return p;
   }
 
-  Person Shopper() {
-    const std::string email = UniqueEmail("shopper");
-    HttpReply r =
-        Send("POST", "/api/v1/auth/register",
-             R"({"email":")" + email + R"(","password":")" + kPassword + R"(","region":"us-east"})");
-    EXPECT_EQ(r.status, 201) << r.body;
-    return Login(email);
-  }
+  // A new shopper, registered and then logged in afresh.
+  Person Shopper() { return Login(RegisterShopper(*client_, "shopper").email); }
 
   // A staff account with the stylist role, as `atelier admin create-staff`
   // makes it, logged in over HTTP.
   Person Stylist() {
     const std::string email = UniqueEmail("stylist");
-    auto made = shop_->services().accounts->Register({email, kPassword, orders::Role::kStylist, ""});
+    auto made = shop_->services().accounts->Register({email, kShopperPassword, orders::Role::kStylist, ""});
     EXPECT_TRUE(made.ok());
     Person p = Login(email);
     stylists_[p.id] = p;

@@ -6,24 +6,20 @@
 // picture is read back only by its owner or the merchant.
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <boost/json.hpp>
 #include <chrono>
 #include <string>
-#include <vector>
 
 #include "atelier/orders/accounts.h"
 #include "http_client.h"
+#include "shop_api.h"
 #include "test_shop.h"
 
 namespace atelier::testing {
 namespace {
 
 namespace json = boost::json;
-
-using Headers = std::vector<std::pair<std::string, std::string>>;
 
 constexpr char kPicture[] = "/api/v1/uploads?model=candy&field=picture";
 
@@ -54,56 +50,29 @@ std::string Jpeg(int width, int height) {
   return b;
 }
 
-struct Shopper {
-  std::string session;
-  std::string csrf;
-};
-
+// Each request goes on a connection of its own: a refused body closes its
+// connection.
 class UploadsHttpTest : public ::testing::Test {
  protected:
   void SetUp() override {
     shop_ = TestShop::Get();
     ASSERT_NE(shop_, nullptr);
-    client_ = std::make_unique<HttpClient>(shop_->port());
-    ASSERT_TRUE(client_->Connect());
   }
 
   HttpReply Send(const std::string& method, const std::string& target, const std::string& body, Headers headers) {
-    HttpClient fresh(shop_->port());  // a refused body closes its connection
-    auto reply = fresh.Send(method, target, body, headers);
-    EXPECT_TRUE(reply.has_value()) << method << " " << target;
-    return reply.value_or(HttpReply{});
+    HttpClient fresh(shop_->port());
+    return Call(fresh, method, target, body, std::move(headers));
   }
 
   HttpReply As(const Shopper& s, const std::string& method, const std::string& target, const std::string& body,
                Headers headers = {}) {
-    headers.emplace_back("Cookie", "atelier_session=" + s.session);
-    headers.emplace_back("X-CSRF-Token", s.csrf);
-    return Send(method, target, body, headers);
+    HttpClient fresh(shop_->port());
+    return testing::As(fresh, s, method, target, body, std::move(headers));
   }
 
   Shopper Register() {
-    static std::atomic<int> n{0};
-    const std::string email = "pictures" + std::to_string(::getpid()) + "-" + std::to_string(++n) + "@example.com";
-    HttpReply r = Send("POST", "/api/v1/auth/register",
-                       R"({"email":")" + email + R"(","password":"correct horse battery","region":"us-east"})",
-                       {{"Content-Type", "application/json"}});
-    EXPECT_EQ(r.status, 201) << r.body;
-    return {r.SetCookie("atelier_session"), std::string(Json(r).at("csrf_token").as_string())};
-  }
-
-  static json::value Json(const HttpReply& reply) {
-    boost::system::error_code ec;
-    json::value v = json::parse(reply.body, ec);
-    EXPECT_FALSE(ec) << reply.body.substr(0, 200);
-    return v;
-  }
-
-  static std::string Error(const HttpReply& reply, const char* member) {
-    json::value v = Json(reply);
-    if (!v.is_object() || !v.as_object().contains("error")) return "<no error>";
-    const json::value& m = v.at("error").at(member);
-    return m.is_null() ? "" : std::string(m.as_string());
+    HttpClient fresh(shop_->port());
+    return RegisterShopper(fresh, "pictures");
   }
 
   // Uploads `bytes` for the candy's picture; returns its id.
@@ -120,7 +89,6 @@ class UploadsHttpTest : public ::testing::Test {
   }
 
   TestShop* shop_ = nullptr;
-  std::unique_ptr<HttpClient> client_;
 };
 
 TEST_F(UploadsHttpTest, AFiveMegabytePictureIsAcceptedWhereOtherRoutesStopAtOneMebibyte) {
@@ -137,8 +105,8 @@ TEST_F(UploadsHttpTest, AFiveMegabytePictureIsAcceptedWhereOtherRoutesStopAtOneM
     HttpReply r = As(s, "POST", target, two_mb, {{"Content-Type", "application/json"}});
     EXPECT_EQ(r.status, 413) << target << ": " << r.body.substr(0, 200);
     EXPECT_EQ(r.Header("content-type"), "application/json") << target;
-    EXPECT_EQ(Error(r, "code"), "too_large") << target;
-    EXPECT_EQ(Error(r, "field"), "body") << target;
+    EXPECT_EQ(ErrorCodeOf(r), "too_large") << target;
+    EXPECT_EQ(ErrorField(r), "body") << target;
   }
 }
 
@@ -150,10 +118,10 @@ TEST_F(UploadsHttpTest, APictureOverItsFieldsLimitIsRefusedNamingTheField) {
   const auto start = std::chrono::steady_clock::now();
   HttpReply r = As(s, "POST", kPicture, over, {{"Content-Type", "image/png"}});
   EXPECT_EQ(r.status, 413) << r.body;
-  EXPECT_EQ(Error(r, "code"), "too_large");
-  EXPECT_EQ(Error(r, "field"), "body");
-  EXPECT_NE(Error(r, "message").find("Printed picture"), std::string::npos) << r.body;
-  EXPECT_NE(Error(r, "message").find("10000000"), std::string::npos) << r.body;
+  EXPECT_EQ(ErrorCodeOf(r), "too_large");
+  EXPECT_EQ(ErrorField(r), "body");
+  EXPECT_NE(ErrorMember(r, "message").find("Printed picture"), std::string::npos) << r.body;
+  EXPECT_NE(ErrorMember(r, "message").find("10000000"), std::string::npos) << r.body;
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
   // Exactly at the limit it is read and stored.
   HttpReply at_limit = As(s, "POST", kPicture, PngOfSize(1200, 900, 10'000'000), {{"Content-Type", "image/png"}});
@@ -229,13 +197,13 @@ TEST_F(UploadsHttpTest, NobodyButTheOwnerOrTheMerchantReadsAPicture) {
   // revalidating with the right tag.
   HttpReply theirs = As(other, "GET", path, "");
   EXPECT_EQ(theirs.status, 404) << theirs.body;
-  EXPECT_EQ(Error(theirs, "code"), "not_found");
+  EXPECT_EQ(ErrorCodeOf(theirs), "not_found");
   EXPECT_EQ(theirs.body.find(png.substr(0, 8)), std::string::npos);
   EXPECT_EQ(As(other, "GET", path, "", {{"If-None-Match", "\"" + id + "\""}}).status, 404);
   const std::string unknown = "/api/v1/uploads/upl_" + std::string(32, '0');
   HttpReply none = As(owner, "GET", unknown, "");
   EXPECT_EQ(none.status, 404);
-  EXPECT_EQ(Error(none, "code"), "not_found");
+  EXPECT_EQ(ErrorCodeOf(none), "not_found");
   EXPECT_EQ(As(owner, "GET", "/api/v1/uploads/not-an-upload", "").status, 404);
   EXPECT_EQ(As(owner, "GET", "/api/v1/uploads/upl_%2e%2e%2fsecret", "").status, 404);
 
