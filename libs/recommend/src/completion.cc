@@ -1,19 +1,28 @@
 // Basket completion by multinomial logistic regression ("completion"):
 //
 //   P(i | Q) = exp(z_i) / sum over k not in Q of exp(z_k),
-//   z_i = b_i + s_i * log|Q| + |Q|^-context_exponent * sum over j in Q of W[j][i],
+//   z_i = b_i + s_i * log|Q| + x . W[:, i] + sum over h of V[h][i] * relu(x . U[:, h] + c_h),
+//   x = |Q|^-context_exponent times the indicator vector of Q,
 //
 // the probability that i is the item missing from a basket whose other items
 // are Q. It is fitted on exactly that task: every training basket with at
 // least 2 items (every user's item set for logs without baskets) gives one
 // example per item, that item held out and the rest as Q. The loss is the
-// mean negative log-likelihood plus l2/2 * ||W[j]||^2 on each row j an example
-// touches; the optimiser is Adagrad over `epochs` shuffled passes (a seeded
+// weighted mean negative log-likelihood plus l2/2 * ||W[j]||^2 on each row j
+// an example touches (likewise U[j] and the rows of V of the active units);
+// the optimiser is Adagrad over `epochs` shuffled passes (a seeded
 // generator, so a fit is deterministic), and the model kept is the average of
 // the parameters after each epoch of the second half (iterate averaging, which
 // smooths the last steps' noise); with seeds > 1, the mean of that many fits
 // over differently shuffled passes. b starts at log(popularity), W and s at 0.
 // s (with size_feature = 1) lets the prior depend on the basket's size.
+// The hidden layer (U, c, V with `hidden` > 0 units; none by default) lets a
+// combination of context items move an item's odds by more or less than the
+// sum of their pairwise effects: W sees items one at a time.
+// An example from a basket of n items is weighted n^-example_weight (the
+// weights rescaled to average 1): with example_weight = 1 every basket counts
+// once, as every test basket gives one case, instead of large baskets giving
+// most of the examples.
 // Unlike a similarity model it learns an item prior (b) and how much each
 // context item shifts it, so a popular staple and a rare complement are
 // weighed on one scale.
@@ -22,7 +31,8 @@
 // query items; 0 for items outside the training set and for context items.
 //
 // Params: l2 >= 0, learning_rate > 0, epochs >= 1, context_exponent in
-// [0, 1], size_feature 0 or 1, seeds >= 1. Memory: one dense float matrix of the
+// [0, 1], size_feature 0 or 1, seeds >= 1, hidden in [0, 256],
+// example_weight in [0, 1]. Memory: one dense float matrix of the
 // training item count squared to serve, three while fitting; more than
 // kMaxItems training items is kTooLarge. Each epoch visits at most
 // kMaxWorkPerEpoch (example x item) terms; larger logs are sampled.
@@ -39,6 +49,7 @@ namespace {
 
 constexpr uint32_t kMaxItems = 6000;
 constexpr uint64_t kMaxWorkPerEpoch = 400'000'000;
+constexpr uint32_t kMaxHidden = 256;
 
 class Completion : public ModelBase {
  public:
@@ -56,6 +67,14 @@ class Completion : public ModelBase {
     if (!(exponent >= 0 && exponent <= 1)) {
       return Error::InvalidArgument("context_exponent must be in [0, 1]", "context_exponent");
     }
+    if (!(P("hidden") >= 0 && P("hidden") <= kMaxHidden)) {
+      return Error::InvalidArgument("hidden must be in [0, " + std::to_string(kMaxHidden) + "]", "hidden");
+    }
+    const double example_weight = P("example_weight");
+    if (!(example_weight >= 0 && example_weight <= 1)) {
+      return Error::InvalidArgument("example_weight must be in [0, 1]", "example_weight");
+    }
+    const auto hidden = static_cast<uint32_t>(P("hidden"));
     BuildColumns();
     const uint32_t n = static_cast<uint32_t>(items_.size());
     if (n > kMaxItems) {
@@ -84,20 +103,34 @@ class Completion : public ModelBase {
     };
     std::vector<Example> examples;
     uint64_t work = 0;
+    double weight_total = 0;
     for (uint32_t r = 0; r + 1 < row_begin.size(); ++r) {
       const uint64_t len = row_begin[r + 1] - row_begin[r];
       for (uint32_t p = 0; p < len; ++p) examples.push_back({r, p});
-      work += len * (len + 1) * n;
+      work += len * (len + 1 + 2 * hidden) * n;
+      weight_total += static_cast<double>(len) * std::pow(static_cast<double>(len), -example_weight);
+    }
+    // Per row: the weight of each of its examples, averaging 1 over examples.
+    std::vector<float> row_weight(row_begin.size() - 1);
+    for (uint32_t r = 0; r + 1 < row_begin.size(); ++r) {
+      const double len = static_cast<double>(row_begin[r + 1] - row_begin[r]);
+      row_weight[r] = static_cast<float>(std::pow(len, -example_weight) * static_cast<double>(examples.size()) /
+                                         weight_total);
     }
 
     const float sexp = static_cast<float>(exponent);
     const bool use_size = P("size_feature") != 0;
     const auto seeds = static_cast<int>(P("seeds"));
     // Per seed: iterate averages of the second half of the epochs; the model
-    // is the mean over seeds (the loss is convex, so means of fits are fits).
+    // is the mean over seeds (without a hidden layer the loss is convex, so
+    // means of fits are fits; with one, every seed starts from the same
+    // hidden weights).
     std::vector<float> w_avg(static_cast<size_t>(n) * n, 0.0f), bias_avg(n, 0.0f), size_avg(n, 0.0f);
+    std::vector<float> u_avg(static_cast<size_t>(n) * hidden, 0.0f), v_avg(static_cast<size_t>(hidden) * n, 0.0f),
+        c_avg(hidden, 0.0f);
     const int first_averaged = epochs / 2;
-    std::vector<float> w_acc, bias_acc, size_acc;
+    std::vector<float> w_acc, bias_acc, size_acc, u_acc, v_acc, c_acc, u_init, v_init;
+    std::vector<float> act(hidden), dpre(hidden);
     std::vector<float> z(n), g(n);
     std::vector<uint8_t> in_query(n, 0);
     std::vector<uint32_t> query;
@@ -117,6 +150,22 @@ class Completion : public ModelBase {
       w_acc.assign(w_.size(), 0.0f);
       bias_acc.assign(n, 0.0f);
       size_acc.assign(n, 0.0f);
+      // Small random hidden weights (zero would leave every unit identical),
+      // drawn once: every seed starts from them, so its units match the
+      // other seeds' units and averaging the fits is meaningful.
+      if (seed == 0) {
+        std::normal_distribution<float> init_u(0.0f, 0.1f), init_v(0.0f, 0.01f);
+        u_init.resize(static_cast<size_t>(n) * hidden);
+        v_init.resize(static_cast<size_t>(hidden) * n);
+        for (float& x : u_init) x = init_u(gen);
+        for (float& x : v_init) x = init_v(gen);
+      }
+      u_ = u_init;
+      v_ = v_init;
+      c_.assign(hidden, 0.0f);
+      u_acc.assign(u_.size(), 0.0f);
+      v_acc.assign(v_.size(), 0.0f);
+      c_acc.assign(hidden, 0.0f);
       for (int epoch = 0; epoch < epochs; ++epoch) {
         for (size_t i = examples.size(); i > 1; --i) std::swap(examples[i - 1], examples[gen() % i]);
         const auto visit = static_cast<size_t>(std::ceil(share * static_cast<double>(examples.size())));
@@ -137,6 +186,7 @@ class Completion : public ModelBase {
             for (uint32_t i = 0; i < n; ++i) z[i] += scale * wj[i];
             in_query[j] = 1;
           }
+          if (hidden > 0) HiddenForward(query, scale, act, z);
           float top = -INFINITY;
           for (uint32_t i = 0; i < n; ++i) {
             if (!in_query[i]) top = std::max(top, z[i]);
@@ -146,9 +196,38 @@ class Completion : public ModelBase {
             g[i] = in_query[i] ? 0.0f : std::exp(z[i] - top);
             total += g[i];
           }
-          const float inv = static_cast<float>(1.0 / total);
+          const float weight = row_weight[ex.row];
+          const float inv = static_cast<float>(weight / total);
           for (uint32_t i = 0; i < n; ++i) g[i] *= inv;
-          g[target] -= 1.0f;
+          g[target] -= weight;
+          if (hidden > 0) {
+            // Backward through V (reading each weight before its update), c and U.
+            for (uint32_t h = 0; h < hidden; ++h) {
+              dpre[h] = 0.0f;
+              if (act[h] <= 0.0f) continue;
+              float* vh = v_.data() + static_cast<size_t>(h) * n;
+              float* ah = v_acc.data() + static_cast<size_t>(h) * n;
+              float back = 0.0f;
+              for (uint32_t i = 0; i < n; ++i) {
+                back += vh[i] * g[i];
+                const float grad = act[h] * g[i] + reg * vh[i];
+                ah[i] += grad * grad;
+                vh[i] -= lr * grad / (std::sqrt(ah[i]) + kEps);
+              }
+              dpre[h] = back;
+              c_acc[h] += back * back;
+              c_[h] -= lr * back / (std::sqrt(c_acc[h]) + kEps);
+            }
+            for (uint32_t j : query) {
+              float* uj = u_.data() + static_cast<size_t>(j) * hidden;
+              float* aj = u_acc.data() + static_cast<size_t>(j) * hidden;
+              for (uint32_t h = 0; h < hidden; ++h) {
+                const float grad = scale * dpre[h] + reg * uj[h];
+                aj[h] += grad * grad;
+                uj[h] -= lr * grad / (std::sqrt(aj[h]) + kEps);
+              }
+            }
+          }
           for (uint32_t i = 0; i < n; ++i) {
             bias_acc[i] += g[i] * g[i];
             bias_[i] -= lr * g[i] / (std::sqrt(bias_acc[i]) + kEps);
@@ -177,6 +256,9 @@ class Completion : public ModelBase {
             bias_avg[i] += bias_[i];
             size_avg[i] += size_[i];
           }
+          for (size_t i = 0; i < u_.size(); ++i) u_avg[i] += u_[i];
+          for (size_t i = 0; i < v_.size(); ++i) v_avg[i] += v_[i];
+          for (uint32_t h = 0; h < hidden; ++h) c_avg[h] += c_[h];
         }
       }
     }
@@ -186,13 +268,16 @@ class Completion : public ModelBase {
       bias_[i] = bias_avg[i] * inv_count;
       size_[i] = size_avg[i] * inv_count;
     }
+    for (size_t i = 0; i < u_.size(); ++i) u_[i] = u_avg[i] * inv_count;
+    for (size_t i = 0; i < v_.size(); ++i) v_[i] = v_avg[i] * inv_count;
+    for (uint32_t h = 0; h < hidden; ++h) c_[h] = c_avg[h] * inv_count;
     return Ok();
   }
 
   void Score(const Query& q, std::span<float> scores) const override {
     std::fill(scores.begin(), scores.end(), 0.0f);
     thread_local std::vector<uint32_t> context, cols;
-    thread_local std::vector<float> z;
+    thread_local std::vector<float> z, act;
     ContextItems(*history_, q, context);
     const size_t n = items_.size();
     cols.clear();
@@ -209,6 +294,10 @@ class Completion : public ModelBase {
       for (uint32_t j : cols) {
         const float* wj = w_.data() + static_cast<size_t>(j) * n;
         for (size_t i = 0; i < n; ++i) z[i] += scale * wj[i];
+      }
+      if (!c_.empty()) {
+        act.resize(c_.size());
+        HiddenForward(cols, scale, act, z);
       }
     }
     for (uint32_t j : cols) z[j] = -INFINITY;
@@ -228,6 +317,11 @@ class Completion : public ModelBase {
     WriteVector(out, bias_);
     WriteVector(out, size_);
     WriteVector(out, w_);
+    if (!c_.empty()) {
+      WriteVector(out, u_);
+      WriteVector(out, c_);
+      WriteVector(out, v_);
+    }
     return Ok();
   }
   Status Load(std::istream& in, std::shared_ptr<const History> history) override {
@@ -237,16 +331,45 @@ class Completion : public ModelBase {
         size_.size() != items_.size() || w_.size() != items_.size() * items_.size()) {
       return Error::InvalidArgument("corrupt completion model state", "artifact");
     }
+    const auto hidden = static_cast<size_t>(P("hidden"));
+    u_.clear();
+    c_.clear();
+    v_.clear();
+    if (hidden > 0 && (!ReadVector(in, u_) || !ReadVector(in, c_) || !ReadVector(in, v_) ||
+                       u_.size() != items_.size() * hidden || c_.size() != hidden ||
+                       v_.size() != hidden * items_.size())) {
+      return Error::InvalidArgument("corrupt completion model state", "artifact");
+    }
     return Ok();
   }
 
  private:
   void BuildColumns() { TrainedItemColumns(*history_, col_, items_); }
+  // Adds the hidden layer's output to z for the context columns `query`
+  // scaled by `scale`, leaving the units' activations in `act`.
+  void HiddenForward(std::span<const uint32_t> query, float scale, std::vector<float>& act,
+                     std::vector<float>& z) const {
+    const size_t n = items_.size(), hidden = c_.size();
+    for (size_t h = 0; h < hidden; ++h) act[h] = c_[h];
+    for (uint32_t j : query) {
+      const float* uj = u_.data() + static_cast<size_t>(j) * hidden;
+      for (size_t h = 0; h < hidden; ++h) act[h] += scale * uj[h];
+    }
+    for (size_t h = 0; h < hidden; ++h) {
+      act[h] = std::max(act[h], 0.0f);
+      if (act[h] == 0.0f) continue;
+      const float* vh = v_.data() + h * n;
+      for (size_t i = 0; i < n; ++i) z[i] += act[h] * vh[i];
+    }
+  }
   std::vector<uint32_t> col_;    // item -> column, kNone outside the training set
   std::vector<uint32_t> items_;  // column -> item
   std::vector<float> bias_;      // per column
   std::vector<float> size_;      // per column: slope on log(query size)
   std::vector<float> w_;         // row-major n x n: row j is what context item j adds
+  std::vector<float> u_;         // row-major n x hidden: row j is context item j's input to the units
+  std::vector<float> c_;         // per hidden unit: its bias (empty without a hidden layer)
+  std::vector<float> v_;         // row-major hidden x n: row h is what unit h adds per unit of activation
 };
 
 }  // namespace

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <random>
 #include <vector>
 
 #include "atelier/recommend/ranking.h"
@@ -80,6 +82,39 @@ TEST(RankingTest, SkipsExcludedItemsAndItemsOutsideTraining) {
   ASSERT_EQ(top.size(), 2u);
   EXPECT_EQ(top[0].item, 2u);
   EXPECT_EQ(top[1].item, 3u);
+}
+
+// A large catalogue with few distinct scores (most items tie at 0), items
+// outside training and exclusions: the heap with its early exits must keep
+// exactly the first K of a full sort by (score, popularity, -index).
+TEST(RankingTest, AgreesWithAFullSortOnALargeCatalogue) {
+  std::mt19937 gen(11);
+  std::uniform_int_distribution<int> level(0, 40), pop_of(0, 6);
+  const uint32_t n = 20000;
+  std::vector<float> scores(n);
+  std::vector<uint32_t> pop(n), exclude;
+  for (uint32_t i = 0; i < n; ++i) {
+    const int l = level(gen);
+    scores[i] = l < 35 ? 0.0f : static_cast<float>(l - 34);
+    pop[i] = static_cast<uint32_t>(pop_of(gen));
+    if (i % 97 == 0) exclude.push_back(i);
+  }
+  std::vector<uint32_t> expected;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (pop[i] > 0 && i % 97 != 0) expected.push_back(i);
+  }
+  std::sort(expected.begin(), expected.end(), [&](uint32_t a, uint32_t b) {
+    if (scores[a] != scores[b]) return scores[a] > scores[b];
+    if (pop[a] != pop[b]) return pop[a] > pop[b];
+    return a < b;
+  });
+  for (size_t k : {1, 20, 500, 5000}) {
+    std::vector<float> work = scores;
+    std::vector<ScoredItem> top;
+    TopK(work, pop, k, exclude, top);
+    ASSERT_EQ(top.size(), k);
+    for (size_t r = 0; r < k; ++r) ASSERT_EQ(top[r].item, expected[r]) << "k " << k << " rank " << r;
+  }
 }
 
 }  // namespace

@@ -157,6 +157,78 @@ TEST_F(ModelsTest, CompletionPredictsTheMissingItemOfABasket) {
   EXPECT_EQ(p1, p2);
 }
 
+// An exclusive-or of pairs: {a, b, x}, {c, d, x}, {a, d, y}, {c, b, y}, 30
+// times each. Every context item is as often with x as with y, so the sum of
+// pairwise effects cannot tell which completes {a, b}; the hidden layer can.
+TEST_F(ModelsTest, CompletionHiddenLayerLearnsWhatPairsCannot) {
+  EventLogBuilder b;
+  int basket = 0;
+  for (int t = 0; t < 30; ++t) {
+    for (auto items : {std::vector<const char*>{"a", "b", "x"}, {"c", "d", "x"}, {"a", "d", "y"}, {"c", "b", "y"}}) {
+      for (const char* item : items) b.Add("", item, "o" + std::to_string(basket), basket, 1, EventType::kPurchase);
+      ++basket;
+    }
+  }
+  EventLog log = std::move(b).Finish();
+  ASSERT_EQ(log.item_ids, (std::vector<std::string>{"a", "b", "c", "d", "x", "y"}));
+  auto h = History::Build(BuildInteractions(log));
+  const uint32_t ab[2] = {0, 1}, ad[2] = {0, 3};
+  std::vector<float> p(6);
+  auto odds = [&](const Model& m, std::span<const uint32_t> q) {
+    m.Score(Query{kNone, q}, p);
+    return p[4] / p[5];  // x against y
+  };
+  auto linear = CreateModel("completion", {{"epochs", 40}, {"l2", 0}}).value();
+  ASSERT_TRUE(linear->Fit(h).ok());
+  EXPECT_NEAR(odds(*linear, ab), 1.0f, 0.25f);
+  EXPECT_NEAR(odds(*linear, ad), 1.0f, 0.25f);
+  const Params hidden = {{"epochs", 40}, {"l2", 0}, {"hidden", 16}};
+  auto deep = CreateModel("completion", hidden).value();
+  ASSERT_TRUE(deep->Fit(h).ok());
+  EXPECT_GT(odds(*deep, ab), 3.0f);
+  EXPECT_LT(odds(*deep, ad), 1.0f / 3.0f);
+  // The hidden weights survive an artifact round trip.
+  std::stringstream state;
+  ASSERT_TRUE(deep->Save(state).ok());
+  auto loaded = CreateModel("completion", hidden).value();
+  ASSERT_TRUE(loaded->Load(state, h).ok());
+  EXPECT_EQ(odds(*loaded, ab), odds(*deep, ab));
+  std::stringstream truncated(state.str().substr(0, state.str().size() - 8));
+  EXPECT_FALSE(CreateModel("completion", hidden).value()->Load(truncated, h).ok());
+}
+
+// {a, b} x 20 and {a, c, d1, ..., d7} x 20. Given only a, the missing item is
+// b (a one-item query comes only from a two-item basket), but the large
+// baskets give 8 of every 9 examples in which a is context. Weighting each
+// basket once (example_weight = 1) lets the small baskets count as much, so b
+// gains.
+TEST_F(ModelsTest, CompletionExampleWeightCountsEachBasketOnce) {
+  EventLogBuilder b;
+  int basket = 0;
+  for (int t = 0; t < 20; ++t, ++basket) {
+    for (const char* item : {"a", "b"}) b.Add("", item, "o" + std::to_string(basket), basket, 1, EventType::kPurchase);
+  }
+  for (int t = 0; t < 20; ++t, ++basket) {
+    for (const char* item : {"a", "c", "d1", "d2", "d3", "d4", "d5", "d6", "d7"}) {
+      b.Add("", item, "o" + std::to_string(basket), basket, 1, EventType::kPurchase);
+    }
+  }
+  EventLog log = std::move(b).Finish();
+  ASSERT_EQ(log.item_ids[1], "b");
+  auto h = History::Build(BuildInteractions(log));
+  const uint32_t a[1] = {0};
+  std::vector<float> p(log.item_ids.size());
+  auto p_b = [&](double weight) {
+    auto m = CreateModel("completion", {{"epochs", 20}, {"example_weight", weight}}).value();
+    EXPECT_TRUE(m->Fit(h).ok());
+    m->Score(Query{kNone, a}, p);
+    return p[1];
+  };
+  EXPECT_GT(p_b(1), p_b(0) + 0.05f);
+  EXPECT_FALSE(CreateModel("completion", {{"example_weight", 2}}).value()->Fit(h).ok());
+  EXPECT_FALSE(CreateModel("completion", {{"hidden", -1}}).value()->Fit(h).ok());
+}
+
 // Baskets {a, b, c}, {a, b, d}, {c, d}, {a, e}; query {a, b}. Overlaps 2, 2,
 // 0, 1; with beta = 1 the similarities are 2/3, 2/3, -, 1/2.
 TEST_F(ModelsTest, BasketNeighboursVoteForTheirItems) {

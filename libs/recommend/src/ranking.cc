@@ -23,18 +23,23 @@ void TopK(std::span<float> scores, std::span<const uint32_t> popularity, size_t 
   };
   // A min-heap on `better` of size k: the root is the worst kept item.
   const size_t n = scores.size();
+  // `floor`: the worst kept score once k items are kept; anything below it
+  // cannot enter, which most of a large catalogue's items are.
+  float floor = kExcluded;
   for (size_t i = 0; i < n; ++i) {
-    if (popularity[i] == 0) continue;
-    float s = scores[i];
-    if (s == kExcluded || std::isnan(s)) continue;
+    const float s = scores[i];
+    if (s < floor) continue;
+    if (popularity[i] == 0 || s == kExcluded || std::isnan(s)) continue;
     ScoredItem cand{static_cast<uint32_t>(i), s};
     if (out.size() < k) {
       out.push_back(cand);
       std::push_heap(out.begin(), out.end(), better);
+      if (out.size() == k) floor = out.front().score;
     } else if (better(cand, out.front())) {
       std::pop_heap(out.begin(), out.end(), better);
       out.back() = cand;
       std::push_heap(out.begin(), out.end(), better);
+      floor = out.front().score;
     }
   }
   std::sort_heap(out.begin(), out.end(), better);

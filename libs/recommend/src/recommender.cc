@@ -86,13 +86,14 @@ std::vector<Recommendation> Recommender::Rank(const Model& model, uint32_t user,
 void Recommender::Explain(std::span<const uint32_t> context, uint32_t user, std::vector<Recommendation>& out) const {
   Scratch& s = ThreadScratch();
   std::vector<float> best(out.size(), 0.0f);
-  std::vector<int64_t> best_from(out.size(), -1);
+  std::vector<int64_t> best_from(out.size(), -1), index(out.size());
+  for (size_t r = 0; r < out.size(); ++r) index[r] = ItemIndex(out[r].item);
   s.part.resize(history_->data.num_items);
   for (uint32_t j : context) {
     uint32_t single[1] = {j};
     together_->Score(Query{kNone, single}, s.part);
     for (size_t r = 0; r < out.size(); ++r) {
-      int64_t i = ItemIndex(out[r].item);
+      const int64_t i = index[r];
       if (i >= 0 && s.part[i] > best[r]) {
         best[r] = s.part[i];
         best_from[r] = j;
@@ -102,7 +103,7 @@ void Recommender::Explain(std::span<const uint32_t> context, uint32_t user, std:
   std::span<const uint32_t> own;
   if (user != kNone) own = history_->user_items.Of(user);
   for (size_t r = 0; r < out.size(); ++r) {
-    int64_t i = ItemIndex(out[r].item);
+    const int64_t i = index[r];
     if (i >= 0 && std::binary_search(own.begin(), own.end(), static_cast<uint32_t>(i))) {
       out[r].reason = "you bought this before";
     } else if (best_from[r] >= 0) {
