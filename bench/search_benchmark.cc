@@ -3,7 +3,10 @@
 // Each BM_Search_<Operation>/<products> runs one query of its set per
 // iteration (cycling through the set) and reports, besides Google Benchmark's
 // mean, the p50 and p99 of the per-iteration latencies (p50_us, p99_us).
-// BM_Search_BuildIndex/<products> times building the index once.
+// BM_Search_BuildIndex/<products> times building the index once;
+// BM_Search_ApplyEdits/<products>/<edited> times deriving the index of a
+// catalog with a few products edited from the live one (SearchIndex::Update)
+// against building it whole.
 //
 //   build-search/bin/search_benchmark --benchmark_min_time=2
 //
@@ -628,6 +631,109 @@ void BM_Search_BuildIndex(benchmark::State& state) {
   state.counters["products"] = products;
 }
 
+// A live index per catalog size for the update benchmarks, with the CPU and
+// wall time of its full build (the peer of an update: a catalog with a few
+// products edited costs a full build the same).
+struct LiveIndex {
+  std::shared_ptr<const SearchIndex> index;
+  double build_cpu_ms = 0;
+  double build_wall_ms = 0;
+};
+std::mutex live_mu;
+std::map<int, LiveIndex> live_indexes;  // guarded by live_mu
+
+const LiveIndex& LiveIndexOf(int products, const Options& options) {
+  std::lock_guard<std::mutex> lock(live_mu);
+  auto it = live_indexes.find(products);
+  if (it != live_indexes.end()) return it->second;
+  auto catalog = GenerateCatalog(products, 42);
+  LiveIndex live;
+  const double cpu_start = ThreadCpuMicros();
+  const auto start = std::chrono::steady_clock::now();
+  auto built = SearchIndex::Build(catalog, options);
+  live.build_cpu_ms = (ThreadCpuMicros() - cpu_start) / 1e3;
+  live.build_wall_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  if (!built.ok()) {
+    fprintf(stderr, "%s\n", built.error().ToString().c_str());
+    std::abort();
+  }
+  live.index = std::move(built).value();
+  // Warm, as a serving index is: the search mix decodes its postings.
+  for (const SearchRequest& request : Mixed()) (void)live.index->Search(request);
+  return live_indexes.emplace(products, std::move(live)).first->second;
+}
+
+// `catalog` with `edits` products (spread over it, from `first`) edited as a
+// PATCH /api/v1/admin/products/{id} does: a new title and price. The title
+// keeps its number of words (its colour becomes "Refurbished"), so that many
+// edits together do not move the average document length to another step
+// (which makes Update build in full).
+std::shared_ptr<const catalog::CatalogSnapshot> WithEdits(const catalog::CatalogSnapshot& catalog,
+                                                          size_t first, size_t edits,
+                                                          int64_t version) {
+  catalog::CatalogData data;
+  data.categories = catalog.categories();
+  data.products = catalog.products();
+  data.locations = catalog.locations();
+  const size_t n = data.products.size();
+  for (size_t e = 0; e < edits; ++e) {
+    Product& p = data.products[(first + e * (n / edits)) % n];
+    p.title = p.title.substr(0, p.title.rfind(" - ")) + " - Refurbished";
+    p.price.amount += 100;
+  }
+  return catalog::CatalogSnapshot::Build(std::move(data), version);
+}
+
+// Applying a catalog change of range(1) edited products to the search index
+// of range(0) products: SearchIndex::Update deriving the new index from the
+// live one (each iteration edits other products of the same live index),
+// against the full build of that catalog in the same run. Counters (CPU and
+// wall, ms): update_* per update (without making the catalog snapshot),
+// full_build_*, and full_over_update (CPU). Update never falls back to a
+// full build here (max_incremental_fraction = 1).
+void BM_Search_ApplyEdits(benchmark::State& state) {
+  const int products = static_cast<int>(state.range(0));
+  const size_t edits = static_cast<size_t>(state.range(1));
+  Options options;
+  options.max_incremental_fraction = 1;
+  const LiveIndex& live = LiveIndexOf(products, options);
+  std::vector<double> cpu, wall;
+  size_t iteration = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto next = WithEdits(*live.index->catalog(), iteration * 7919, edits,
+                          static_cast<int64_t>(iteration) + 2);
+    ++iteration;
+    state.ResumeTiming();
+    const double cpu_start = ThreadCpuMicros();
+    const auto start = std::chrono::steady_clock::now();
+    auto updated = SearchIndex::Update(live.index, next, options);
+    cpu.push_back((ThreadCpuMicros() - cpu_start) / 1e3);
+    wall.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    if (!updated.ok() || !(*updated)->derivation().incremental) {
+      state.SkipWithError(updated.ok() ? (*updated)->derivation().full_build_reason.c_str()
+                                       : updated.error().ToString().c_str());
+      return;
+    }
+    state.PauseTiming();
+    updated->reset();  // removes its directory
+    state.ResumeTiming();
+  }
+  if (cpu.empty()) return;
+  double cpu_mean = 0, wall_mean = 0;
+  for (size_t i = 0; i < cpu.size(); ++i) {
+    cpu_mean += cpu[i] / static_cast<double>(cpu.size());
+    wall_mean += wall[i] / static_cast<double>(wall.size());
+  }
+  state.counters["update_cpu_ms"] = cpu_mean;
+  state.counters["update_wall_ms"] = wall_mean;
+  state.counters["full_build_cpu_ms"] = live.build_cpu_ms;
+  state.counters["full_build_wall_ms"] = live.build_wall_ms;
+  state.counters["full_over_update"] = live.build_cpu_ms / cpu_mean;
+}
+
 void BM_Search_OneWord(benchmark::State& state) { RunQueries(state, OneWord()); }
 void BM_Search_TwoWords(benchmark::State& state) { RunQueries(state, TwoWords()); }
 void BM_Search_Typo(benchmark::State& state) { RunQueries(state, Typos()); }
@@ -667,6 +773,16 @@ void BM_Search_MixedVsMatcherOnly(benchmark::State& state) {
 }
 
 BENCHMARK(BM_Search_BuildIndex)->Arg(6000)->Arg(100000)->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Search_ApplyEdits)
+    ->Args({6000, 1})
+    ->Args({6000, 60})
+    ->Args({6000, 300})
+    ->Args({6000, 1200})
+    ->Args({100000, 1})
+    ->Args({100000, 1000})
+    ->Args({100000, 5000})
+    ->Iterations(5)
+    ->Unit(benchmark::kMillisecond);
 #define ATELIER_SEARCH_BENCH(fn) \
   BENCHMARK(fn)->Arg(6000)->Arg(100000)->Unit(benchmark::kMicrosecond)
 ATELIER_SEARCH_BENCH(BM_Search_OneWord);

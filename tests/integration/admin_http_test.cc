@@ -643,6 +643,33 @@ TEST_F(AdminHttpTest, ProductEditsNameTheFieldAtFaultAndChangeNothing) {
   EXPECT_EQ((*rows)[0].Int(1), product->price.amount);
 }
 
+// A title edit is found by its new word within a second, with its new price
+// (which filters too): the search index is derived from the live one,
+// re-indexing that product only.
+TEST_F(AdminHttpTest, SearchFindsAnEditedTitleWithinASecond) {
+  auto [product, code] = StockedProduct(5);
+  ASSERT_NE(product, nullptr);
+  const int64_t id = product->id;
+  const std::string title = "Quixotic Marmoset Lantern";
+  HttpReply edited = PatchProduct(id, R"({"title": ")" + title + R"(", "price": {"amount": 1234}})");
+  ASSERT_EQ(edited.status, 200) << edited.body;
+  const auto written = Clock::now();
+  auto only_it = [&](const std::string& highlighted) {
+    return [&, highlighted](const json::value& v) {
+      const json::array& items = v.at("items").as_array();
+      return v.at("total") == 1 && items.size() == 1u && items[0].at("id").as_int64() == id &&
+             items[0].at("title") == title.c_str() && items[0].at("price").at("amount") == 1234 &&
+             items[0].at("highlighted_title") == highlighted.c_str();
+    };
+  };
+  auto took = PollUntil("/api/v1/search?q=marmoset", written, only_it("Quixotic <mark>Marmoset</mark> Lantern"));
+  EXPECT_LT(took, kPropagation) << "search found the new title after " << Millis(took) << " ms";
+  // Typed as a prefix, and filtered by the new price.
+  took = PollUntil("/api/v1/search?q=quixot&min_price=12.34&max_price=12.34", written,
+                   only_it("<mark>Quixotic</mark> Marmoset Lantern"));
+  EXPECT_LT(took, kPropagation) << "search filtered by the new price after " << Millis(took) << " ms";
+}
+
 // Search results carry the stock of the live catalog, not of the catalog
 // their index was built from: a stock write shows in them within a second.
 TEST_F(AdminHttpTest, SearchShowsAStockWriteWithinASecond) {

@@ -472,6 +472,40 @@ TEST_F(ReplicasHttpTest, ProductChangeReachesBothWithinASecond) {
   }
 }
 
+// A title edited through replica A is found by its new word in searches on
+// replica B within a second: B derives its search index from its live one,
+// re-indexing only the edited product, instead of indexing the whole demo
+// catalog again (seconds of CPU).
+TEST_F(ReplicasHttpTest, TitleEditedOnOneIsSearchableOnTheOtherWithinASecond) {
+  // The last standard product: no other test edits or sells it.
+  auto rows = db_->Query("SELECT id FROM products WHERE model_id IS NULL OR model_id = '' ORDER BY id DESC LIMIT 1");
+  ASSERT_TRUE(rows.ok() && rows->size() == 1u);
+  const int64_t id = (*rows)[0].Int(0);
+  const std::string title = "Quixotic Pangolin Kettle";
+  HttpReply edited = Send(0, "PATCH", "/api/v1/admin/products/" + std::to_string(id),
+                          R"({"title": ")" + title + R"(", "price": {"amount": 4242}})",
+                          {{"Authorization", "Bearer " + api_key_}});
+  ASSERT_EQ(edited.status, 200) << edited.body;
+  const auto written = Clock::now();
+  auto found = [&](const json::value& v) {
+    const json::array& items = v.at("items").as_array();
+    return v.at("total") == 1 && items.size() == 1u && items[0].at("id").as_int64() == id &&
+           items[0].at("title") == title.c_str() && items[0].at("price").at("amount") == 4242 &&
+           items[0].at("highlighted_title") == "Quixotic <mark>Pangolin</mark> Kettle";
+  };
+  for (int replica : {1, 0}) {
+    const auto took = PollUntil(replica, "/api/v1/search?q=pangolin", written, found);
+    EXPECT_LT(took, kPropagation) << "replica " << replica << " found the new title after " << Millis(took)
+                                  << " ms";
+  }
+  // The new price filters too.
+  for (int replica : {1, 0}) {
+    HttpReply r = Send(replica, "GET", "/api/v1/search?q=pangolin&min_price=42.42&max_price=42.42");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(json::parse(r.body).at("total"), 1) << r.body;
+  }
+}
+
 TEST_F(ReplicasHttpTest, ModelUploadedOnOneIsServedByTheOtherWithinASecond) {
   auto rows = db_->Query(
       "SELECT source, version FROM product_models WHERE model_id = 'tablet' ORDER BY version DESC LIMIT 1");

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <set>
+#include <string_view>
 #include <utility>
 
 #include "internal/schema.h"
@@ -304,6 +305,32 @@ std::shared_ptr<const WildcardExpansion> PostingCache::Expand(Xapian::Database& 
   if (cached_postings_ + size > max_postings_) return expansion;
   cached_postings_ += size;
   return expansions_.emplace(key, std::move(expansion)).first->second;
+}
+
+std::unique_ptr<PostingCache> PostingCache::Derive(const std::vector<std::string>& changed) const {
+  auto out = std::make_unique<PostingCache>(max_postings_, k1_);
+  auto is_changed = [&](const std::string& term) {
+    return std::binary_search(changed.begin(), changed.end(), term);
+  };
+  // Some changed term starts with `pattern` (the first one not below it does
+  // when any does).
+  auto covers_changed = [&](std::string_view pattern) {
+    auto it = std::lower_bound(changed.begin(), changed.end(), pattern);
+    return it != changed.end() && std::string_view(*it).substr(0, pattern.size()) == pattern;
+  };
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [term, postings] : terms_) {
+    if (is_changed(term)) continue;
+    out->terms_.emplace(term, postings);
+    out->cached_postings_ += postings->docids.size();
+  }
+  for (const auto& [key, expansion] : expansions_) {
+    const std::string_view pattern = std::string_view(key).substr(0, key.find('\0'));
+    if (covers_changed(pattern)) continue;
+    out->expansions_.emplace(key, expansion);
+    if (expansion->merged) out->cached_postings_ += expansion->merged->docids.size();
+  }
+  return out;
 }
 
 std::optional<WeightedMatches> Evaluate(const Xapian::Query& query, const MatchContext& context) {

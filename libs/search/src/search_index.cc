@@ -186,7 +186,7 @@ struct SearchIndex::Query {
 
   // The price filter, as Xapian compares the price slot's values.
   bool PriceAllowed(uint32_t docid) const {
-    const double price = static_cast<double>(index.catalog_->products()[docid - 1].price.amount);
+    const double price = static_cast<double>(index.tables_->product(docid - 1).price.amount);
     if (request.min_price && price < static_cast<double>(*request.min_price)) return false;
     if (request.max_price && price > static_cast<double>(*request.max_price)) return false;
     return true;
@@ -196,7 +196,7 @@ struct SearchIndex::Query {
   // docid); false for relevance.
   bool SortKeys(const std::vector<uint32_t>& docids, std::vector<double>& keys,
                 bool& descending) const {
-    const auto& products = index.catalog_->products();
+    const internal::DocumentTables& tables = *index.tables_;
     keys.clear();
     keys.reserve(docids.size());
     switch (request.sort) {
@@ -205,11 +205,11 @@ struct SearchIndex::Query {
       case SortOrder::kPriceAsc:
       case SortOrder::kPriceDesc:
         descending = request.sort == SortOrder::kPriceDesc;
-        for (uint32_t d : docids) keys.push_back(static_cast<double>(products[d - 1].price.amount));
+        for (uint32_t d : docids) keys.push_back(static_cast<double>(tables.product(d - 1).price.amount));
         return true;
       case SortOrder::kNewest:
         descending = true;
-        for (uint32_t d : docids) keys.push_back(static_cast<double>(products[d - 1].created_at));
+        for (uint32_t d : docids) keys.push_back(static_cast<double>(tables.product(d - 1).created_at));
         return true;
     }
     return false;
@@ -222,7 +222,7 @@ struct SearchIndex::Query {
     const internal::DocumentTables& tables = *index.tables_;
     const internal::MatchContext context{
         db, *index.postings_, options.bm25.k1 * internal::kLengthScale,
-        static_cast<uint32_t>(tables.size()), static_cast<uint32_t>(options.max_prefix_expansion)};
+        static_cast<uint32_t>(tables.live()), static_cast<uint32_t>(options.max_prefix_expansion)};
     internal::WeightedMatches matches;
     if (browse) {
       // Every document passing the filters, each of weight 0.
@@ -230,8 +230,9 @@ struct SearchIndex::Query {
       if (allowed) {
         matches.docids = std::move(*allowed);
       } else {
-        matches.docids.resize(tables.size());
-        for (size_t i = 0; i < tables.size(); ++i) matches.docids[i] = static_cast<uint32_t>(i + 1);
+        const std::vector<uint32_t>& all = tables.BrowseOrder(SortOrder::kRelevance);
+        matches.docids.resize(all.size());
+        for (size_t i = 0; i < all.size(); ++i) matches.docids[i] = all[i] + 1;
       }
       matches.low.assign(matches.docids.size(), 0.0);
       matches.high.assign(matches.docids.size(), 0.0);
@@ -273,9 +274,8 @@ struct SearchIndex::Query {
                             return docids[a] < docids[b];
                           });
       }
-      const auto& products = index.catalog_->products();
       for (size_t i = first; i < end; ++i) {
-        const catalog::Product& product = products[docids[order[i]] - 1];
+        const catalog::Product& product = tables.product(docids[order[i]] - 1);
         out.items.push_back({product.id, 0.0, HtmlEscape(product.title)});
       }
       return true;
@@ -356,7 +356,6 @@ struct SearchIndex::Query {
                                          db.get_doccount());
     if (candidates == nullptr) out.total = mset.get_matches_lower_bound();
 
-    const auto& products = index.catalog_->products();
     out.items.clear();
     // BM25's weight as without the build-time length normalisation.
     const double score_scale = index.options_.normalise_length_at_build
@@ -365,7 +364,7 @@ struct SearchIndex::Query {
     std::optional<internal::TitleHighlighter> highlighter;
     if (!options.highlight_with_xapian_snippet) highlighter.emplace(filtered, stem);
     for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
-      const catalog::Product& product = products[*it - 1];
+      const catalog::Product& product = index.tables_->product(*it - 1);
       SearchHit hit;
       hit.product_id = product.id;
       hit.score = it.get_weight() * score_scale;
@@ -426,14 +425,18 @@ struct SearchIndex::Query {
 
 void SearchIndex::BrowseCatalog(const SearchRequest& request, SearchResult& out) const {
   const std::vector<uint32_t>& order = tables_->BrowseOrder(request.sort);
-  const auto& products = catalog_->products();
   const size_t first = static_cast<size_t>(request.page - 1) * static_cast<size_t>(request.per_page);
   for (size_t i = first; i < order.size() && i < first + static_cast<size_t>(request.per_page); ++i) {
-    const catalog::Product& product = products[order[i]];
+    const catalog::Product& product = tables_->product(order[i]);
     out.items.push_back({product.id, 0.0, HtmlEscape(product.title)});
   }
   out.total = static_cast<int64_t>(order.size());
   out.facets = catalog_facets_;
+}
+
+std::shared_ptr<const catalog::CatalogSnapshot> SearchIndex::CatalogFor(
+    std::shared_ptr<const catalog::CatalogSnapshot> live) const {
+  return live && live->version() == catalog_->version() ? live : catalog_;
 }
 
 Result<SearchResult> SearchIndex::Search(const SearchRequest& request) const {

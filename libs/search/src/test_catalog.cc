@@ -1,8 +1,13 @@
 #include "test_catalog.h"
 
+#include <gtest/gtest.h>
+
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "atelier/core/strings.h"
 
 namespace atelier::search::testing {
 namespace {
@@ -205,6 +210,83 @@ std::shared_ptr<const catalog::CatalogSnapshot> TestCatalog() {
         "Nano, micro and standard SIM for unlocked phones."),
   };
   return catalog::CatalogSnapshot::Build(std::move(d), 7);
+}
+
+std::shared_ptr<const catalog::CatalogSnapshot> GeneratedCatalog(int count, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  auto pick = [&](const std::vector<std::string>& v) -> const std::string& {
+    return v[std::uniform_int_distribution<size_t>(0, v.size() - 1)(rng)];
+  };
+  catalog::CatalogData d;
+  d.categories = {
+      {1, 0, "video-games", "Video Games", 0},
+      {2, 1, "video-games-controllers", "Controllers", 0},
+      {3, 1, "video-games-accessories", "Accessories", 1},
+      {4, 0, "lawn-garden", "Lawn & Garden", 1},
+      {5, 4, "lawn-garden-mowers", "Mowers", 0},
+      {6, 0, "pet-supplies", "Pet Supplies", 2},
+      {7, 6, "pet-supplies-dog-food", "Dog Food", 0},
+      {8, 0, "kitchen", "Kitchen", 3},
+  };
+  const std::vector<int64_t> leaves = {2, 3, 5, 7, 8, 1};
+  const std::vector<std::string> brands = {"Sony", "Microsoft", "Honda", "Purina", "PowerA",
+                                           "Café Noir", "sony", "Nike"};
+  const std::vector<std::string> adjectives = {"Pro", "Classic", "Wireless", "Compact", "Crème",
+                                               "Deluxe", ""};
+  const std::vector<std::string> nouns = {
+      "Wireless Controller", "Controller", "Charging Station", "Lawn Mower", "Dog Food",
+      "Puppy Food", "Headset", "Camera", "Brûlée Torch", "Coffee Press", "Food Bowl"};
+  const std::vector<std::string> colours = {"Black", "White", "Red", "Blue"};
+  const std::vector<std::string> features = {"rechargeable battery", "for dogs", "for PlayStation",
+                                             "fast charging", "controller grip", "food grade"};
+  for (int i = 0; i < count; ++i) {
+    Product p;
+    p.id = 1000 + i;
+    p.sku = "GEN-" + std::to_string(i);
+    p.brand = pick(brands);
+    std::string adjective = pick(adjectives);
+    p.title = p.brand + (adjective.empty() ? "" : " " + adjective) + " " + pick(nouns);
+    if (rng() % 3 == 0) p.title += " " + std::to_string(100 + rng() % 40);
+    p.title += " - " + pick(colours);
+    p.description = "The " + pick(nouns) + " with " + pick(features);
+    if (rng() % 2 == 0) p.description += " and " + pick(features);
+    p.category_id = leaves[rng() % leaves.size()];
+    p.price = {static_cast<int64_t>(500 + (rng() % 40) * 250), "USD"};
+    p.created_at = 1'700'000'000 + static_cast<int64_t>(rng() % 50) * 86'400;
+    p.attributes = {{"colour", ToLower(pick(colours))}};
+    d.products.push_back(std::move(p));
+  }
+  return catalog::CatalogSnapshot::Build(std::move(d), 1);
+}
+
+void ExpectSameResult(const SearchResult& got, const SearchResult& want, const std::string& label) {
+  ASSERT_EQ(got.total, want.total) << label;
+  ASSERT_EQ(got.items.size(), want.items.size()) << label;
+  for (size_t i = 0; i < got.items.size(); ++i) {
+    EXPECT_EQ(got.items[i].product_id, want.items[i].product_id) << label << " item " << i;
+    EXPECT_EQ(got.items[i].score, want.items[i].score) << label << " item " << i;
+    EXPECT_EQ(got.items[i].highlighted_title, want.items[i].highlighted_title) << label;
+  }
+  EXPECT_EQ(got.suggestion, want.suggestion) << label;
+  EXPECT_EQ(got.corrected, want.corrected) << label;
+  EXPECT_EQ(got.relaxed, want.relaxed) << label;
+  const Facets& a = got.facets;
+  const Facets& b = want.facets;
+  ASSERT_EQ(a.category.size(), b.category.size()) << label;
+  for (size_t i = 0; i < a.category.size(); ++i) {
+    EXPECT_EQ(a.category[i].slug, b.category[i].slug) << label;
+    EXPECT_EQ(a.category[i].count, b.category[i].count) << label;
+  }
+  ASSERT_EQ(a.brand.size(), b.brand.size()) << label;
+  for (size_t i = 0; i < a.brand.size(); ++i) {
+    EXPECT_EQ(a.brand[i].name, b.brand[i].name) << label;
+    EXPECT_EQ(a.brand[i].count, b.brand[i].count) << label;
+  }
+  ASSERT_EQ(a.price.size(), b.price.size()) << label;
+  for (size_t i = 0; i < a.price.size(); ++i) {
+    EXPECT_EQ(a.price[i].min, b.price[i].min) << label;
+    EXPECT_EQ(a.price[i].count, b.price[i].count) << label;
+  }
 }
 
 }  // namespace atelier::search::testing

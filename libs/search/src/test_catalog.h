@@ -1,14 +1,28 @@
 #pragma once
 // A hand-built catalog of ~50 realistic products for the search tests: video
 // games (PlayStation and Xbox controllers, consoles, charging stations,
-// cameras), lawn and garden, books, pet supplies, shoes, phones.
+// cameras), lawn and garden, books, pet supplies, shoes, phones; and
+// generated catalogs and a result comparison for tests over many requests.
 
+#include <cstdint>
 #include <memory>
+#include <string>
 
 #include "atelier/catalog/snapshot.h"
+#include "atelier/search/types.h"
 
 namespace atelier::search::testing {
 
 std::shared_ptr<const catalog::CatalogSnapshot> TestCatalog();
+
+// A catalog of `count` products drawn from `seed` (version 1), with many
+// equal prices, dates and title shapes (ties in every sort order and in BM25
+// weights), a few non-ASCII titles and brands that differ only in case.
+std::shared_ptr<const catalog::CatalogSnapshot> GeneratedCatalog(int count, uint64_t seed = 1234);
+
+// Expects `got` to equal `want` field by field (items with ids, scores and
+// highlighted titles, total, suggestion, corrected, relaxed, facets);
+// `label` names the request in failures.
+void ExpectSameResult(const SearchResult& got, const SearchResult& want, const std::string& label);
 
 }  // namespace atelier::search::testing

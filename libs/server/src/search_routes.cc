@@ -87,13 +87,10 @@ void RegisterSearchRoutes(Router& router, Services& services) {
     if (!index) return ErrorResponse(Error::Unavailable("the search index is still being built"));
     auto result = index->Search(*parsed);
     if (!result.ok()) return ErrorResponse(result.error());
-    // Hits resolve against the catalog the index was built from; while the
-    // live catalog is that same version (a stock change keeps the version),
-    // its stock is the current one, so in_stock and total_stock follow stock
-    // writes without an index rebuild.
-    const std::shared_ptr<const catalog::CatalogSnapshot> live = services.catalog.Get();
-    const catalog::CatalogSnapshot& catalog =
-        live && live->version() == index->catalog()->version() ? *live : *index->catalog();
+    // The snapshot holding every hit, with the freshest stock it can have.
+    const std::shared_ptr<const catalog::CatalogSnapshot> resolved =
+        index->CatalogFor(services.catalog.Get());
+    const catalog::CatalogSnapshot& catalog = *resolved;
 
     json::array items;
     std::vector<int64_t> seeds;

@@ -1,5 +1,6 @@
 #include "atelier/server/services.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -78,8 +79,20 @@ Status PublishCatalog(Services& services, std::shared_ptr<const catalog::Catalog
     // be reading (the catalog version alone need not have changed).
     if (live) search_options.directory += "-" + std::to_string(NowMillis());
   }
-  ATELIER_ASSIGN_OR_RETURN(auto index, search::SearchIndex::Build(catalog, search_options));
+  // Re-indexes only the products that differ from the live index's catalog
+  // when they are few (a product edit, a small import), else builds.
+  ATELIER_ASSIGN_OR_RETURN(auto index, search::SearchIndex::Update(live, catalog, search_options));
   const int64_t index_ms = MillisSince(start);
+  const search::Derivation& derived = index->derivation();
+  const std::string how = derived.incremental
+                              ? fmt::format("updated ({} added, {} changed, {} removed)", derived.added,
+                                            derived.changed, derived.removed)
+                              : "built (" + derived.full_build_reason + ")";
+  // Search answers with the new products as soon as their index exists (a
+  // request that sees this index before the new catalog resolves its hits
+  // against the index's own catalog: SearchIndex::CatalogFor).
+  const std::string index_directory = index->directory();
+  services.search.Publish(std::move(index));
 
   start = std::chrono::steady_clock::now();
   std::shared_ptr<const BoughtTogether> together;
@@ -88,16 +101,15 @@ Status PublishCatalog(Services& services, std::shared_ptr<const catalog::Catalog
   } else {
     together = BoughtTogether::Build({}, catalog);
   }
-  spdlog::info("catalog v{}: {} products; search index in {} ms; bought-together from {} baskets in {} ms",
-               catalog->version(), catalog->products().size(), index_ms, together->baskets(),
+  spdlog::info("catalog v{}: {} products; search index {} in {} ms; bought-together from {} baskets in {} ms",
+               catalog->version(), catalog->products().size(), how, index_ms, together->baskets(),
                MillisSince(start));
 
-  // The catalog last: a request that sees the new catalog finds its index.
-  services.search.Publish(std::move(index));
   services.bought_together.Publish(std::move(together));
   services.catalog.Publish(std::move(catalog));
   if (live && !options.search_root.empty()) {
-    RemoveIndexesExcept(options.search_root, {search_options.directory, live->directory()});
+    // An index derived without changes shares the live one's directory.
+    RemoveIndexesExcept(options.search_root, {index_directory, live->directory()});
   }
   return Ok();
 }

@@ -76,6 +76,13 @@ class PostingCache {
   std::shared_ptr<const WildcardExpansion> Expand(Xapian::Database& db, const std::string& pattern,
                                                   uint32_t limit) const;
 
+  // A cache for an index derived from this one's by re-indexing documents
+  // that held or now hold the terms `changed` (ascending, unique) and no
+  // others: it starts with this cache's postings of every other term and its
+  // expansions of every prefix no changed term starts with (shared, not
+  // copied); the rest are decoded from the new index on first use.
+  std::unique_ptr<PostingCache> Derive(const std::vector<std::string>& changed) const;
+
  private:
   // Keeps `postings` when the budget allows; returns what to use.
   std::shared_ptr<const TermPostings> Keep(

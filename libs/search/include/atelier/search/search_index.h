@@ -2,9 +2,14 @@
 // Full-text search over one catalog snapshot, on Xapian.
 //
 // A SearchIndex is built once from an immutable CatalogSnapshot into an
-// on-disk Xapian glass database and is immutable afterwards: the server builds
+// on-disk Xapian glass database and is immutable afterwards: the server makes
 // the next one off to the side when the catalog changes and swaps the
 // shared_ptr (SnapshotHolder<SearchIndex>), the same way as the catalog.
+// When only a few products differ, Update() derives the next index from the
+// live one instead of building it whole: it copies the database, re-indexes
+// only those products and keeps the in-memory postings of every term they do
+// not touch; its answers equal a full build's (same ids, order, scores,
+// totals, facets, highlights, suggestions).
 //
 // What a query does (details in search_index.cc):
 //  - field weights: every field is indexed into one term space with a
@@ -57,6 +62,7 @@ namespace atelier::search {
 namespace internal {
 class DocumentTables;
 class PostingCache;
+class TemporaryDirectory;
 }  // namespace internal
 
 struct FieldWeights {
@@ -133,6 +139,26 @@ struct Options {
   // Read handles kept open between calls (more are opened under load and
   // closed when returned to a full pool).
   int max_idle_readers = 8;
+  // Update() re-indexes only the products that differ (added, changed or
+  // removed) when they are at most this fraction of the catalog, and builds
+  // the whole index beyond it. Re-indexing a product costs about 1.3 times
+  // indexing it in a full build, plus a fixed cost (copying the database,
+  // finding the changed products: ~7 ms CPU at 6,000 products, ~90 ms at
+  // 100,000), so an update of a quarter of the catalog still takes about a
+  // third of a full build's CPU time (BENCHMARKS.md "Search").
+  double max_incremental_fraction = 0.25;
+};
+
+// How an index came to be (SearchIndex::derivation()).
+struct Derivation {
+  // True when derived from another index by re-indexing only the products
+  // below; false for a full build.
+  bool incremental = false;
+  size_t added = 0;
+  size_t changed = 0;
+  size_t removed = 0;
+  // Why Update() built the whole index instead ("" otherwise).
+  std::string full_build_reason{};
 };
 
 class SearchIndex {
@@ -142,6 +168,29 @@ class SearchIndex {
   // index or Options are inconsistent; kUnavailable when it cannot be written.
   // REQUIRES: catalog != nullptr.
   static Result<std::shared_ptr<const SearchIndex>> Build(
+      std::shared_ptr<const catalog::CatalogSnapshot> catalog, Options options = {});
+
+  // The index of `catalog`, derived from `base` when that is cheaper, built
+  // whole otherwise; the answers are the same either way. Derived: the
+  // products whose indexed fields (title, description, brand, category path
+  // and names, price, created_at, attributes) differ between base's catalog
+  // and `catalog` are found by id; the base's database is copied into
+  // options.directory (as in Build) and only those documents are replaced,
+  // deleted or added; the in-memory postings of the terms they do not touch
+  // are shared with `base`. When no indexed field differs (a stock change, a
+  // new image), the new index shares base's database and directory, and
+  // options.directory is not used. Built whole (derivation() says why) when
+  // base is null, its options index differently, more than
+  // options.max_incremental_fraction of the products differ, a new product
+  // sorts before an indexed one in catalog order, the catalog's average
+  // document length moves to another step (schema.h), or removals left more
+  // than a quarter of the docids unused. `base` is not modified and stays
+  // usable by readers meanwhile.
+  // Errors: those of Build; kInvalidArgument (field "directory") when
+  // options.directory is base's own directory.
+  // REQUIRES: catalog != nullptr.
+  static Result<std::shared_ptr<const SearchIndex>> Update(
+      const std::shared_ptr<const SearchIndex>& base,
       std::shared_ptr<const catalog::CatalogSnapshot> catalog, Options options = {});
 
   ~SearchIndex();
@@ -156,25 +205,50 @@ class SearchIndex {
 
   // The catalog this index was built from (to resolve hit product ids).
   const std::shared_ptr<const catalog::CatalogSnapshot>& catalog() const { return catalog_; }
+  // The catalog to read the products of this index's hits from: `live` (the
+  // shop's current snapshot) when it is the version this index was built
+  // from, so that stock written since (a stock write keeps the version)
+  // shows in the answers; otherwise this index's own catalog, which holds
+  // every hit. Never null.
+  std::shared_ptr<const catalog::CatalogSnapshot> CatalogFor(
+      std::shared_ptr<const catalog::CatalogSnapshot> live) const;
   const std::string& directory() const { return directory_; }
   size_t product_count() const;
+  const Derivation& derivation() const { return derivation_; }
 
  private:
   class ReaderPool;
   struct Query;
 
   SearchIndex() = default;
+  // Build() without the const: Update() notes why it built in full.
+  static Result<std::shared_ptr<SearchIndex>> BuildWhole(
+      std::shared_ptr<const catalog::CatalogSnapshot> catalog, Options options);
   // A search without words or filters: every product, from tables_.
   void BrowseCatalog(const SearchRequest& request, SearchResult& out) const;
 
+  // Makes tables_, catalog_facets_ and, when null, postings_ (the database
+  // is written and readers_ set). `documents` as DocumentTables takes it;
+  // with `base`, the tables are carried over from base's but for the
+  // documents at indexes `rewritten`.
+  void Finish(std::vector<int32_t> documents, const SearchIndex* base = nullptr,
+              const std::vector<uint32_t>& rewritten = {});
+
   std::shared_ptr<const catalog::CatalogSnapshot> catalog_;
   Options options_;
+  Derivation derivation_;
   std::string directory_;
-  bool owns_directory_ = false;
-  std::unique_ptr<ReaderPool> readers_;
+  // Set when directory_ is a private temporary directory: removes it once no
+  // index uses it (indexes derived without changes share it).
+  std::shared_ptr<const internal::TemporaryDirectory> owned_directory_;
+  std::shared_ptr<ReaderPool> readers_;  // shared the same way
   std::unique_ptr<const internal::DocumentTables> tables_;
-  std::unique_ptr<const internal::PostingCache> postings_;  // with match_from_memory
+  std::shared_ptr<const internal::PostingCache> postings_;  // with match_from_memory
   Facets catalog_facets_;  // facets of the whole catalog
+  // With normalise_length_at_build: the sum of the documents' lengths before
+  // normalisation, and the length they were normalised by (schema.h).
+  double total_length_ = 0;
+  double norm_length_ = 1;
 };
 
 }  // namespace atelier::search

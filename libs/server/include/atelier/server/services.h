@@ -126,7 +126,10 @@ Status LoadSnapshots(Services& services, const SnapshotOptions& options);
 
 // Publishes `catalog` with its search index and bought-together table (built
 // from services.db when set, else empty). For tests and imports that already
-// hold a snapshot.
+// hold a snapshot. The index is derived from the published one when only a
+// few products differ (search::SearchIndex::Update: re-indexes those, a few
+// milliseconds per product) and built whole otherwise; it is published as
+// soon as it exists, before the bought-together table.
 Status PublishCatalog(Services& services, std::shared_ptr<const catalog::CatalogSnapshot> catalog,
                       const SnapshotOptions& options);
 
@@ -185,7 +188,8 @@ Result<std::string> TrainAndPublishRecommender(Services& services, const std::st
 //   catalog      the catalog is reloaded and published at once, then its
 //                search index (in a directory of its own under
 //                options.search_root; older ones are removed, keeping the
-//                previous) and bought-together table are rebuilt and published
+//                previous) is updated from the live one (PublishCatalog)
+//                and its bought-together table rebuilt, and both published
 //   stock        the stock is reloaded into a copy of the current catalog
 //                (same products, same version, so search answers take
 //                their stock from it without an index rebuild)
