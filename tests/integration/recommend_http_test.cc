@@ -17,6 +17,7 @@
 #include "atelier/recommend/recommender.h"
 #include "atelier/server/services.h"
 #include "http_client.h"
+#include "shop_api.h"
 #include "test_shop.h"
 
 namespace atelier::testing {
@@ -454,6 +455,55 @@ TEST_F(RecommendHttpTest, FeedbackBatchesAreCheckedWhole) {
                        R"({"events": [{"type":"impression","list_id":"rl_zeroitems1","surface":"similar","items":0}]})");
   EXPECT_EQ(r.at("stored").as_int64(), 0);
   EXPECT_EQ(r.at("rejected").as_array().at(0).at("field").as_string(), "items");
+}
+
+TEST_F(RecommendHttpTest, ShopOrdersTeachTheRecommenderAndForYouFollowsTheSession) {
+  Shopper alice = RegisterShopper(*client_, "recs");
+  Shopper bob = RegisterShopper(*client_, "recs");
+  // A shop account's list is for its own session only.
+  const std::string alice_user = "acct:" + std::to_string(alice.id);
+  EXPECT_EQ(testing::Call(*client_, "GET", "/api/v1/recommendations?user=" + alice_user).status, 403);
+  HttpReply other = As(*client_, bob, "GET", "/api/v1/recommendations?user=" + alice_user);
+  EXPECT_EQ(other.status, 403);
+  EXPECT_EQ(ErrorField(other), "user");
+  EXPECT_EQ(As(*client_, alice, "GET", "/api/v1/recommendations?user=" + alice_user).status, 200);
+
+  // Alice orders a controller; the order is in the event log as her purchase.
+  const auto [id, sku] = FirstHit("DualSense");
+  HttpReply added = As(*client_, alice, "POST", "/api/v1/cart/items", R"({"sku":")" + sku + R"(","quantity":1})");
+  ASSERT_EQ(added.status, 201) << added.body;
+  HttpReply placed = As(*client_, alice, "POST", "/api/v1/checkout", R"({"shipping":{"region":"us-east"}})",
+                        {{"Idempotency-Key", "recs-1"}});
+  ASSERT_EQ(placed.status, 201) << placed.body;
+  const int64_t order_id = Json(placed).at("id").as_int64();
+  auto rows = shop_->services().db->Query("SELECT user_id, item_id, basket_id FROM events WHERE type = 'purchase' AND "
+                                          "basket_id = ?", {"order:" + std::to_string(order_id)});
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].Text(0), alice_user);
+  EXPECT_EQ((*rows)[0].Text(1), sku);
+
+  // Trained on the shop's events, the recommender knows her: her session's
+  // for-you list (no user named) is personal, not the anonymous trending one.
+  std::string error;
+  ASSERT_NE(TrainedModel(*shop_, &error), nullptr) << error;
+  auto retrained = server::TrainAndPublishRecommender(shop_->services(), shop_->directory() + "/models-shop-orders");
+  ASSERT_TRUE(retrained.ok()) << retrained.error().ToString();
+  json::value anonymous = Json(testing::Call(*client_, "GET", "/api/v1/recommendations?k=5"));
+  json::value hers = Json(As(*client_, alice, "GET", "/api/v1/recommendations?k=5"));
+  UseModel();  // the other tests' model again
+  ASSERT_TRUE(hers.is_object() && anonymous.is_object());
+  auto ids = [](const json::value& v) {
+    std::vector<int64_t> out;
+    for (const json::value& item : v.at("items").as_array()) out.push_back(item.at("id").as_int64());
+    return out;
+  };
+  EXPECT_NE(ids(hers), ids(anonymous));
+  bool personal_reason = false;
+  for (const json::value& item : hers.at("items").as_array()) {
+    personal_reason = personal_reason || item.at("reason").as_string() != anonymous.at("items").at(0).at("reason").as_string();
+  }
+  EXPECT_TRUE(personal_reason) << json::serialize(hers);
 }
 
 }  // namespace

@@ -77,6 +77,8 @@ Checkout::Checkout(store::Database& db, ConfigurationPricer& pricer, Scheduler& 
                    CheckoutOptions options)
     : db_(db), pricer_(pricer), scheduler_(scheduler), options_(std::move(options)) {}
 
+std::string ShopperEventUser(int64_t account_id) { return "acct:" + std::to_string(account_id); }
+
 Result<Order> Checkout::Place(const CheckoutRequest& request, CheckoutFailure* failure) {
   return PlaceOrder(request, nullptr, failure);
 }
@@ -323,6 +325,18 @@ Result<Order> Checkout::PlaceOrder(const CheckoutRequest& request, const std::ve
            std::string(l.source == Fulfilment::kStock ? "stock" : "build_to_order"),
            l.stock_unit_id ? store::Value(l.stock_unit_id) : store::Value(), l.location_id, l.product_line,
            l.build_day, l.delivery_day}));
+    }
+    // The order is also the recommender's history: one purchase event per
+    // line, in the same transaction (an acknowledged order is always in
+    // the next training's data), the order as the basket.
+    line_no = 0;
+    for (const auto& l : lines) {
+      ++line_no;
+      ATELIER_RETURN_IF_ERROR(s.Exec(
+          "INSERT INTO events (event_id, type, user_id, item_id, basket_id, quantity, query, ts) "
+          "VALUES (?, 'purchase', ?, ?, ?, ?, '', ?) ON CONFLICT (event_id) DO NOTHING",
+          {"order:" + std::to_string(order_id) + ":" + std::to_string(line_no), ShopperEventUser(request.account_id),
+           l.item->sku, "order:" + std::to_string(order_id), l.item->quantity, now}));
     }
     ATELIER_RETURN_IF_ERROR(internal::AddOrderEvent(s, order_id, OrderStatus::kPlaced, now, actor, ""));
     ATELIER_RETURN_IF_ERROR(

@@ -67,6 +67,34 @@ TEST_F(CheckoutTest, PlacesAnOrderWithServerSidePricesAndEmptiesTheCart) {
   EXPECT_TRUE(Must(carts.Get(CartOwner::Account(alice_))).lines.empty());
 }
 
+TEST_F(CheckoutTest, AnOrderIsRecordedAsPurchaseEventsOnceForTheRecommender) {
+  shop.AddStock(ctrl_, dc_east_, 5);
+  shop.AddStock(dock_, dc_east_, 5);
+  Must(carts.AddProduct(CartOwner::Account(alice_), "CTRL-1", 2));
+  Must(carts.AddProduct(CartOwner::Account(alice_), "DOCK-1", 1));
+  Order order = Must(checkout.Place(Request(alice_, "k-1")));
+  Must(checkout.Place(Request(alice_, "k-1")));  // a retry records nothing more
+  auto rows = Must(db->Query("SELECT type, user_id, item_id, basket_id, quantity, ts FROM events ORDER BY event_id"));
+  ASSERT_EQ(rows.size(), 2u);
+  const std::string basket = "order:" + std::to_string(order.id);
+  EXPECT_EQ(rows[0].Text(0), "purchase");
+  EXPECT_EQ(rows[0].Text(1), ShopperEventUser(alice_));
+  EXPECT_EQ(rows[0].Text(2), "CTRL-1");
+  EXPECT_EQ(rows[0].Text(3), basket);
+  EXPECT_EQ(rows[0].Int(4), 2);
+  EXPECT_EQ(rows[0].Int(5), clock.now_ms() / 1000);
+  EXPECT_EQ(rows[1].Text(2), "DOCK-1");
+  EXPECT_EQ(rows[1].Text(3), basket);
+  EXPECT_EQ(ShopperEventUser(42), "acct:42");
+}
+
+TEST_F(CheckoutTest, AFailedCheckoutRecordsNoPurchase) {
+  shop.AddStock(ctrl_, dc_east_, 1);
+  Must(carts.AddProduct(CartOwner::Account(alice_), "CTRL-1", 2));
+  EXPECT_FALSE(checkout.Place(Request(alice_, "k-1")).ok());
+  EXPECT_EQ(shop.Count("events"), 0);
+}
+
 TEST_F(CheckoutTest, PriceComesFromTheStoreNotFromTheCartOrClient) {
   shop.AddStock(ctrl_, dc_east_, 5);
   Must(carts.AddProduct(CartOwner::Account(alice_), "CTRL-1", 1));

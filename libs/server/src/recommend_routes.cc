@@ -29,6 +29,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "atelier/orders/checkout.h"
+#include "atelier/server/auth.h"
 #include "atelier/server/errors.h"
 #include "atelier/server/json.h"
 #include "atelier/server/params.h"
@@ -332,7 +334,19 @@ Response PostEvents(Services& services, const Request& request) {
 Response ForUser(Services& services, const Request& request) {
   auto k = IntParam(request, "k", kDefaultK, 1, kMaxK);
   if (!k.ok()) return ErrorResponse(k.error());
-  const std::string user = TextParam(request, "user");
+  std::string user = TextParam(request, "user");
+  // A shop account's history is its own: "acct:N" (orders::ShopperEventUser)
+  // only for N's session, which is also the default when no user is named.
+  const bool account_user = user.rfind("acct:", 0) == 0;
+  if ((user.empty() || account_user) && services.accounts) {
+    auto session = OptionalSession(services, request);
+    const std::string own = session ? orders::ShopperEventUser(session->account.id) : std::string();
+    if (account_user && user != own) {
+      return ErrorResponse(Error{ErrorCode::kForbidden, "a shop account's recommendations are for its own session",
+                                 "user"});
+    }
+    user = own;
+  }
   auto catalog = services.catalog.Get();
   if (!catalog) return CatalogUnavailable();
   const size_t want = static_cast<size_t>(*k);

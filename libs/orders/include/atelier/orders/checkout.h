@@ -45,6 +45,12 @@
 
 namespace atelier::orders {
 
+// The user id a shop account has in the event log ("acct:42"): placing an
+// order records its lines there as purchase events (basket "order:<id>"),
+// so the recommender learns from the shop's own orders and can answer
+// "for you" for the signed-in shopper.
+std::string ShopperEventUser(int64_t account_id);
+
 struct CheckoutRequest {
   int64_t account_id = 0;
   // The Idempotency-Key header: 1..128 printable ASCII characters.
