@@ -102,7 +102,7 @@ test('analytics draw the sales, pairs, options and fulfilment charts', async () 
   });
   assert.ok(painted > 1000, `sales chart painted ${painted} pixels`);
   // Each panel loads on its own: wait for the recommendations panel's answer.
-  await page.waitForFunction(() => /not measured/.test(document.querySelector('.analytics')?.textContent ?? ''),
+  await page.waitForFunction(() => /Recommended items shown/.test(document.querySelector('.analytics')?.textContent ?? ''),
     null, { timeout: 30000 });
   await page.screenshot({ path: join(screenshotDir, 'admin-analytics.png'), fullPage: true });
   await page.locator('section[aria-labelledby=sales-title]').screenshot({ path: join(screenshotDir, 'admin-sales.png') });

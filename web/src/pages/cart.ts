@@ -5,6 +5,7 @@ import { h, clear } from '../dom';
 import { knownProduct, noteCart } from '../session';
 import { configureUrl, loadModels } from '../configuration';
 import { configurationSummary } from '../components';
+import { trackedStrip, TrackedList } from '../tracking';
 import type { PageContext } from '../main';
 
 export async function renderCart(ctx: PageContext): Promise<void> {
@@ -14,7 +15,27 @@ export async function renderCart(ctx: PageContext): Promise<void> {
   noteCart(cart);
   const status = h('p', { class: 'visually-hidden', role: 'status' });
 
+  // "Complete your cart": what is bought together with its items (the shop
+  // leaves out what the cart already holds), fetched again when lines change.
+  let completion: TrackedList | null = null;
+  let completionFor = '';
+  async function loadCompletion(): Promise<void> {
+    const skus = cart.lines.filter((l) => !l.configured).map((l) => l.sku);
+    const key = skus.slice().sort().join(',');
+    if (key === completionFor) return;
+    completionFor = key;
+    completion = skus.length ? await send<TrackedList>('POST', '/api/v1/recommendations/basket', { items: skus, k: 6 }).catch(() => null) : null;
+    if (completionFor === key) {
+      ctx.main.querySelector('.cart-completion')?.replaceWith(completionStrip());
+    }
+  }
+  function completionStrip(): HTMLElement {
+    return (completion?.items.length ? trackedStrip('Complete your cart', completion, 'strip cart-completion') : null)
+      ?? h('div', { class: 'cart-completion', hidden: true });
+  }
+
   function draw(): void {
+    void loadCompletion();
     clear(ctx.main);
     noteCart(cart);
     if (!cart.lines.length) {
@@ -32,7 +53,8 @@ export async function renderCart(ctx: PageContext): Promise<void> {
           h('p', { class: 'hint' }, 'Shipping is free. Custom items are built to order for you; their delivery date is on the order page.'),
           blocked ? h('p', { class: 'field-error' }, 'Fix or remove the items marked below to check out.') : null,
           blocked ? h('button', { type: 'button', class: 'button primary wide', disabled: true }, 'Checkout')
-            : h('a', { class: 'button primary wide', href: '/checkout', 'data-link': true }, 'Checkout'))));
+            : h('a', { class: 'button primary wide', href: '/checkout', 'data-link': true }, 'Checkout'))),
+      completionStrip());
   }
 
   async function change(line: CartLine, quantity: number, focusAfter?: string): Promise<void> {

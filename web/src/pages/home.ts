@@ -1,14 +1,20 @@
 import { api, ModelSummary, SearchResponse, formatMoney } from '../api';
 import { h, clear, tileColour } from '../dom';
 import { productGrid } from '../components';
+import { currentAccount, loadSession } from '../session';
+import { trackedStrip, TrackedList } from '../tracking';
 import type { PageContext } from '../main';
 
 export async function renderHome(ctx: PageContext): Promise<void> {
-  const [newest, models] = await Promise.all([
+  const [newest, models, forYou] = await Promise.all([
     // The home page still opens when one of its strips cannot load.
     api<SearchResponse>('/api/v1/search?q=&sort=newest&per_page=12').catch(() => null),
     api<{ items: ModelSummary[] }>('/api/v1/models').catch(() => ({ items: [] as ModelSummary[] })),
+    // The signed-in shopper's own list (the shop answers from the session);
+    // trending for everyone else.
+    loadSession().then(() => api<TrackedList>('/api/v1/recommendations?k=8')).catch(() => null),
   ]);
+  const signedIn = currentAccount() !== null;
   clear(ctx.main);
   document.title = 'Atelier';
   ctx.main.append(
@@ -16,6 +22,7 @@ export async function renderHome(ctx: PageContext): Promise<void> {
       h('h1', {}, 'Everything you need, and the things only you would design'),
       h('p', {}, 'Shop thousands of products, or configure an SUV, engrave a tablet, print your own candy and build shoes in your exact size.'),
       h('a', { class: 'button primary hero-cta', href: '/personal-shopper', 'data-link': true }, 'Ask the personal shopper')),
+    forYou?.items.length ? trackedStrip(signedIn ? 'Recommended for you' : 'Trending now', forYou) ?? '' : '',
     models.items.length ? h('section', { 'aria-labelledby': 'design-h' },
       h('h2', { id: 'design-h' }, 'Design your own'),
       h('div', { class: 'model-grid' }, models.items.map((m) =>

@@ -1,7 +1,8 @@
-import { api, send, ApiError, Cart, ProductDetail, ProductSummary, formatMoney, attributeList } from '../api';
-import { noteCart, rememberProducts } from '../session';
+import { api, send, ApiError, Cart, ProductDetail, formatMoney, attributeList } from '../api';
+import { currentAccount, loadSession, noteCart, rememberProducts } from '../session';
 import { h, clear } from '../dom';
-import { productImage, strip } from '../components';
+import { productImage } from '../components';
+import { logView, trackedStrip, TrackedList } from '../tracking';
 import type { PageContext } from '../main';
 
 const typeLabel: Record<string, string> = {
@@ -11,6 +12,7 @@ const typeLabel: Record<string, string> = {
 export async function renderProduct(ctx: PageContext): Promise<void> {
   const p = await api<ProductDetail>(`/api/v1/products/${ctx.params.id}`);
   document.title = `${p.title} · Atelier`;
+  void loadSession().then(() => logView(p.sku, currentAccount()?.id ?? null)).catch(() => {});
   clear(ctx.main);
   const stock = (p.stock ?? []).filter((s) => s.quantity > 0 && !s.configuration);
   const total = p.total_stock ?? stock.reduce((n, s) => n + s.quantity, 0);
@@ -35,11 +37,11 @@ export async function renderProduct(ctx: PageContext): Promise<void> {
           h('li', {}, `${s.location.name} (${typeLabel[s.location.type] ?? s.location.type}, ${s.location.region}): ${s.quantity}`)))) : null)),
   );
   const recs = await Promise.allSettled([
-    api<{ items: ProductSummary[] }>(`/api/v1/products/${p.id}/recommendations?kind=bought-together&k=8`),
-    api<{ items: ProductSummary[] }>(`/api/v1/products/${p.id}/recommendations?kind=similar&k=8`),
+    api<TrackedList>(`/api/v1/products/${p.id}/recommendations?kind=bought-together&k=8`),
+    api<TrackedList>(`/api/v1/products/${p.id}/recommendations?kind=similar&k=8`),
   ]);
-  if (recs[0].status === 'fulfilled') ctx.main.append(strip('Frequently bought together', recs[0].value.items) ?? '');
-  if (recs[1].status === 'fulfilled') ctx.main.append(strip('Similar items', recs[1].value.items) ?? '');
+  if (recs[0].status === 'fulfilled') ctx.main.append(trackedStrip('Frequently bought together', recs[0].value) ?? '');
+  if (recs[1].status === 'fulfilled') ctx.main.append(trackedStrip('Similar items', recs[1].value) ?? '');
 }
 
 // Quantity and "Add to cart" for a standard product.

@@ -2,7 +2,8 @@
 // strip, sorting and pagination. Every filter lives in the URL.
 import { api, SearchResponse, formatMoney } from '../api';
 import { h, clear } from '../dom';
-import { productGrid, strip } from '../components';
+import { productGrid } from '../components';
+import { trackedStrip } from '../tracking';
 import { navigate, PageContext } from '../main';
 
 export async function renderSearch(ctx: PageContext): Promise<void> {
@@ -75,7 +76,7 @@ export async function renderSearch(ctx: PageContext): Promise<void> {
       h('span', { class: 'total' }, `${res.total.toLocaleString()} ${res.total === 1 ? 'product' : 'products'}`),
       h('label', { class: 'sort' }, 'Sort by ', sortSelect)),
     res.suggestion ? h('p', { class: 'did-you-mean' }, 'Did you mean ', h('a', { href: `/search?q=${encodeURIComponent(res.suggestion)}`, 'data-link': true }, res.suggestion), '?') : '',
-    strip('Often bought with these', res.accessories ?? [], 'strip accessories') ?? '',
+    trackedStrip('Often bought with these', { items: res.accessories ?? [], surface: 'accessories' }, 'strip accessories') ?? '',
     h('div', { class: 'results' }, facetBox,
       h('section', { class: 'result-list', 'aria-label': 'Results' },
         res.items.length ? productGrid(res.items) : h('p', { class: 'empty' }, 'Nothing matches. Try fewer words or clear the filters.'),

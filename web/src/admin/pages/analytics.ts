@@ -174,15 +174,49 @@ async function fulfilmentChart(root: HTMLElement): Promise<void> {
 
 // --- recommendations ----------------------------------------------------------
 
+// What the shop reports about recommendation lists the storefront showed
+// (admin/api.ts's RecommendationStats plus the impression figures).
+interface Tally { lists: number; items_shown: number; clicks: number; click_through: number | null }
+interface RecommendationReport extends RecommendationStats {
+  impressions: Tally;
+  click_through: number | null;
+  by_surface: Record<string, Tally>;
+  daily: { day: string; items_shown: number; clicks: number; click_through: number | null }[];
+}
+
+const SURFACES: Record<string, string> = {
+  for_you: 'For you', similar: 'Similar items', bought_together: 'Bought together', basket: 'Cart completion',
+  accessories: 'Search accessories',
+};
+
 async function recommendationStats(root: HTMLElement): Promise<void> {
   const body = h('div', {}, loading());
   root.append(card('Recommendations and shopper activity', 'recs-title', body));
   try {
-    const r = await adminApi<RecommendationStats>('/api/v1/admin/analytics/recommendations');
+    const r = await adminApi<RecommendationReport>('/api/v1/admin/analytics/recommendations');
     const tile = (name: string, key: string) => h('div', { class: 'stat' }, h('span', {}, name), h('strong', {}, count(r.events[key]?.events ?? 0)),
       h('small', {}, `${count(r.events[key]?.users ?? 0)} shoppers`));
+    const ctr = (x: number | null) => (x === null ? '—' : percent(x));
+    const chartBox = h('div', { class: 'chart-box ctr' });
+    const surfaces = Object.entries(r.by_surface ?? {});
     body.replaceChildren(
-      h('div', { class: 'stats' }, tile('Views', 'view'), tile('Add to cart', 'cart'), tile('Purchases', 'purchase'), tile('Searches', 'search')),
+      h('div', { class: 'stats' },
+        h('div', { class: 'stat' }, h('span', {}, 'Recommended items shown'), h('strong', {}, count(r.impressions?.items_shown ?? 0)),
+          h('small', {}, `in ${count(r.impressions?.lists ?? 0)} lists`)),
+        h('div', { class: 'stat' }, h('span', {}, 'Clicks'), h('strong', {}, count(r.impressions?.clicks ?? 0)),
+          h('small', {}, `click-through ${ctr(r.click_through)}`)),
+        tile('Views', 'view'), tile('Add to cart', 'cart'), tile('Purchases', 'purchase'), tile('Searches', 'search')),
+      r.impressions_measured && surfaces.length
+        ? h('div', { class: 'table-wrap ctr' }, h('table', { class: 'data' },
+          h('caption', {}, 'Click-through by where the list was shown'),
+          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Surface'), h('th', { scope: 'col', class: 'num' }, 'Lists'),
+            h('th', { scope: 'col', class: 'num' }, 'Items shown'), h('th', { scope: 'col', class: 'num' }, 'Clicks'),
+            h('th', { scope: 'col', class: 'num' }, 'Click-through'))),
+          h('tbody', {}, surfaces.map(([name, t]) => h('tr', {}, h('th', { scope: 'row' }, SURFACES[name] ?? name),
+            h('td', { class: 'num' }, count(t.lists)), h('td', { class: 'num' }, count(t.items_shown)),
+            h('td', { class: 'num' }, count(t.clicks)), h('td', { class: 'num' }, ctr(t.click_through)))))))
+        : h('p', { class: 'notice info' }, 'No recommendation impressions reported yet: they appear once shoppers see the storefront\'s recommendation strips.'),
+      r.impressions_measured && r.daily?.length ? chartBox : '',
       h('dl', { class: 'facts' },
         h('dt', {}, 'View → cart'), h('dd', {}, r.view_to_cart === null ? '—' : percent(r.view_to_cart)),
         h('dt', {}, 'Cart → purchase'), h('dd', {}, r.cart_to_purchase === null ? '—'
@@ -190,7 +224,23 @@ async function recommendationStats(root: HTMLElement): Promise<void> {
         h('dt', {}, 'Recommender'), h('dd', {}, r.recommender.loaded
           ? `serving (${r.recommender.for_you}, ${count(r.recommender.items ?? 0)} items, ${count(r.recommender.users ?? 0)} shoppers)`
           : 'not trained yet: popularity and bought-together tables answer')),
-      h('p', { class: 'notice info' }, h('strong', {}, 'Impressions and click-through are not measured. '), r.note.replace(/^The event log/, 'The event log')));
+      source(r.note));
+    if (r.impressions_measured && r.daily?.length) {
+      draw(chartBox, `Bar chart of recommended items shown and clicked per day over ${r.daily.length} days`, {
+        type: 'bar',
+        data: {
+          labels: r.daily.map((d) => d.day.slice(5)),
+          datasets: [
+            { label: 'Items shown', data: r.daily.map((d) => d.items_shown), backgroundColor: PALETTE[0], borderRadius: 3 },
+            { label: 'Clicks', data: r.daily.map((d) => d.clicks), backgroundColor: PALETTE[1], borderRadius: 3 },
+          ],
+        },
+        options: {
+          scales: { y: { ticks: { precision: 0 } }, x: { grid: { display: false } } },
+          plugins: { tooltip: { callbacks: { footer: (items) => `click-through ${ctr(r.daily[items[0].dataIndex].click_through)}` } } },
+        },
+      });
+    }
   } catch (err) {
     body.replaceChildren();
     showError(root, err, body);
