@@ -2,6 +2,7 @@
 //
 //   atelier serve [--port 8080] [--host 127.0.0.1] [--data-dir DIR] [--store URL]
 //                 [--demo] [--web-dir DIR] [--threads N] [--no-access-log] [--no-rate-limits]
+//                 [--retrain-every 6h]
 //
 // Opens the store (creating the data directory), seeds the demo shop into an
 // empty store with --demo, loads the read snapshots (catalog, search index
@@ -12,17 +13,25 @@
 // The recommender is the newest artifact in DIR/models; without one it is
 // trained from the store's events in the background once serving, saved
 // there and swapped in (the recommendation routes fall back until then).
+// With --retrain-every, it is retrained from the store's events (the shop's
+// own orders among them) at that interval, each new artifact swapped in and
+// announced to the other replicas; the newest three artifacts are kept.
 // stdout carries exactly one line, "Atelier is running at http://HOST:PORT/",
 // once connections are accepted; everything else goes to stderr.
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <thread>
+#include <vector>
 
 #include "atelier/demo/demo_shop.h"
 #include "atelier/server/http_server.h"
@@ -47,7 +56,43 @@ struct ServeArgs {
   int threads = 0;
   bool no_access_log = false;
   bool no_rate_limits = false;
+  std::string retrain_every;  // "" or "0": never; "90s", "30m", "6h", or seconds
 };
+
+// "90s", "30m", "6h", "1d" or plain seconds; nullopt when malformed, 0 for
+// "never".
+std::optional<std::chrono::seconds> ParseInterval(const std::string& text) {
+  if (text.empty()) return std::chrono::seconds(0);
+  size_t used = 0;
+  double value = 0;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  const std::string unit = text.substr(used);
+  double scale = 0;
+  if (unit.empty() || unit == "s") scale = 1;
+  if (unit == "m") scale = 60;
+  if (unit == "h") scale = 3600;
+  if (unit == "d") scale = 86400;
+  if (scale == 0 || !(value >= 0) || value * scale > 366.0 * 86400) return std::nullopt;
+  return std::chrono::seconds(static_cast<int64_t>(value * scale + 0.5));
+}
+
+// Removes all but the newest `keep` recommender artifacts of `dir` (their
+// names sort by the time they were written).
+void PruneArtifacts(const std::string& dir, size_t keep) {
+  std::error_code ec;
+  std::vector<fs::path> artifacts;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("recommender-", 0) == 0 && entry.path().extension() == ".atlr") artifacts.push_back(entry.path());
+  }
+  if (artifacts.size() <= keep) return;
+  std::sort(artifacts.begin(), artifacts.end());
+  for (size_t i = 0; i + keep < artifacts.size(); ++i) fs::remove(artifacts[i], ec);
+}
 
 double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -81,6 +126,12 @@ void RemoveStaleIndexes(const std::string& search_root, int64_t current_version)
 }
 
 int RunServe(const ServeArgs& args) {
+  const std::optional<std::chrono::seconds> retrain_every = ParseInterval(args.retrain_every);
+  if (!retrain_every) {
+    std::cerr << "atelier serve: --retrain-every must be a duration such as 90s, 30m, 6h or 1d (or 0 for never), not \""
+              << args.retrain_every << "\"\n";
+    return 2;
+  }
   // stdout is reserved for the one "running at" line.
   spdlog::set_default_logger(spdlog::stderr_color_mt("atelier"));
 
@@ -178,16 +229,46 @@ int RunServe(const ServeArgs& args) {
   std::cout << "Atelier is running at http://" << (any_address ? std::string("localhost") : args.host) << ":"
             << http.port() << "/" << std::endl;
   // Until training finishes the recommendation routes answer from popularity
-  // and the bought-together table.
+  // and the bought-together table. Retraining (--retrain-every) swaps each
+  // new model in without dropping a request; a stop waits for a training
+  // already running (training cannot be interrupted; seconds on the demo).
+  std::mutex stop_mu;
+  std::condition_variable stop_cv;
+  bool stopping = false;
   std::thread trainer;
-  if (!model.ok()) {
-    trainer = std::thread([&services, model_dir] {
-      auto trained = server::TrainAndPublishRecommender(services, model_dir);
-      if (!trained.ok()) spdlog::warn("recommender training failed: {}", trained.error().ToString());
+  if (!model.ok() || retrain_every->count() > 0) {
+    trainer = std::thread([&, first = !model.ok()] {
+      auto train = [&] {
+        auto trained = server::TrainAndPublishRecommender(services, model_dir);
+        if (!trained.ok()) {
+          spdlog::warn("recommender training failed: {}", trained.error().ToString());
+          return false;
+        }
+        PruneArtifacts(model_dir, 3);
+        return true;
+      };
+      if (first) train();
+      if (retrain_every->count() == 0) return;
+      std::unique_lock lock(stop_mu);
+      while (!stop_cv.wait_for(lock, *retrain_every, [&] { return stopping; })) {
+        lock.unlock();
+        // Replicas sharing the model directory load it on the announcement;
+        // the others keep theirs (or retrain themselves).
+        if (train()) {
+          if (Status told = services.db->Announce(store::Topic::kRecommender); !told.ok()) {
+            spdlog::warn("announcing the retrained recommender: {}", told.error().ToString());
+          }
+        }
+        lock.lock();
+      }
     });
   }
   http.Wait();
-  // Training cannot be interrupted; a stop waits for it (seconds on the demo).
+  {
+    std::lock_guard lock(stop_mu);
+    stopping = true;
+  }
+  stop_cv.notify_all();
   if (trainer.joinable()) trainer.join();
   follower->reset();
   std::cerr << "Atelier stopped.\n";
@@ -212,6 +293,9 @@ void RegisterServeCommand(CLI::App& app, CliContext& ctx) {
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   cmd->add_flag("--no-access-log", args->no_access_log, "Do not log each request to stderr");
+  cmd->add_option("--retrain-every", args->retrain_every,
+                  "Retrain the recommender from the store's events at this interval (90s, 30m, 6h, 1d; 0 = never) "
+                  "and swap each new model in");
   cmd->add_flag("--no-rate-limits", args->no_rate_limits,
                 "Turn off the per-address checkout and login limits (a proxy in front limits "
                 "instead, or a load test sends everything from one address)");
