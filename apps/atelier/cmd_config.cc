@@ -151,7 +151,9 @@ void RegisterConfigCommand(CLI::App& app, CliContext& ctx) {
           return;
         }
         count = (*cm)->CountConfigurations();
-        how = (*cm)->backend();
+        // The SAT engine finds configurations but cannot count them: its
+        // counts come from variable elimination over the rules.
+        how = (*cm)->backend() == "sat" ? "elimination (the sat backend does not count)" : (*cm)->backend();
       }
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
       if (!count) {

@@ -4,7 +4,11 @@
 #include <bit>
 #include <chrono>
 #include <cmath>
-#include <set>
+#include <exception>
+#include <future>
+#include <list>
+#include <map>
+#include <numeric>
 #include <utility>
 
 namespace atelier::config::internal {
@@ -14,6 +18,8 @@ namespace {
 using U128 = unsigned __int128;
 using Clock = std::chrono::steady_clock;
 using Relation = EliminationCounter::Relation;
+
+std::atomic<int64_t> g_elimination_runs{0};
 
 // Every tuple of the product of `domains`, in lexicographic order, through
 // `visit(tuple)`; stops early when visit returns false.
@@ -36,10 +42,72 @@ void ForEachTuple(const std::vector<int>& domains, Visit visit) {
   }
 }
 
-// The full tuples over `scope` (ascending variables) matched by one table
-// row; a variable named by two columns must agree. Appends to `out`.
-bool ExpandRow(const Rule& r, const std::vector<int>& row, const std::vector<int>& scope, const std::vector<int>& domain,
-               int64_t limit, std::vector<std::vector<int>>* out) {
+// Bits of a packed value index of each variable.
+std::vector<int> ValueBits(const std::vector<int>& domain) {
+  std::vector<int> bits(domain.size(), 1);
+  for (size_t v = 0; v < domain.size(); ++v) {
+    bits[v] = std::max(1, static_cast<int>(std::bit_width(static_cast<unsigned>(std::max(domain[v], 1) - 1))));
+  }
+  return bits;
+}
+
+// Sorts the rows of `cells` (rows x arity) and drops repeated ones.
+void SortUniqueRows(const std::vector<int>& scope, const std::vector<int>& bits, std::vector<uint16_t>* cells,
+                    int64_t* rows) {
+  const size_t arity = scope.size();
+  const size_t n = static_cast<size_t>(*rows);
+  if (arity == 0) {
+    *rows = std::min<int64_t>(*rows, 1);
+    return;
+  }
+  int total = 0;
+  for (int v : scope) total += bits[v];
+  if (total <= 128) {
+    // Packed keys, the first column most significant: sorted keys are
+    // lexicographically sorted rows.
+    std::vector<U128> keys(n);
+    for (size_t r = 0; r < n; ++r) {
+      const uint16_t* row = cells->data() + r * arity;
+      U128 k = 0;
+      for (size_t c = 0; c < arity; ++c) k = (k << bits[scope[c]]) | row[c];
+      keys[r] = k;
+    }
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    cells->resize(keys.size() * arity);
+    for (size_t r = 0; r < keys.size(); ++r) {
+      U128 k = keys[r];
+      for (size_t c = arity; c-- > 0;) {
+        (*cells)[r * arity + c] = static_cast<uint16_t>(k & ((U128(1) << bits[scope[c]]) - 1));
+        k >>= bits[scope[c]];
+      }
+    }
+    *rows = static_cast<int64_t>(keys.size());
+    return;
+  }
+  std::vector<uint32_t> order(n);
+  std::iota(order.begin(), order.end(), 0u);
+  const uint16_t* base = cells->data();
+  auto less = [&](uint32_t a, uint32_t b) {
+    return std::lexicographical_compare(base + a * arity, base + (a + 1) * arity, base + b * arity,
+                                        base + (b + 1) * arity);
+  };
+  std::sort(order.begin(), order.end(), less);
+  std::vector<uint16_t> out;
+  out.reserve(cells->size());
+  for (size_t i = 0; i < n; ++i) {
+    if (i > 0 && !less(order[i - 1], order[i])) continue;
+    out.insert(out.end(), base + order[i] * arity, base + (order[i] + 1) * arity);
+  }
+  *rows = static_cast<int64_t>(out.size() / arity);
+  *cells = std::move(out);
+}
+
+// Appends to `cells` the full tuples over `scope` (ascending variables)
+// matched by one table row (wildcards expanded); a variable named by two
+// columns must agree. False when more than `limit` rows would be held.
+bool ExpandRow(const Rule& r, const std::vector<int>& row, const std::vector<int>& scope,
+               const std::vector<int>& domain, int64_t limit, std::vector<uint16_t>* cells, int64_t* rows) {
   std::vector<int> fixed(scope.size(), kAnyValue);
   for (size_t c = 0; c < row.size(); ++c) {
     if (row[c] == kAnyValue) continue;
@@ -54,67 +122,102 @@ bool ExpandRow(const Rule& r, const std::vector<int>& row, const std::vector<int
     if (fixed[i] != kAnyValue) continue;
     free_domains.push_back(domain[scope[i]]);
     n *= domain[scope[i]];
-    if (n > limit) return false;
+    if (*rows + n > limit) return false;
   }
   ForEachTuple(free_domains, [&](const std::vector<int>& t) {
-    std::vector<int> full = fixed;
     size_t k = 0;
-    for (int& v : full) {
-      if (v == kAnyValue) v = t[k++];
-    }
-    out->push_back(std::move(full));
+    for (int v : fixed) cells->push_back(static_cast<uint16_t>(v == kAnyValue ? t[k++] : v));
+    ++*rows;
     return true;
   });
-  return static_cast<int64_t>(out->size()) <= limit;
+  return *rows <= limit;
 }
 
-// Tabulates one constraint as its allowed tuples; nullopt when its scope has
-// more than `limit` tuples to enumerate.
-std::optional<Relation> Tabulate(const Rule& r, const std::vector<int>& domain, int64_t limit) {
+// Tabulates one constraint as its allowed tuples (rows sorted, distinct);
+// nullopt when it would hold more than `limit` tuples.
+std::optional<Relation> Tabulate(const Rule& r, const std::vector<int>& domain, const std::vector<int>& bits,
+                                 int64_t limit) {
   Relation rel;
   rel.scope = ScopeOf(r);
+  const size_t arity = rel.scope.size();
   std::vector<int> scope_domains;
   int64_t product = 1;
   for (int v : rel.scope) {
     scope_domains.push_back(domain[v]);
     product = std::min<int64_t>(product * domain[v], limit + 1);
   }
-  std::vector<std::vector<int>> tuples;
   if (r.kind == Rule::Kind::kAllowedTable) {
+    // Where each column goes; a table naming each variable once with no
+    // wildcard (the common case, as in XCSP) is copied row by row.
+    std::vector<size_t> pos(r.table_options.size());
+    for (size_t c = 0; c < pos.size(); ++c) {
+      pos[c] = std::lower_bound(rel.scope.begin(), rel.scope.end(), r.table_options[c]) - rel.scope.begin();
+    }
+    const bool distinct = r.table_options.size() == arity;
+    rel.cells.reserve(r.rows.size() * arity);
+    std::vector<uint16_t> plain(arity);
     for (const auto& row : r.rows) {
-      if (!ExpandRow(r, row, rel.scope, domain, limit, &tuples)) return std::nullopt;
+      bool simple = distinct && row.size() == arity;
+      bool matches = true;
+      for (size_t c = 0; c < row.size() && simple; ++c) {
+        if (row[c] == kAnyValue) {
+          simple = false;
+        } else if (row[c] < 0 || row[c] >= domain[rel.scope[pos[c]]]) {
+          matches = false;
+        } else {
+          plain[pos[c]] = static_cast<uint16_t>(row[c]);
+        }
+      }
+      if (simple) {
+        if (!matches) continue;
+        rel.cells.insert(rel.cells.end(), plain.begin(), plain.end());
+        if (++rel.rows > limit) return std::nullopt;
+      } else if (!ExpandRow(r, row, rel.scope, domain, limit, &rel.cells, &rel.rows)) {
+        return std::nullopt;
+      }
     }
-    std::sort(tuples.begin(), tuples.end());
-    tuples.erase(std::unique(tuples.begin(), tuples.end()), tuples.end());
-  } else {
-    if (product > limit) return std::nullopt;
-    std::vector<std::vector<int>> forbidden;
+    SortUniqueRows(rel.scope, bits, &rel.cells, &rel.rows);
+    return rel;
+  }
+  if (product > limit) return std::nullopt;
+  Relation forbidden;
+  if (r.kind == Rule::Kind::kForbiddenTable) {
+    forbidden.scope = rel.scope;
+    for (const auto& row : r.rows) {
+      if (!ExpandRow(r, row, rel.scope, domain, limit, &forbidden.cells, &forbidden.rows)) return std::nullopt;
+    }
+    SortUniqueRows(forbidden.scope, bits, &forbidden.cells, &forbidden.rows);
+  }
+  // Both sorted lexicographically: walk the forbidden rows alongside.
+  int64_t next_forbidden = 0;
+  std::vector<int> assignment(domain.size(), 0);
+  std::vector<uint16_t> t16(arity);
+  ForEachTuple(scope_domains, [&](const std::vector<int>& t) {
+    bool ok;
     if (r.kind == Rule::Kind::kForbiddenTable) {
-      for (const auto& row : r.rows) {
-        if (!ExpandRow(r, row, rel.scope, domain, limit, &forbidden)) return std::nullopt;
+      for (size_t i = 0; i < arity; ++i) t16[i] = static_cast<uint16_t>(t[i]);
+      ok = true;
+      while (next_forbidden < forbidden.rows) {
+        const uint16_t* f = forbidden.cells.data() + next_forbidden * arity;
+        if (std::lexicographical_compare(f, f + arity, t16.begin(), t16.end())) {
+          ++next_forbidden;
+          continue;
+        }
+        ok = !std::equal(f, f + arity, t16.begin());
+        break;
       }
-      std::sort(forbidden.begin(), forbidden.end());
+    } else {
+      for (size_t i = 0; i < t.size(); ++i) assignment[rel.scope[i]] = t[i];
+      ok = Evaluate(r.expr, assignment);
     }
-    std::vector<int> assignment(domain.size(), 0);
-    ForEachTuple(scope_domains, [&](const std::vector<int>& t) {
-      bool ok;
-      if (r.kind == Rule::Kind::kForbiddenTable) {
-        ok = !std::binary_search(forbidden.begin(), forbidden.end(), t);
-      } else {
-        for (size_t i = 0; i < t.size(); ++i) assignment[rel.scope[i]] = t[i];
-        ok = Evaluate(r.expr, assignment);
-      }
-      if (ok) tuples.push_back(t);
-      return true;
-    });
-  }
-  for (const auto& t : tuples) {
-    for (int v : t) rel.cells.push_back(static_cast<uint16_t>(v));
-  }
-  rel.rows = static_cast<int64_t>(tuples.size());
+    if (ok) {
+      for (int v : t) rel.cells.push_back(static_cast<uint16_t>(v));
+      ++rel.rows;
+    }
+    return true;
+  });
   return rel;
 }
-
 // Open-addressing map from packed keys to dense ids 0, 1, 2, ...
 class KeyIndex {
  public:
@@ -215,42 +318,91 @@ class Eliminator {
  public:
   using Num = typename Arith::Num;
 
+  // A table of rows over `scope` with a weight per row; the rows are the
+  // caller's (a relation, borrowed) or its own.
   struct Factor {
     std::vector<int> scope;  // ascending
-    std::vector<uint16_t> cells;
-    std::vector<Num> weight;
-    size_t rows() const { return weight.size(); }
+    std::vector<uint16_t> own;
+    const uint16_t* cells = nullptr;
+    size_t n = 0;
+    std::vector<Num> weight;  // empty: every row weighs one
+    double log_rows = 0;
+
+    Factor() = default;
+    Factor(Factor&&) = default;
+    Factor& operator=(Factor&&) = default;
+    size_t rows() const { return n; }
+    const uint16_t* row(size_t r) const { return cells + r * scope.size(); }
+    Num W(size_t r) const { return weight.empty() ? Arith::One() : weight[r]; }
+    void Seal() {  // after building `own` and `weight`
+      cells = own.data();
+      n = weight.size();
+      log_rows = std::log2(static_cast<double>(std::max<size_t>(n, 1)));
+    }
   };
 
   Eliminator(const std::vector<int>& bits, const std::vector<double>& domain_log, const CountBudget& budget,
-             int64_t max_table_rows, Clock::time_point start)
-      : bits_(bits), domain_log_(domain_log), budget_(budget), max_table_rows_(max_table_rows), deadline_(start + std::chrono::duration_cast<Clock::duration>(
-                                                            std::chrono::duration<double>(budget.max_seconds))) {}
+             int64_t max_table_rows, Clock::time_point deadline)
+      : bits_(bits), domain_log_(domain_log), budget_(budget), max_table_rows_(max_table_rows), deadline_(deadline) {}
 
-  Outcome Run(const std::vector<Relation>& relations, Num* result, CountStats* stats) {
+  // Counts the solutions of `relations` (each row weighing one), which must
+  // outlive the call.
+  Outcome Run(const std::vector<const Relation*>& relations, Num* result, CountStats* stats) {
+    stats_ = stats;
+    const int n = static_cast<int>(domain_log_.size());
+    // Factors stay in their slots; an eliminated one is emptied (dead).
     std::vector<Factor> factors;
-    for (const Relation& r : relations) {
+    factors.reserve(relations.size() * 2);
+    std::vector<char> dead;
+    // The factors over each variable (dead ones dropped lazily), each
+    // variable's cost, and the variables still to eliminate, ascending.
+    std::vector<std::vector<int32_t>> over(n);
+    cost_.assign(n, 0);
+    neighbours_.assign(n, 0);
+    mark_.assign(n, 0);
+    std::vector<int> todo;
+    for (const Relation* rp : relations) {
+      const Relation& r = *rp;
       Factor f;
       f.scope = r.scope;
-      f.cells = r.cells;
-      f.weight.assign(r.rows, Arith::One());
-      held_ += static_cast<int64_t>(f.rows());
-      factors.push_back(std::move(f));
-    }
-    stats_ = stats;
-    while (true) {
-      const int x = NextVariable(factors);
-      if (x < 0) break;
-      std::vector<Factor> bucket;
-      for (size_t i = 0; i < factors.size();) {
-        if (std::binary_search(factors[i].scope.begin(), factors[i].scope.end(), x)) {
-          bucket.push_back(std::move(factors[i]));
-          factors[i] = std::move(factors.back());
-          factors.pop_back();
-        } else {
-          ++i;
-        }
+      f.cells = r.cells.data();
+      f.n = static_cast<size_t>(r.rows);
+      f.log_rows = std::log2(static_cast<double>(std::max<int64_t>(r.rows, 1)));
+      held_ += r.rows;
+      for (int v : f.scope) {
+        if (over[v].empty()) todo.push_back(v);
+        over[v].push_back(static_cast<int32_t>(factors.size()));
       }
+      factors.push_back(std::move(f));
+      dead.push_back(0);
+    }
+    std::sort(todo.begin(), todo.end());
+    for (int v : todo) UpdateCost(v, factors, dead, &over[v]);
+    std::vector<Factor> bucket;
+    std::vector<int32_t> bucket_slots;
+    while (!todo.empty()) {
+      // The variable whose elimination promises the smallest table: the
+      // least of two bounds on the rows of the result, the product of the
+      // neighbours' domains and the product of the rows of the tables
+      // joined. Ties: fewer neighbours, then the lowest index.
+      size_t pick = 0;
+      for (size_t i = 1; i < todo.size(); ++i) {
+        const int v = todo[i], b = todo[pick];
+        if (cost_[v] < cost_[b] - 1e-9 || (cost_[v] < cost_[b] + 1e-9 && neighbours_[v] < neighbours_[b])) pick = i;
+      }
+      const int x = todo[pick];
+      todo.erase(todo.begin() + static_cast<long>(pick));
+      bucket.clear();
+      bucket_slots.clear();
+      for (int32_t f : over[x]) {
+        if (dead[f]) continue;
+        dead[f] = 1;
+        bucket_slots.push_back(f);
+      }
+      over[x].clear();
+      // In slot order, as the factors were made.
+      std::sort(bucket_slots.begin(), bucket_slots.end());
+      for (int32_t f : bucket_slots) bucket.push_back(std::move(factors[f]));
       if (bucket.empty()) continue;
       Factor out;
       Outcome o = Eliminate(x, &bucket, &out);
@@ -260,13 +412,19 @@ class Eliminator {
         *result = Num(0);
         return Outcome::kDone;
       }
+      const int32_t slot = static_cast<int32_t>(factors.size());
+      for (int v : out.scope) over[v].push_back(slot);
       factors.push_back(std::move(out));
+      dead.push_back(0);
+      // Only the costs of x's neighbours changed.
+      for (int v : factors[slot].scope) UpdateCost(v, factors, dead, &over[v]);
     }
     Num total = Arith::One();
-    for (const Factor& f : factors) {
-      // Only empty scopes are left: one row each.
+    for (size_t f = 0; f < factors.size(); ++f) {
+      // Only factors without variables are left: one row each.
+      if (dead[f]) continue;
       Num sum(0);
-      for (const Num& w : f.weight) Arith::AddTo(sum, w, &overflow_);
+      for (size_t r = 0; r < factors[f].rows(); ++r) Arith::AddTo(sum, factors[f].W(r), &overflow_);
       total = Arith::Mul(total, sum, &overflow_);
     }
     if (overflow_) return Outcome::kOverflow;
@@ -275,42 +433,30 @@ class Eliminator {
   }
 
  private:
-  // The variable whose elimination promises the smallest table: the least of
-  // two bounds on the rows of the result, the product of the neighbours'
-  // domains and the product of the rows of the tables joined.
-  int NextVariable(const std::vector<Factor>& factors) {
-    std::vector<std::vector<int>> incident(domain_log_.size());
-    for (size_t f = 0; f < factors.size(); ++f) {
-      for (int v : factors[f].scope) incident[v].push_back(static_cast<int>(f));
-    }
-    int best = -1;
-    double best_cost = 0;
-    size_t best_scope = 0;
-    std::vector<int> mark(domain_log_.size(), -1);
-    for (int x = 0; x < static_cast<int>(incident.size()); ++x) {
-      if (incident[x].empty()) continue;
-      double by_rows = 0, by_domains = 0;
-      size_t scope = 0;
-      for (int f : incident[x]) {
-        by_rows += std::log2(static_cast<double>(std::max<size_t>(factors[f].rows(), 1)));
-        for (int v : factors[f].scope) {
-          if (v == x || mark[v] == x) continue;
-          mark[v] = x;
-          by_domains += domain_log_[v];
-          ++scope;
-        }
-      }
-      const double cost = std::min(by_rows, by_domains);
-      if (best < 0 || cost < best_cost - 1e-9 || (cost < best_cost + 1e-9 && scope < best_scope)) {
-        best = x;
-        best_cost = cost;
-        best_scope = scope;
+  // Recomputes x's cost from its live factors (dropping dead ones from `over`).
+  void UpdateCost(int x, const std::vector<Factor>& factors, const std::vector<char>& dead,
+                  std::vector<int32_t>* over) {
+    const uint64_t stamp = ++stamp_;
+    double by_rows = 0, by_domains = 0;
+    int scope = 0;
+    size_t k = 0;
+    for (int32_t f : *over) {
+      if (dead[f]) continue;
+      (*over)[k++] = f;
+      by_rows += factors[f].log_rows;
+      for (int v : factors[f].scope) {
+        if (v == x || mark_[v] == stamp) continue;
+        mark_[v] = stamp;
+        by_domains += domain_log_[v];
+        ++scope;
       }
     }
-    return best;
+    over->resize(k);
+    cost_[x] = std::min(by_rows, by_domains);
+    neighbours_[x] = scope;
   }
 
-  // Packs the values of `cols` of `tuple` into one key; false when wider than 128 bits.
+  // True when the values of `vars` pack into 128 bits.
   bool KeyBits(const std::vector<int>& vars) const {
     int total = 0;
     for (int v : vars) total += bits_[v];
@@ -359,24 +505,33 @@ class Eliminator {
     }
     for (int c : keep) out->scope.push_back(f.scope[c]);
     if (!KeyBits(out->scope)) return Outcome::kGaveUp;
-    const size_t arity = f.scope.size();
+    if (keep.empty()) {
+      // One row: the sum of all weights.
+      Num sum(0);
+      for (size_t r = 0; r < f.rows(); ++r) Arith::AddTo(sum, f.W(r), &overflow_);
+      out->weight.push_back(std::move(sum));
+      ++held_;
+      out->Seal();
+      return overflow_ ? Outcome::kOverflow : Outcome::kDone;
+    }
     KeyIndex index(std::min<size_t>(f.rows(), 1 << 20));
     for (size_t r = 0; r < f.rows(); ++r) {
       if (OutOfBudget()) return Outcome::kGaveUp;
-      const uint16_t* row = f.cells.data() + r * arity;
+      const uint16_t* row = f.row(r);
       U128 key = 0;
       for (int c : keep) key = (key << bits_[f.scope[c]]) | row[c];
       bool inserted = false;
       int32_t id = index.Insert(key, &inserted);
       if (inserted) {
-        for (int c : keep) out->cells.push_back(row[c]);
-        out->weight.push_back(f.weight[r]);
+        for (int c : keep) out->own.push_back(row[c]);
+        out->weight.push_back(f.W(r));
         if (++held_ > budget_.max_rows) return Outcome::kGaveUp;
-        if (static_cast<int64_t>(out->rows()) > max_table_rows_) return Outcome::kTooLarge;
+        if (static_cast<int64_t>(out->weight.size()) > max_table_rows_) return Outcome::kTooLarge;
       } else {
-        Arith::AddTo(out->weight[id], f.weight[r], &overflow_);
+        Arith::AddTo(out->weight[id], f.W(r), &overflow_);
       }
     }
+    out->Seal();
     return overflow_ ? Outcome::kOverflow : Outcome::kDone;
   }
 
@@ -408,34 +563,61 @@ class Eliminator {
       }
     }
     if (!KeyBits(shared_vars) || !KeyBits(out->scope)) return Outcome::kGaveUp;
-    const size_t arity_a = a.scope.size(), arity_b = b.scope.size();
     // b's rows grouped by their values on the shared variables.
     KeyIndex groups(std::min<size_t>(b.rows(), 1 << 20));
-    std::vector<int32_t> head, next(b.rows(), -1);
+    std::vector<int32_t> head, size, next(b.rows(), -1);
     for (size_t r = 0; r < b.rows(); ++r) {
-      const uint16_t* row = b.cells.data() + r * arity_b;
+      const uint16_t* row = b.row(r);
       U128 key = 0;
       for (size_t k = 0; k < shared_b.size(); ++k) key = (key << bits_[shared_vars[k]]) | row[shared_b[k]];
       bool inserted = false;
       int32_t g = groups.Insert(key, &inserted);
-      if (inserted) head.push_back(-1);
+      if (inserted) {
+        head.push_back(-1);
+        size.push_back(0);
+      }
       next[r] = head[g];
       head[g] = static_cast<int32_t>(r);
+      ++size[g];
     }
-    const bool summing = sum_out >= 0;
-    std::optional<KeyIndex> result_index;
-    if (summing) result_index.emplace(std::min<size_t>(a.rows(), 1 << 20));
-    std::vector<uint16_t> tuple(source.size());
+    // a's rows' groups, and the size of the join: rows are distinct, so
+    // summing a variable out merges at most its number of values into one.
+    std::vector<int32_t> group_of(a.rows());
+    int64_t joined_rows = 0;
     for (size_t r = 0; r < a.rows(); ++r) {
-      const uint16_t* ra = a.cells.data() + r * arity_a;
+      const uint16_t* ra = a.row(r);
       U128 key = 0;
       for (size_t k = 0; k < shared_a.size(); ++k) key = (key << bits_[shared_vars[k]]) | ra[shared_a[k]];
-      int32_t g = groups.Find(key);
+      group_of[r] = groups.Find(key);
+      if (group_of[r] >= 0) joined_rows += size[group_of[r]];
+    }
+    const bool summing = sum_out >= 0;
+    const int64_t merged = summing ? std::llround(std::exp2(domain_log_[sum_out])) : 1;
+    const int64_t at_least = (joined_rows + merged - 1) / std::max<int64_t>(merged, 1);
+    // Too large for sure: said before building it (when the row budget
+    // would not have run out first).
+    if (at_least > max_table_rows_ && held_ + max_table_rows_ < budget_.max_rows) return Outcome::kTooLarge;
+    // Room for the result: the join's rows, or when summing (the result
+    // may be much smaller) at most the product of its variables' values.
+    size_t expected = static_cast<size_t>(std::min<int64_t>(joined_rows, max_table_rows_ + 1));
+    if (summing) {
+      double log_values = 0;
+      for (int v : out->scope) log_values += domain_log_[v];
+      expected = std::min<size_t>(expected, log_values < 20 ? static_cast<size_t>(std::exp2(log_values)) + 1 : 1 << 20);
+    }
+    std::optional<KeyIndex> result_index;
+    if (summing) result_index.emplace(std::min<size_t>(expected, 1 << 20));
+    out->weight.reserve(expected);
+    out->own.reserve(expected * out->scope.size());
+    std::vector<uint16_t> tuple(source.size());
+    for (size_t r = 0; r < a.rows(); ++r) {
+      const uint16_t* ra = a.row(r);
+      const int32_t g = group_of[r];
       if (g < 0) continue;
       for (int32_t s = head[g]; s >= 0; s = next[s]) {
         if (OutOfBudget()) return Outcome::kGaveUp;
-        const uint16_t* rb = b.cells.data() + static_cast<size_t>(s) * arity_b;
-        Num w = Arith::Mul(a.weight[r], b.weight[s], &overflow_);
+        const uint16_t* rb = b.row(static_cast<size_t>(s));
+        Num w = Arith::Mul(a.W(r), b.W(static_cast<size_t>(s)), &overflow_);
         if (summing) {
           U128 out_key = 0;
           for (size_t c = 0; c < source.size(); ++c) {
@@ -453,12 +635,13 @@ class Eliminator {
             tuple[c] = source[c].first == 0 ? ra[source[c].second] : rb[source[c].second];
           }
         }
-        out->cells.insert(out->cells.end(), tuple.begin(), tuple.end());
+        for (uint16_t value : tuple) out->own.push_back(value);
         out->weight.push_back(std::move(w));
         if (++held_ > budget_.max_rows) return Outcome::kGaveUp;
-        if (static_cast<int64_t>(out->rows()) > max_table_rows_) return Outcome::kTooLarge;
+        if (static_cast<int64_t>(out->weight.size()) > max_table_rows_) return Outcome::kTooLarge;
       }
     }
+    out->Seal();
     return overflow_ ? Outcome::kOverflow : Outcome::kDone;
   }
 
@@ -471,138 +654,316 @@ class Eliminator {
   int64_t held_ = 0;
   uint64_t ticks_ = 0;
   bool overflow_ = false;
+  // The elimination order's state.
+  std::vector<double> cost_;
+  std::vector<int> neighbours_;
+  std::vector<uint64_t> mark_;
+  uint64_t stamp_ = 0;
 };
 
-}  // namespace
+using ColumnIndex = EliminationCounter::ColumnIndex;
+constexpr int64_t kMinRowsForSets = 256;
+constexpr int kMaxValuesForSets = 16;
 
-EliminationCounter::EliminationCounter(const Problem& problem, int64_t max_enumerated) : domain_(problem.domain) {
-  for (int d : domain_) {
-    if (d > 65535) usable_ = false;
+ColumnIndex BuildIndex(const Relation& r, const std::vector<int>& domain) {
+  ColumnIndex ix;
+  const size_t arity = r.scope.size();
+  ix.start.resize(arity);
+  ix.ids.resize(arity);
+  for (size_t c = 0; c < arity; ++c) {
+    std::vector<int32_t>& start = ix.start[c];
+    start.assign(static_cast<size_t>(domain[r.scope[c]]) + 1, 0);
+    for (int64_t i = 0; i < r.rows; ++i) ++start[r.cells[i * arity + c] + 1];
+    for (size_t v = 1; v < start.size(); ++v) start[v] += start[v - 1];
+    std::vector<int32_t> fill(start.begin(), start.end() - 1);
+    ix.ids[c].resize(static_cast<size_t>(r.rows));
+    for (int64_t i = 0; i < r.rows; ++i) ix.ids[c][fill[r.cells[i * arity + c]]++] = static_cast<int32_t>(i);
   }
-  if (!usable_) return;
-  for (const Rule& r : problem.constraints) {
-    auto rel = Tabulate(r, domain_, max_enumerated);
-    if (!rel) {
-      usable_ = false;
-      relations_.clear();
-      return;
+  // Bit sets where a column's rows per value are many and the values few
+  // (a table of Boolean options, where no single column selects much).
+  if (r.rows >= kMinRowsForSets && arity > 1) {
+    ix.words = (static_cast<size_t>(r.rows) + 63) / 64;
+    ix.sets.resize(arity);
+    for (size_t c = 0; c < arity; ++c) {
+      if (domain[r.scope[c]] > kMaxValuesForSets) continue;
+      std::vector<uint64_t>& set = ix.sets[c];
+      set.assign(static_cast<size_t>(domain[r.scope[c]]) * ix.words, 0);
+      for (int64_t i = 0; i < r.rows; ++i) {
+        set[r.cells[i * arity + c] * ix.words + static_cast<size_t>(i) / 64] |= uint64_t{1} << (i % 64);
+      }
     }
-    relations_.push_back(std::move(*rel));
   }
+  return ix;
 }
 
-namespace {
+// Tables shared by every branch of a split (and by the whole count at the top).
+struct TableSet {
+  std::vector<const Relation*> rels;
+  std::vector<const ColumnIndex*> index;  // per table; null: scanned
+  std::vector<int32_t> with_start, with;  // the tables over each variable
+
+  void Link(int num_vars) {
+    with_start.assign(static_cast<size_t>(num_vars) + 1, 0);
+    for (const Relation* r : rels) {
+      for (int v : r->scope) ++with_start[v + 1];
+    }
+    for (int v = 0; v < num_vars; ++v) with_start[v + 1] += with_start[v];
+    with.resize(with_start[num_vars]);
+    std::vector<int32_t> fill(with_start.begin(), with_start.end() - 1);
+    for (size_t t = 0; t < rels.size(); ++t) {
+      for (int v : rels[t]->scope) with[fill[v]++] = static_cast<int32_t>(t);
+    }
+  }
+};
+
+// The values still possible in a subproblem: a flag per value, and per
+// variable the list of its live values (ascending) and their number.
+struct Live {
+  const std::vector<int>& offset;
+  std::vector<char> alive;  // [offset[v] + value]
+  std::vector<int> vals;    // [offset[v], offset[v] + count[v]): v's live values
+  std::vector<int> count;
+
+  Live(const std::vector<int>& off, std::vector<char> flags) : offset(off), alive(std::move(flags)) {
+    const size_t n = offset.size() - 1;
+    vals.resize(alive.size());
+    count.assign(n, 0);
+    for (size_t v = 0; v < n; ++v) {
+      for (int i = offset[v]; i < offset[v + 1]; ++i) {
+        if (alive[i]) vals[offset[v] + count[v]++] = i - offset[v];
+      }
+    }
+  }
+  const int* begin(int v) const { return vals.data() + offset[v]; }
+  const int* end(int v) const { return vals.data() + offset[v] + count[v]; }
+};
 
 struct Search {
   const std::vector<int>& domain;
+  const std::vector<int>& offset;  // each variable's first slot in an `alive` vector
   const std::vector<int>& bits;
   const CountBudget& budget;
-  Clock::time_point start;
+  Clock::time_point deadline;
   CountStats* stats;
+  mutable std::vector<uint64_t> acc_, column_;  // Candidates' buffers
 
   bool OutOfTime() const {
     if (budget.cancel && budget.cancel->load(std::memory_order_relaxed)) return true;
-    return Clock::now() - start > std::chrono::duration<double>(budget.max_seconds);
+    return Clock::now() > deadline;
   }
 
-  // Completions of `alive` (per variable, the values still possible) over
-  // the tables `rels`, counting the variables with owned[v] set (the others
-  // are counted by the caller); nullopt when the budget runs out.
-  // `changed` marks the variables whose values were cut since `rels` were
-  // last made consistent (empty: all of them).
-  std::optional<mpz_class> Solve(std::vector<Relation> rels, std::vector<std::vector<char>> alive,
-                                 const std::vector<char>& owned, const std::vector<char>& changed, int depth) {
+  // The rows of `r` that may still be live, read through its index: from the
+  // most selective column's lists, or by intersecting the bit sets of the
+  // columns that lost values, whichever reads less. False when every row
+  // may be (no column lost values): the caller scans.
+  bool Candidates(const Relation& r, const ColumnIndex& ix, const Live& d, std::vector<int32_t>* out) const {
+    const size_t arity = r.scope.size();
+    int best_c = -1;
+    int64_t best = r.rows;
+    int64_t set_cost = 0;  // words read by the bit-set intersection
+    for (size_t c = 0; c < arity; ++c) {
+      const int v = r.scope[c];
+      if (d.count[v] == domain[v]) continue;
+      const std::vector<int32_t>& start = ix.start[c];
+      int64_t m = 0;
+      for (const int* val = d.begin(v); val != d.end(v); ++val) m += start[*val + 1] - start[*val];
+      if (m < best) {
+        best = m;
+        best_c = static_cast<int>(c);
+      }
+      if (!ix.sets.empty() && !ix.sets[c].empty()) {
+        set_cost += static_cast<int64_t>(ix.words) * std::min(d.count[v], domain[v] - d.count[v] + 1);
+      }
+    }
+    if (best_c < 0) return false;
+    if (set_cost > 0 && set_cost * 4 < best * static_cast<int64_t>(arity)) {
+      std::vector<uint64_t>& acc = acc_;
+      std::vector<uint64_t>& column = column_;
+      acc.assign(ix.words, ~uint64_t{0});
+      column.resize(ix.words);
+      for (size_t c = 0; c < arity; ++c) {
+        const int v = r.scope[c];
+        if (d.count[v] == domain[v] || ix.sets[c].empty()) continue;
+        // The rows of the live values: their union, or all rows but those
+        // of the dead values, whichever has fewer terms.
+        const bool by_live = d.count[v] <= domain[v] - d.count[v];
+        std::fill(column.begin(), column.end(), 0);
+        for (int val = 0; val < domain[v]; ++val) {
+          if ((d.alive[offset[v] + val] != 0) != by_live) continue;
+          const uint64_t* set = ix.sets[c].data() + static_cast<size_t>(val) * ix.words;
+          for (size_t w = 0; w < ix.words; ++w) column[w] |= set[w];
+        }
+        if (by_live) {
+          for (size_t w = 0; w < ix.words; ++w) acc[w] &= column[w];
+        } else {
+          for (size_t w = 0; w < ix.words; ++w) acc[w] &= ~column[w];
+        }
+      }
+      for (size_t w = 0; w < ix.words; ++w) {
+        for (uint64_t bitsw = acc[w]; bitsw != 0; bitsw &= bitsw - 1) {
+          const int64_t i = static_cast<int64_t>(w * 64) + std::countr_zero(bitsw);
+          if (i < r.rows) out->push_back(static_cast<int32_t>(i));
+        }
+      }
+      return true;
+    }
+    const int v = r.scope[best_c];
+    const std::vector<int32_t>& start = ix.start[best_c];
+    const std::vector<int32_t>& ids = ix.ids[best_c];
+    for (const int* val = d.begin(v); val != d.end(v); ++val) {
+      out->insert(out->end(), ids.begin() + start[*val], ids.begin() + start[*val + 1]);
+    }
+    return true;
+  }
+
+  // Completions of `alive` (per variable value, still possible) over the
+  // tables of `ts`, counting the variables with owned[v] set (the others are
+  // counted by the caller); nullopt when the budget runs out. `changed`
+  // lists the variables whose values were cut since the tables were made
+  // consistent; null: they never were.
+  std::optional<mpz_class> Solve(const TableSet& ts, std::vector<char> alive, const std::vector<char>& owned,
+                                 const std::vector<int>* changed, int depth) {
     const int n = static_cast<int>(domain.size());
+    const size_t num_tables = ts.rels.size();
     // Generalized arc consistency on the tables: drop rows with a dead value,
     // then values no row supports, until nothing changes. Only tables over a
     // variable that lost values (`changed`, then the propagation's) are
-    // visited again.
-    std::vector<std::vector<int>> tables_with(n);
-    for (size_t t = 0; t < rels.size(); ++t) {
-      for (int v : rels[t].scope) tables_with[v].push_back(static_cast<int>(t));
-    }
-    std::vector<char> queued(rels.size(), 0);
-    std::vector<int> queue;
-    for (size_t t = 0; t < rels.size(); ++t) {
-      bool touched = changed.empty();
-      for (int v : rels[t].scope) touched = touched || changed[v];
-      if (touched) {
-        queued[t] = 1;
-        queue.push_back(static_cast<int>(t));
+    // visited. A table's live rows are all of its rows (`whole`) or a list.
+    std::vector<char> whole(num_tables, 1), checked(num_tables, changed != nullptr ? 1 : 0);
+    std::vector<std::vector<int32_t>> live_rows(num_tables);
+    std::vector<char> queued(num_tables, 0);
+    std::vector<int32_t> queue;
+    if (changed == nullptr) {
+      queue.resize(num_tables);
+      std::iota(queue.begin(), queue.end(), 0);
+      std::fill(queued.begin(), queued.end(), 1);
+    } else {
+      for (int v : *changed) {
+        for (int32_t i = ts.with_start[v]; i < ts.with_start[v + 1]; ++i) {
+          if (!queued[ts.with[i]]) {
+            queued[ts.with[i]] = 1;
+            queue.push_back(ts.with[i]);
+          }
+        }
       }
     }
+    Live d(offset, std::move(alive));
+    const std::vector<int>& alive_count = d.count;
+    std::vector<char> seen(d.alive.size(), 0);
+    std::vector<int32_t> kept;
     size_t visits = 0;
     for (size_t head = 0; head < queue.size(); ++head) {
       const int t = queue[head];
       queued[t] = 0;
-      Relation& r = rels[t];
+      const Relation& r = *ts.rels[t];
       const size_t arity = r.scope.size();
-      size_t kept = 0;
-      for (int64_t i = 0; i < r.rows; ++i) {
-        const uint16_t* row = r.cells.data() + i * arity;
-        bool ok = true;
-        for (size_t c = 0; c < arity && ok; ++c) ok = alive[r.scope[c]][row[c]];
-        if (!ok) continue;
-        if (kept != static_cast<size_t>(i)) std::copy(row, row + arity, r.cells.data() + kept * arity);
-        ++kept;
+      auto live = [&](int32_t i) {
+        const uint16_t* row = r.cells.data() + static_cast<size_t>(i) * arity;
+        for (size_t c = 0; c < arity; ++c) {
+          if (!d.alive[offset[r.scope[c]] + row[c]]) return false;
+        }
+        return true;
+      };
+      kept.clear();
+      bool all_kept = false;
+      if (whole[t]) {
+        const ColumnIndex* ix = ts.index.empty() ? nullptr : ts.index[t];
+        if (ix == nullptr || !Candidates(r, *ix, d, &kept)) {
+          for (int64_t i = 0; i < r.rows; ++i) {
+            if (live(static_cast<int32_t>(i))) kept.push_back(static_cast<int32_t>(i));
+          }
+          all_kept = static_cast<int64_t>(kept.size()) == r.rows;
+        } else {
+          // Candidates are checked on every column.
+          size_t k = 0;
+          for (int32_t i : kept) {
+            if (live(i)) kept[k++] = i;
+          }
+          kept.resize(k);
+        }
+      } else {
+        for (int32_t i : live_rows[t]) {
+          if (live(i)) kept.push_back(i);
+        }
+        all_kept = kept.size() == live_rows[t].size();
       }
-      r.rows = static_cast<int64_t>(kept);
-      r.cells.resize(kept * arity);
-      if (r.rows == 0) return mpz_class(0);
+      if (kept.empty()) return mpz_class(0);
+      if (!all_kept) {
+        whole[t] = 0;
+        live_rows[t].assign(kept.begin(), kept.end());
+      }
+      if (++visits % 256 == 0 && OutOfTime()) return std::nullopt;
+      // Unchanged rows support what they supported when last checked.
+      if (all_kept && checked[t]) continue;
+      checked[t] = 1;
+      for (int32_t i : kept) {
+        const uint16_t* row = r.cells.data() + static_cast<size_t>(i) * arity;
+        for (size_t c = 0; c < arity; ++c) seen[offset[r.scope[c]] + row[c]] = 1;
+      }
       for (size_t c = 0; c < arity; ++c) {
         const int v = r.scope[c];
-        std::vector<char> seen(domain[v], 0);
-        for (int64_t i = 0; i < r.rows; ++i) seen[r.cells[i * arity + c]] = 1;
-        bool lost = false;
-        for (size_t val = 0; val < seen.size(); ++val) {
-          if (alive[v][val] && !seen[val]) {
-            alive[v][val] = 0;
-            lost = true;
+        // Live rows have live values only: `seen` is reset over v's list.
+        int* list = d.vals.data() + offset[v];
+        int left = 0;
+        for (int k = 0; k < d.count[v]; ++k) {
+          const int slot = offset[v] + list[k];
+          if (seen[slot]) {
+            seen[slot] = 0;
+            list[left++] = list[k];
+          } else {
+            d.alive[slot] = 0;
           }
         }
+        const bool lost = left < d.count[v];
+        d.count[v] = left;
         if (!lost) continue;
-        for (int u : tables_with[v]) {
+        for (int32_t i = ts.with_start[v]; i < ts.with_start[v + 1]; ++i) {
+          const int u = ts.with[i];
           if (u != t && !queued[u]) {
             queued[u] = 1;
             queue.push_back(u);
           }
         }
       }
-      if (++visits % 256 == 0 && OutOfTime()) return std::nullopt;
     }
     // Variables with one value left are dropped from the tables (their column
-    // is constant); tables left without variables hold one row and go.
-    std::vector<int> alive_count(n, 0);
-    for (int v = 0; v < n; ++v) alive_count[v] = static_cast<int>(std::count(alive[v].begin(), alive[v].end(), 1));
-    std::vector<Relation> work;
+    // is constant). Rows stay distinct, so a table left without variables
+    // holds one row and goes; an unchanged table is used as it is.
+    std::vector<Relation> built;
+    built.reserve(num_tables);
+    std::vector<const Relation*> work;
     std::vector<int> tables_of(n, 0);
-    for (Relation& r : rels) {
-      std::vector<int> keep;
-      for (size_t c = 0; c < r.scope.size(); ++c) {
+    std::vector<int> keep;
+    for (size_t t = 0; t < num_tables; ++t) {
+      const Relation& r = *ts.rels[t];
+      const size_t arity = r.scope.size();
+      keep.clear();
+      for (size_t c = 0; c < arity; ++c) {
         if (alive_count[r.scope[c]] > 1) keep.push_back(static_cast<int>(c));
       }
       if (keep.empty()) continue;
-      Relation w;
-      for (int c : keep) {
-        w.scope.push_back(r.scope[c]);
-        ++tables_of[r.scope[c]];
+      for (int c : keep) ++tables_of[r.scope[c]];
+      if (keep.size() == arity && whole[t]) {
+        work.push_back(&r);
+        continue;
       }
-      if (keep.size() == r.scope.size()) {
-        w.cells = std::move(r.cells);
+      Relation w;
+      for (int c : keep) w.scope.push_back(r.scope[c]);
+      auto add = [&](size_t i) {
+        const uint16_t* row = r.cells.data() + i * arity;
+        for (int c : keep) w.cells.push_back(row[c]);
+      };
+      if (whole[t]) {
+        w.cells.reserve(static_cast<size_t>(r.rows) * keep.size());
+        for (int64_t i = 0; i < r.rows; ++i) add(static_cast<size_t>(i));
         w.rows = r.rows;
       } else {
-        std::vector<std::vector<uint16_t>> tuples;
-        for (int64_t i = 0; i < r.rows; ++i) {
-          std::vector<uint16_t> t;
-          for (int c : keep) t.push_back(r.cells[i * r.scope.size() + c]);
-          tuples.push_back(std::move(t));
-        }
-        std::sort(tuples.begin(), tuples.end());
-        tuples.erase(std::unique(tuples.begin(), tuples.end()), tuples.end());
-        for (const auto& t : tuples) w.cells.insert(w.cells.end(), t.begin(), t.end());
-        w.rows = static_cast<int64_t>(tuples.size());
+        w.cells.reserve(live_rows[t].size() * keep.size());
+        for (int32_t i : live_rows[t]) add(static_cast<size_t>(i));
+        w.rows = static_cast<int64_t>(live_rows[t].size());
       }
-      work.push_back(std::move(w));
+      built.push_back(std::move(w));
+      work.push_back(&built.back());
     }
     mpz_class free_product = 1;
     for (int v = 0; v < n; ++v) {
@@ -613,13 +974,13 @@ struct Search {
     const int64_t table_cap = depth < budget.max_split_depth ? budget.split_table_rows : budget.max_rows;
     Outcome o;
     {
-      Eliminator<WideArith> e(bits, domain_log, budget, table_cap, start);
+      Eliminator<WideArith> e(bits, domain_log, budget, table_cap, deadline);
       U128 result = 0;
       o = e.Run(work, &result, stats);
       if (o == Outcome::kDone) return WideArith::ToMpz(result) * free_product;
     }
     if (o == Outcome::kOverflow) {
-      Eliminator<BigArith> e(bits, domain_log, budget, table_cap, start);
+      Eliminator<BigArith> e(bits, domain_log, budget, table_cap, deadline);
       mpz_class result;
       o = e.Run(work, &result, stats);
       if (o == Outcome::kDone) return result * free_product;
@@ -627,7 +988,8 @@ struct Search {
     if (o != Outcome::kTooLarge) return std::nullopt;
     // Too large to eliminate at once: split on the variable met by the most
     // tables, weighted by its values (a model's central option, such as a
-    // car's version, whose every value simplifies the rest).
+    // car's version, whose every value simplifies the rest). The branches
+    // share the tables, read through an index of their columns.
     int split = -1;
     for (int v = 0; v < n; ++v) {
       if (tables_of[v] == 0) continue;
@@ -637,17 +999,25 @@ struct Search {
       }
     }
     if (stats) ++stats->splits;
+    std::vector<ColumnIndex> indexes;
+    indexes.reserve(work.size());
+    TableSet parts;
+    parts.rels = work;
+    for (const Relation* r : work) {
+      indexes.push_back(BuildIndex(*r, domain));
+      parts.index.push_back(&indexes.back());
+    }
+    parts.Link(n);
     std::vector<char> in_tables(n, 0);
     for (int v = 0; v < n; ++v) in_tables[v] = tables_of[v] > 0;
-    std::vector<char> cut(n, 0);
-    cut[split] = 1;
+    const std::vector<int> cut{split};
     mpz_class total = 0;
-    for (int val = 0; val < domain[split]; ++val) {
-      if (!alive[split][val]) continue;
-      std::vector<std::vector<char>> branch = alive;
-      std::fill(branch[split].begin(), branch[split].end(), 0);
-      branch[split][val] = 1;
-      auto c = Solve(work, std::move(branch), in_tables, cut, depth + 1);
+    for (const int* it = d.begin(split); it != d.end(split); ++it) {
+      const int val = *it;
+      std::vector<char> branch = d.alive;
+      std::fill(branch.begin() + offset[split], branch.begin() + offset[split] + domain[split], 0);
+      branch[offset[split] + val] = 1;
+      auto c = Solve(parts, std::move(branch), in_tables, &cut, depth + 1);
       if (!c) return std::nullopt;
       total += *c;
     }
@@ -657,25 +1027,63 @@ struct Search {
 
 }  // namespace
 
+EliminationCounter::EliminationCounter(const Problem& problem, int64_t max_enumerated) : domain_(problem.domain) {
+  for (int d : domain_) {
+    if (d > 65535) usable_ = false;
+  }
+  if (!usable_) return;
+  const std::vector<int> bits = ValueBits(domain_);
+  relations_.reserve(problem.constraints.size());
+  for (const Rule& r : problem.constraints) {
+    auto rel = Tabulate(r, domain_, bits, max_enumerated);
+    if (!rel) {
+      usable_ = false;
+      relations_.clear();
+      return;
+    }
+    relations_.push_back(std::move(*rel));
+  }
+}
+
+EliminationCounter::~EliminationCounter() = default;
+
+int64_t EliminationCounter::RunsStarted() { return g_elimination_runs.load(); }
+
 std::optional<mpz_class> EliminationCounter::Count(const Assignment& fixed, const CountBudget& budget,
                                                    CountStats* stats) const {
   if (!usable_) return std::nullopt;
+  g_elimination_runs.fetch_add(1);
   const auto start = Clock::now();
   const int n = static_cast<int>(domain_.size());
-  std::vector<std::vector<char>> alive(n);
-  for (int v = 0; v < n; ++v) {
-    alive[v].assign(domain_[v], 1);
-    if (v < static_cast<int>(fixed.size()) && fixed[v] >= 0) {
-      if (fixed[v] >= domain_[v]) return mpz_class(0);
-      alive[v].assign(domain_[v], 0);
-      alive[v][fixed[v]] = 1;
-    }
+  std::vector<int> offset(n + 1, 0);
+  for (int v = 0; v < n; ++v) offset[v + 1] = offset[v] + domain_[v];
+  std::vector<char> alive(offset[n], 1);
+  bool picks = false;
+  for (int v = 0; v < n && v < static_cast<int>(fixed.size()); ++v) {
+    if (fixed[v] < 0) continue;
+    if (fixed[v] >= domain_[v]) return mpz_class(0);
+    std::fill(alive.begin() + offset[v], alive.begin() + offset[v + 1], 0);
+    alive[offset[v] + fixed[v]] = 1;
+    picks = true;
   }
-  std::vector<int> bits(n, 1);
-  for (int v = 0; v < n; ++v) bits[v] = std::max(1, static_cast<int>(std::bit_width(static_cast<unsigned>(domain_[v] - 1))));
+  const std::vector<int> bits = ValueBits(domain_);
+  TableSet top;
+  for (const Relation& r : relations_) top.rels.push_back(&r);
+  if (picks) {
+    // Picks make a few columns selective: read the tables through the index.
+    std::call_once(index_once_, [this] {
+      index_ = std::make_unique<std::vector<ColumnIndex>>();
+      index_->reserve(relations_.size());
+      for (const Relation& r : relations_) index_->push_back(BuildIndex(r, domain_));
+    });
+    for (const ColumnIndex& ix : *index_) top.index.push_back(&ix);
+  }
+  top.Link(n);
   CountStats local;
-  Search search{domain_, bits, budget, start, &local};
-  auto count = search.Solve(relations_, std::move(alive), std::vector<char>(n, 1), {}, 0);
+  const double seconds = std::clamp(budget.max_seconds, 0.0, 1e7);
+  const auto deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  Search search{domain_, offset, bits, budget, deadline, &local, {}, {}};
+  auto count = search.Solve(top, std::move(alive), std::vector<char>(n, 1), nullptr, 0);
   local.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   if (stats) *stats = local;
   return count;
@@ -683,8 +1091,14 @@ std::optional<mpz_class> EliminationCounter::Count(const Assignment& fixed, cons
 
 namespace {
 
+// Counts for the SAT engine, which cannot. Whole-model counts cost seconds
+// on a large model and every Configure request asks for one, mostly with the
+// same picks (none, at first): recent counts are kept, keyed by the fixed
+// assignment, and a count in progress is waited for instead of redone.
 class CountingEngine : public Engine {
  public:
+  static constexpr size_t kCachedCounts = 64;
+
   CountingEngine(std::shared_ptr<const Engine> inner, const Problem* problem, CountBudget budget)
       : inner_(std::move(inner)), problem_(problem), budget_(budget) {}
   const char* Name() const override { return inner_->Name(); }
@@ -695,17 +1109,69 @@ class CountingEngine : public Engine {
   std::optional<mpz_class> Count(const Assignment& fixed) const override {
     if (auto c = inner_->Count(fixed)) return c;
     std::call_once(counter_once_, [this] { counter_ = std::make_unique<EliminationCounter>(*problem_); });
-    return counter_->Count(fixed, budget_);
+    if (!counter_->usable()) return std::nullopt;
+    std::promise<std::optional<mpz_class>> mine;
+    std::shared_future<std::optional<mpz_class>> known;
+    uint64_t generation = 0;
+    {
+      std::lock_guard<std::mutex> lock(cache_mu_);
+      auto it = cache_.find(fixed);
+      if (it != cache_.end()) {
+        lru_.splice(lru_.begin(), lru_, it->second.recent);
+        known = it->second.count;
+      } else {
+        generation = ++generation_;
+        lru_.push_front(fixed);
+        cache_.emplace(fixed, Entry{mine.get_future().share(), lru_.begin(), generation});
+        while (cache_.size() > kCachedCounts) {
+          cache_.erase(lru_.back());
+          lru_.pop_back();
+        }
+      }
+    }
+    // Known or being counted by another request: its answer, waited for
+    // outside the lock.
+    if (known.valid()) return known.get();
+    std::optional<mpz_class> c;
+    try {
+      c = counter_->Count(fixed, budget_);
+    } catch (...) {
+      mine.set_exception(std::current_exception());
+      Forget(fixed, generation);
+      throw;
+    }
+    mine.set_value(c);
+    // "Unknown" is not kept: the next request may have the time it lacked.
+    if (!c) Forget(fixed, generation);
+    return c;
   }
   std::optional<CostBounds> Cost(const Assignment& fixed) const override { return inner_->Cost(fixed); }
   std::optional<std::vector<int>> Complete(const Assignment& fixed) const override { return inner_->Complete(fixed); }
 
  private:
+  struct Entry {
+    std::shared_future<std::optional<mpz_class>> count;
+    std::list<Assignment>::iterator recent;  // in lru_
+    uint64_t generation;
+  };
+
+  void Forget(const Assignment& fixed, uint64_t generation) const {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    auto it = cache_.find(fixed);
+    if (it == cache_.end() || it->second.generation != generation) return;
+    lru_.erase(it->second.recent);
+    cache_.erase(it);
+  }
+
   std::shared_ptr<const Engine> inner_;
   const Problem* problem_;
   CountBudget budget_;
   mutable std::once_flag counter_once_;
   mutable std::unique_ptr<EliminationCounter> counter_;  // built once under counter_once_
+  mutable std::mutex cache_mu_;                          // guards the three below
+  mutable std::map<Assignment, Entry> cache_;
+  mutable std::list<Assignment> lru_;  // most recently asked first
+  mutable uint64_t generation_ = 0;
 };
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <set>
+#include <thread>
 
 #include "atelier/config/compiled_model.h"
 #include "atelier/config/demo_models.h"
@@ -155,6 +157,88 @@ TEST(CounterTest, SplittingOnValuesEqualsBruteForce) {
   EXPECT_GT(splits, 50);
 }
 
+// Tables large enough to be read through their row index and bit sets
+// (256 rows and more), split at every level, with and without picks.
+TEST(CounterTest, LargeTablesSplitAndPickedEqualBruteForce) {
+  int splits = 0;
+  for (uint32_t seed = 1; seed <= 12; ++seed) {
+    std::mt19937 rng(seed);
+    auto uniform = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+    ProductModel m;
+    m.id = "large-tables";
+    const int n = 8;
+    for (int o = 0; o < n; ++o) {
+      Option opt;
+      opt.id = "o" + std::to_string(o);
+      const int d = o == 0 ? 6 : uniform(2, 4);
+      for (int v = 0; v < d; ++v) opt.values.push_back(Value("v" + std::to_string(v)));
+      m.options.push_back(std::move(opt));
+    }
+    for (int t = 0; t < 3; ++t) {
+      Rule rule;
+      rule.id = "t" + std::to_string(t);
+      rule.kind = Rule::Kind::kAllowedTable;
+      std::vector<int> all(n);
+      for (int o = 0; o < n; ++o) all[o] = o;
+      std::shuffle(all.begin(), all.end(), rng);
+      rule.table_options.assign(all.begin(), all.begin() + 6);
+      // Most tuples of the scope's product, in random order.
+      std::vector<int> domains;
+      for (int o : rule.table_options) domains.push_back(static_cast<int>(m.options[o].values.size()));
+      std::vector<int> tuple(6, 0);
+      while (true) {
+        if (uniform(0, 9) < 8) rule.rows.push_back(tuple);
+        size_t c = 0;
+        while (c < tuple.size() && ++tuple[c] == domains[c]) tuple[c++] = 0;
+        if (c == tuple.size()) break;
+      }
+      std::shuffle(rule.rows.begin(), rule.rows.end(), rng);
+      m.rules.push_back(std::move(rule));
+    }
+    // Brute force, with the tables as sets of rows.
+    std::vector<std::set<std::vector<int>>> allowed;
+    for (const Rule& r : m.rules) allowed.emplace_back(r.rows.begin(), r.rows.end());
+    auto brute_force = [&](const Assignment& fixed) {
+      int64_t count = 0;
+      std::vector<int> a(n, 0), t(6);
+      while (true) {
+        bool ok = true;
+        for (int o = 0; o < n && ok; ++o) ok = fixed[o] < 0 || fixed[o] == a[o];
+        for (size_t r = 0; r < m.rules.size() && ok; ++r) {
+          for (size_t c = 0; c < 6; ++c) t[c] = a[m.rules[r].table_options[c]];
+          ok = allowed[r].count(t) > 0;
+        }
+        count += ok ? 1 : 0;
+        int o = 0;
+        while (o < n && ++a[o] == static_cast<int>(m.options[o].values.size())) a[o++] = 0;
+        if (o == n) break;
+      }
+      return std::to_string(count);
+    };
+    const Assignment open(n, -1);
+    Assignment fixed = open;
+    fixed[0] = static_cast<int>(seed % 6);
+    fixed[1 + seed % 7] = 1;
+    const std::string expected_open = brute_force(open), expected_fixed = brute_force(fixed);
+    const internal::Problem p = internal::BuildProblem(m);
+    EliminationCounter counter(p);
+    ASSERT_TRUE(counter.usable());
+    for (const int64_t cap : {int64_t{1}, int64_t{40}, int64_t{100'000}}) {
+      CountBudget budget;
+      budget.split_table_rows = cap;
+      internal::CountStats stats;
+      auto got = counter.Count(open, budget, &stats);
+      ASSERT_TRUE(got.has_value()) << "seed " << seed;
+      EXPECT_EQ(got->get_str(), expected_open) << "seed " << seed << " cap " << cap;
+      splits += stats.splits;
+      got = counter.Count(fixed, budget);
+      ASSERT_TRUE(got.has_value()) << "seed " << seed;
+      EXPECT_EQ(got->get_str(), expected_fixed) << "seed " << seed << " cap " << cap << " picked";
+    }
+  }
+  EXPECT_GT(splits, 12);
+}
+
 // Many independent pairs of 4-valued options: 16^40 = 2^160 configurations,
 // past 128 bits, so the count is finished in arbitrary precision.
 TEST(CounterTest, CountsBeyond128Bits) {
@@ -232,6 +316,144 @@ TEST(CounterTest, SatPathCountsAndSaysUnknownPastItsBudget) {
   EXPECT_FALSE((*starved)->CountConfigurations().has_value());
 }
 
+// The SAT path's counts are kept per fixed assignment: asking again does
+// not run the elimination again, and a kept count equals a fresh one.
+TEST(CounterTest, SatPathCountsAreCachedPerPicks) {
+  auto models = DemoModels();
+  ASSERT_TRUE(models.ok());
+  const ProductModel& demo = (*models)[0];
+  const internal::Problem p = internal::BuildProblem(demo);
+  auto engine = internal::WithExactCounter(internal::MakeSatEngine(p), &p, CountBudget{});
+  EliminationCounter fresh(p);
+  const Assignment open(p.domain.size(), -1);
+  Assignment picked = open;
+  picked[0] = 0;
+  picked[2] = 1;
+  const int64_t before = EliminationCounter::RunsStarted();
+  auto first = engine->Count(open);
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(EliminationCounter::RunsStarted(), before + 1);
+  auto again = engine->Count(open);
+  EXPECT_EQ(EliminationCounter::RunsStarted(), before + 1);  // from the cache
+  EXPECT_EQ(again, first);
+  auto with_picks = engine->Count(picked);
+  EXPECT_EQ(EliminationCounter::RunsStarted(), before + 2);  // other picks: counted
+  EXPECT_EQ(engine->Count(picked), with_picks);
+  EXPECT_EQ(engine->Count(open), first);
+  EXPECT_EQ(EliminationCounter::RunsStarted(), before + 2);
+  // The kept answers are the fresh ones (and the BDD's).
+  EXPECT_EQ(first, fresh.Count(open, CountBudget{}));
+  EXPECT_EQ(with_picks, fresh.Count(picked, CountBudget{}));
+  auto bdd = internal::CompileBdd(p, internal::BddBudget{}, nullptr);
+  ASSERT_TRUE(bdd.ok());
+  EXPECT_EQ(first, (*bdd)->Count(open));
+  EXPECT_EQ(with_picks, (*bdd)->Count(picked));
+}
+
+// Through the compiled configurator: Configure without picks and the whole
+// count share one elimination run.
+TEST(CounterTest, ConfigureOnTheSatPathCountsOncePerPicks) {
+  auto models = DemoModels();
+  ASSERT_TRUE(models.ok());
+  const ProductModel& demo = (*models)[0];
+  CompileOptions sat_options;
+  sat_options.backend = CompileOptions::Backend::kSat;
+  auto sat = CompiledModel::Compile(demo, sat_options);
+  ASSERT_TRUE(sat.ok());
+  auto bdd = CompiledModel::Compile(demo);
+  ASSERT_TRUE(bdd.ok());
+  ConfigureOptions quick;
+  quick.explain = false;
+  const int64_t before = EliminationCounter::RunsStarted();
+  auto none = (*sat)->Configure(ConfigureRequest{}, quick);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(EliminationCounter::RunsStarted(), before + 1);
+  for (int i = 0; i < 3; ++i) {
+    auto again = (*sat)->Configure(ConfigureRequest{}, quick);
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(again->count, none->count);
+  }
+  EXPECT_EQ((*sat)->CountConfigurations(), none->count);
+  EXPECT_EQ(EliminationCounter::RunsStarted(), before + 1);
+  EXPECT_EQ(none->count, (*bdd)->CountConfigurations());
+  ConfigureRequest req;
+  req.selections[demo.options[0].id] = demo.options[0].values[1].id;
+  auto one = (*sat)->Configure(req, quick);
+  auto one_again = (*sat)->Configure(req, quick);
+  auto via_bdd = (*bdd)->Configure(req, quick);
+  ASSERT_TRUE(one.ok() && one_again.ok() && via_bdd.ok());
+  EXPECT_EQ(EliminationCounter::RunsStarted(), before + 2);
+  EXPECT_EQ(one->count, via_bdd->count);
+  EXPECT_EQ(one_again->count, via_bdd->count);
+}
+
+// Request threads share one engine: concurrent counts of the same picks
+// run the elimination once, and every thread gets the fresh count; more
+// picks than the cache holds are counted again, still right; an unknown
+// count is not kept.
+TEST(CounterTest, CachedCountsAreSharedAcrossThreadsAndBounded) {
+  auto models = DemoModels();
+  ASSERT_TRUE(models.ok());
+  const ProductModel& demo = (*models)[0];
+  const internal::Problem p = internal::BuildProblem(demo);
+  auto engine = internal::WithExactCounter(internal::MakeSatEngine(p), &p, CountBudget{});
+  EliminationCounter fresh(p);
+  std::vector<Assignment> picks;
+  for (int o = 0; o < 4; ++o) {
+    Assignment a(p.domain.size(), -1);
+    a[o] = 0;
+    picks.push_back(a);
+  }
+  std::vector<std::optional<mpz_class>> expected;
+  for (const Assignment& a : picks) expected.push_back(fresh.Count(a, CountBudget{}));
+  const int64_t before = EliminationCounter::RunsStarted();
+  std::vector<std::thread> threads;
+  std::vector<std::vector<std::optional<mpz_class>>> got(8);
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 5; ++round) {
+        for (size_t i = 0; i < picks.size(); ++i) got[t].push_back(engine->Count(picks[(i + t) % picks.size()]));
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(EliminationCounter::RunsStarted(), before + static_cast<int64_t>(picks.size()));
+  for (int t = 0; t < 8; ++t) {
+    for (size_t k = 0; k < got[t].size(); ++k) {
+      const size_t i = (k % picks.size() + static_cast<size_t>(t)) % picks.size();
+      ASSERT_TRUE(got[t][k].has_value());
+      EXPECT_EQ(got[t][k], expected[i]) << "thread " << t;
+    }
+  }
+  // Past the cache's size the oldest counts are dropped and recounted.
+  std::vector<Assignment> many;
+  for (int o = 0; o < p.num_options && many.size() < 80; ++o) {
+    for (int u = o + 1; u < p.num_options && many.size() < 80; ++u) {
+      for (int v = 0; v < p.domain[o] && many.size() < 80; ++v) {
+        for (int w = 0; w < p.domain[u] && many.size() < 80; ++w) {
+          Assignment a(p.domain.size(), -1);
+          a[o] = v;
+          a[u] = w;
+          many.push_back(a);
+        }
+      }
+    }
+  }
+  ASSERT_EQ(many.size(), 80u);
+  for (const Assignment& a : many) engine->Count(a);
+  const int64_t after_many = EliminationCounter::RunsStarted();
+  EXPECT_EQ(engine->Count(many[0]), fresh.Count(many[0], CountBudget{}));
+  EXPECT_EQ(EliminationCounter::RunsStarted(), after_many + 2);  // recounted (and the fresh count)
+  // A budget too small: unknown each time, counted each time.
+  CountBudget starved;
+  starved.max_rows = 10;
+  auto poor = internal::WithExactCounter(internal::MakeSatEngine(p), &p, starved);
+  const int64_t before_poor = EliminationCounter::RunsStarted();
+  EXPECT_FALSE(poor->Count(picks[0]).has_value());
+  EXPECT_FALSE(poor->Count(picks[0]).has_value());
+  EXPECT_EQ(EliminationCounter::RunsStarted(), before_poor + 2);
+}
+
 TEST(CounterTest, CountConfigurationsOfAModelEqualsTheCompiledCount) {
   auto models = DemoModels();
   ASSERT_TRUE(models.ok());
@@ -246,6 +468,40 @@ TEST(CounterTest, CountConfigurationsOfAModelEqualsTheCompiledCount) {
     EXPECT_EQ(CountConfigurations(m, no_bdd_first, &method), (*cm)->CountConfigurations()) << m.id;
     EXPECT_EQ(method, "elimination") << m.id;
   }
+}
+
+// A model stated mostly in tables (as the XCSP cars are) is counted by
+// variable elimination without the BDD's first attempt; one stated in
+// expressions still tries the BDD first (the demo models, above).
+TEST(CounterTest, ModelsOfTablesAreCountedByEliminationFirst) {
+  ProductModel m;
+  m.id = "tables";
+  for (int o = 0; o < 6; ++o) {
+    Option opt;
+    opt.id = "o" + std::to_string(o);
+    for (int v = 0; v < 3; ++v) opt.values.push_back(Value("v" + std::to_string(v)));
+    m.options.push_back(std::move(opt));
+  }
+  for (int o = 0; o + 1 < 6; ++o) {
+    Rule r;
+    r.id = "next" + std::to_string(o);
+    r.kind = Rule::Kind::kAllowedTable;
+    r.table_options = {o, o + 1};
+    r.rows = {{0, 0}, {0, 1}, {1, 2}, {2, 0}, {2, 2}};
+    m.rules.push_back(std::move(r));
+  }
+  Rule clause;
+  clause.id = "not-all-zero";
+  clause.expr = Expr::Or({Expr::In(0, {1, 2}), Expr::In(5, {1, 2})});
+  m.rules.push_back(clause);
+  std::string method;
+  auto count = CountConfigurations(m, {}, &method);
+  EXPECT_EQ(method, "elimination");
+  EXPECT_EQ(count, std::optional<std::string>(std::to_string(BruteForceCount(m, Assignment(6, -1)))));
+  auto bdd = CompiledModel::Compile(m);
+  ASSERT_TRUE(bdd.ok());
+  ASSERT_EQ((*bdd)->backend(), "bdd");
+  EXPECT_EQ(count, (*bdd)->CountConfigurations());
 }
 
 TEST(CounterTest, ConstraintTooWideToTabulateMakesTheCounterUnusable) {

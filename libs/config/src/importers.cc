@@ -10,8 +10,10 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
+#include <string_view>
 #include <unordered_map>
 
 #include "atelier/config/parser.h"
@@ -581,6 +583,69 @@ Result<ProductModel> ImportFeatureIde(std::string_view text, std::string_view mo
   return m;
 }
 
+// An XCSP variable's values by their text: integers written the usual way
+// (no sign but '-', no leading zero) are looked up as numbers, from a table
+// when the values are dense; any other spelling by its exact text.
+class XcspValueIndex {
+ public:
+  explicit XcspValueIndex(const std::vector<std::string>& values) {
+    std::vector<std::pair<int64_t, int>> numbers;
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (auto n = Canonical(values[i])) {
+        numbers.push_back({*n, static_cast<int>(i)});
+      } else {
+        other_[values[i]] = static_cast<int>(i);
+      }
+    }
+    if (numbers.empty()) return;
+    auto [lo, hi] = std::minmax_element(numbers.begin(), numbers.end());
+    min_ = lo->first;
+    const uint64_t span = static_cast<uint64_t>(hi->first) - static_cast<uint64_t>(lo->first);
+    if (span < 4 * numbers.size() + 64) {
+      dense_.assign(span + 1, -1);
+      for (const auto& [n, i] : numbers) dense_[static_cast<uint64_t>(n) - static_cast<uint64_t>(min_)] = i;
+    } else {
+      for (const auto& [n, i] : numbers) sparse_[n] = i;
+    }
+  }
+
+  // The value's index, or -1 when the domain has no such value.
+  int Find(std::string_view token) const {
+    if (auto n = Canonical(token)) {
+      if (!dense_.empty()) {
+        const uint64_t k = static_cast<uint64_t>(*n) - static_cast<uint64_t>(min_);
+        return k < dense_.size() ? dense_[k] : -1;
+      }
+      auto it = sparse_.find(*n);
+      return it == sparse_.end() ? -1 : it->second;
+    }
+    if (other_.empty()) return -1;
+    auto it = other_.find(std::string(token));
+    return it == other_.end() ? -1 : it->second;
+  }
+
+ private:
+  // The integer a canonically written token stands for ("-12", "0", "7").
+  static std::optional<int64_t> Canonical(std::string_view t) {
+    const bool negative = !t.empty() && t[0] == '-';
+    std::string_view digits = negative ? t.substr(1) : t;
+    if (digits.empty() || digits.size() > 18 || (digits[0] == '0' && (digits.size() > 1 || negative))) {
+      return std::nullopt;
+    }
+    int64_t n = 0;
+    for (char c : digits) {
+      if (c < '0' || c > '9') return std::nullopt;
+      n = n * 10 + (c - '0');
+    }
+    return negative ? -n : n;
+  }
+
+  int64_t min_ = 0;
+  std::vector<int> dense_;                   // value - min_ -> index, or -1
+  std::unordered_map<int64_t, int> sparse_;  // when the values are spread out
+  std::map<std::string, int, std::less<>> other_;
+};
+
 // Far beyond the Renault instances (the big one: 268 variables, 1,273 values
 // in all, at most 324 in a domain), small enough to build in memory quickly.
 constexpr size_t kMaxXcspDomainValues = 100'000;
@@ -628,7 +693,7 @@ Result<ProductModel> ImportXcsp(std::string_view text, std::string_view model_id
     domains[Attr(d, "name")] = std::move(values);
   }
   std::map<std::string, int> var_index;
-  std::vector<std::unordered_map<std::string, int>> value_index;
+  std::vector<XcspValueIndex> value_index;
   IdMaker ids;
   size_t total_values = 0;
   for (xmlNode* v : Elements(Child(root, "variables"))) {
@@ -644,17 +709,15 @@ Result<ProductModel> ImportXcsp(std::string_view text, std::string_view model_id
     o.label = Attr(v, "name");
     o.id = ids.Make(o.label);
     o.kind = OptionKind::kEnum;
-    std::unordered_map<std::string, int> vi;
     for (const std::string& val : it->second) {
       OptionValue ov;
       ov.id = val;
       ov.label = val == "-1" ? "absent" : val;
       ov.number = static_cast<double>(*ParseInt(val));
-      vi[val] = static_cast<int>(o.values.size());
       o.values.push_back(std::move(ov));
     }
     var_index[o.label] = static_cast<int>(m.options.size());
-    value_index.push_back(std::move(vi));
+    value_index.emplace_back(it->second);
     m.options.push_back(std::move(o));
   }
   std::map<std::string, xmlNode*> relations;
@@ -678,27 +741,51 @@ Result<ProductModel> ImportXcsp(std::string_view text, std::string_view model_id
       return Error::InvalidArgument(Where(model_id, rel->second) + ": unsupported semantics '" + semantics + "'", where);
     }
     r.kind = semantics == "supports" ? Rule::Kind::kAllowedTable : Rule::Kind::kForbiddenTable;
-    std::string content = Content(rel->second);
-    for (const std::string& tuple : Split(content, '|')) {
-      std::vector<int> row;
-      std::istringstream in(tuple);
-      std::string val;
-      while (in >> val) {
-        size_t col = row.size();
-        if (col >= r.table_options.size()) return Error::InvalidArgument(where + ": tuple longer than the scope", where);
-        const auto& vi = value_index[r.table_options[col]];
-        auto it = vi.find(val);
-        if (it == vi.end()) {
-          // A tuple with a value outside the domain can never match: skip it.
-          row.clear();
-          break;
-        }
-        row.push_back(it->second);
+    // The tuples, read in place: "v v v|v v v|...". A tuple with a value
+    // outside its variable's domain can never match: it is skipped.
+    const std::string content = Content(rel->second);
+    const size_t arity = r.table_options.size();
+    std::vector<int> row;
+    bool skip = false;
+    auto end_tuple = [&]() -> std::optional<Error> {
+      if (!skip && !row.empty()) {
+        if (row.size() != arity) return Error::InvalidArgument(where + ": tuple shorter than the scope", where);
+        r.rows.push_back(row);
       }
-      if (row.empty()) continue;
-      if (row.size() != r.table_options.size()) return Error::InvalidArgument(where + ": tuple shorter than the scope", where);
-      r.rows.push_back(std::move(row));
+      row.clear();
+      skip = false;
+      return std::nullopt;
+    };
+    const char* p = content.data();
+    const char* const end = p + content.size();
+    while (p < end) {
+      const char ch = *p;
+      if (ch == '|') {
+        if (auto e = end_tuple()) return *e;
+        ++p;
+        continue;
+      }
+      if (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r' || ch == '\v' || ch == '\f') {
+        ++p;
+        continue;
+      }
+      const char* token = p;
+      while (p < end && *p != '|' && *p != ' ' && *p != '\n' && *p != '\t' && *p != '\r' && *p != '\v' &&
+             *p != '\f') {
+        ++p;
+      }
+      if (skip) continue;
+      const size_t col = row.size();
+      if (col >= arity) return Error::InvalidArgument(where + ": tuple longer than the scope", where);
+      const int value = value_index[r.table_options[col]].Find(std::string_view(token, static_cast<size_t>(p - token)));
+      if (value < 0) {
+        skip = true;
+        row.clear();
+        continue;
+      }
+      row.push_back(value);
     }
+    if (auto e = end_tuple()) return *e;
     r.message = "constraint " + Attr(c, "name");
     m.rules.push_back(std::move(r));
   }

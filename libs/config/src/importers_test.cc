@@ -253,6 +253,36 @@ TEST(ImportersTest, XcspTablesWithJoker) {
   EXPECT_EQ(Count(*m), "3");
 }
 
+// Tuples are read in place: values by their exact text (a number written
+// another way, such as "7" for the value "007", is no value of the domain),
+// a tuple naming a value outside its domain is skipped whatever follows it,
+// and a tuple of the wrong length is an error naming the constraint.
+TEST(ImportersTest, XcspTuplesMatchValuesByTheirText) {
+  auto instance = [](const std::string& tuples) {
+    return "<instance><domains><domain name=\"A\">007 -1 0..2</domain>"
+           "<domain name=\"B\">1000000 -5 3</domain></domains>"
+           "<variables><variable name=\"a\" domain=\"A\"/><variable name=\"b\" domain=\"B\"/></variables>"
+           "<relations><relation name=\"r\" arity=\"2\" semantics=\"supports\">" +
+           tuples +
+           "</relation></relations>"
+           "<constraints><constraint name=\"c\" arity=\"2\" scope=\"a b\" reference=\"r\"/></constraints>"
+           "</instance>";
+  };
+  // Values of a: 007 -1 0 1 2 (indices 0..4); of b: 1000000 -5 3.
+  auto m = ImportXcsp(instance(" 007 1000000|7 3| -1\t-5 |2 3|\n1 4 9 9|  |0 +3|2 1000000"), "car");
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  ASSERT_EQ(m->rules.size(), 1u);
+  const std::vector<std::vector<int>> expected{{0, 0}, {1, 1}, {4, 2}, {4, 0}};
+  EXPECT_EQ(m->rules[0].rows, expected);
+  EXPECT_EQ(Count(*m), "4");
+  auto longer = ImportXcsp(instance("0 3|1 3 3"), "car");
+  ASSERT_FALSE(longer.ok());
+  EXPECT_NE(longer.error().message.find("tuple longer than the scope"), std::string::npos) << longer.error().message;
+  auto shorter = ImportXcsp(instance("0 3|1"), "car");
+  ASSERT_FALSE(shorter.ok());
+  EXPECT_NE(shorter.error().message.find("tuple shorter than the scope"), std::string::npos) << shorter.error().message;
+}
+
 TEST(ImportersTest, DetectsFormats) {
   EXPECT_EQ(DetectModelFormat("c 1 a\np cnf 1 0\n"), ModelFormat::kDimacs);
   EXPECT_EQ(DetectModelFormat("<feature_model name=\"x\">"), ModelFormat::kSxfm);

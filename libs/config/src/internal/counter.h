@@ -8,8 +8,11 @@
 // search over a decomposition does). The cost grows with the tables met
 // (tree width of the constraint graph, tightness of the tables), not with
 // the number of solutions, so it counts product lines whose BDD does not fit
-// (the Renault "big" car). Counts are exact: 128-bit integers, redone in GMP
-// on overflow. Not a public header.
+// (the Renault "big" car). The parts of a split share their parent's tables
+// and read them through an index of each column's values (row lists, and bit
+// sets for large tables of few-valued columns), so that a part costs what its
+// live rows cost, not what the whole model's do. Counts are exact: 128-bit
+// integers, redone in GMP on overflow. Not a public header.
 
 #include <gmpxx.h>
 
@@ -52,6 +55,7 @@ class EliminationCounter {
   // tables by enumerating their scope, up to `max_enumerated` tuples each).
   // A constraint over a larger scope makes the counter unusable.
   explicit EliminationCounter(const Problem& problem, int64_t max_enumerated = 1 << 20);
+  ~EliminationCounter();
 
   // False when some constraint could not be tabulated: Count always gives up.
   bool usable() const { return usable_; }
@@ -62,21 +66,40 @@ class EliminationCounter {
   std::optional<mpz_class> Count(const Assignment& fixed, const CountBudget& budget,
                                  CountStats* stats = nullptr) const;
 
+  // Calls of Count (by any counter of the process) that ran the
+  // elimination; for tests of the counts cached above it.
+  static int64_t RunsStarted();
+
   struct Relation {
     std::vector<int> scope;        // distinct variables, ascending
     std::vector<uint16_t> cells;   // rows x scope.size(), value indices
     int64_t rows = 0;
   };
+  // A relation's rows grouped by each column's value: as lists of row
+  // numbers, and for a large table's columns of few values as bit sets.
+  struct ColumnIndex {
+    std::vector<std::vector<int32_t>> start;  // [column][value, value + 1]: a range of ids[column]
+    std::vector<std::vector<int32_t>> ids;    // [column]: row numbers, by value
+    size_t words = 0;                         // 64-bit words of one row set
+    std::vector<std::vector<uint64_t>> sets;  // [column]: value * words + w; empty when not kept
+  };
 
  private:
   std::vector<int> domain_;
-  std::vector<Relation> relations_;
+  std::vector<Relation> relations_;  // rows distinct and sorted
   bool usable_ = true;
+  // Built on the first count with picks (which reads few rows of each table).
+  mutable std::once_flag index_once_;
+  mutable std::unique_ptr<std::vector<ColumnIndex>> index_;
 };
 
 // An engine that answers like `inner` but, when `inner` cannot count, counts
 // by variable elimination over `problem` (tabulated on the first count) under
-// `budget` per call. REQUIRES: *problem (and budget.cancel) outlive the engine.
+// `budget` per call. The last 64 counts are kept, keyed by the fixed
+// assignment (every Configure request asks for one, mostly with the same
+// picks); a request for picks being counted waits for that count instead of
+// counting again; an unknown count is not kept. Thread-safe.
+// REQUIRES: *problem (and budget.cancel) outlive the engine.
 std::unique_ptr<Engine> WithExactCounter(std::shared_ptr<const Engine> inner, const Problem* problem,
                                          CountBudget budget);
 

@@ -99,10 +99,13 @@ struct CountOptions {
 };
 
 // Exact number of valid complete configurations of `model` as a decimal
-// string, without building a configurator: by a BDD when one is built within
-// a short first attempt, else by variable elimination over the rules, else
-// by a BDD with the time left. nullopt when none finishes within the budgets. `method` (may be null) receives "elimination"
-// or "bdd" for diagnostics. Thread-safe.
+// string, without building a configurator. A model made mostly of tables
+// (an XCSP car line) goes to variable elimination over the rules at once,
+// then a BDD with the time left; any other first gets a BDD when one is
+// built within a short first attempt (feature models), else elimination,
+// else a BDD with the time left. nullopt when none finishes within the
+// budgets. `method` (may be null) receives "elimination" or "bdd" for
+// diagnostics. Thread-safe.
 std::optional<std::string> CountConfigurations(const ProductModel& model, const CountOptions& options = {},
                                                std::string* method = nullptr);
 
