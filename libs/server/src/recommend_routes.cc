@@ -26,6 +26,8 @@
 #include <random>
 #include <span>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <unordered_set>
 #include <vector>
 
@@ -281,52 +283,60 @@ Result<const json::array*> EventBatch(const json::value& body) {
   return batch;
 }
 
-Response PostEvents(Services& services, const Request& request) {
-  auto body = ParseJsonBody(request);
-  if (!body.ok()) return ErrorResponse(body.error());
-  auto batch = EventBatch(*body);
-  if (!batch.ok()) return ErrorResponse(batch.error());
+// Parses every entry of `batch` with `parse(value, now)`, stores the valid
+// ones in one transaction with `insert(tx, row)` (the rows it stored: 0 for
+// a repeat), and answers {accepted, stored, duplicates, rejected: [{index,
+// field, message}]}: a bad entry never costs the good ones.
+template <typename Parse, typename Insert>
+Response StoreBatch(Services& services, const json::array& batch, Parse parse, Insert insert) {
   if (services.db == nullptr) return ErrorResponse(Error::Unavailable("the store is not open"));
-
   const int64_t now =
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  std::vector<EventRow> rows;
+  using Row = std::decay_t<decltype(*parse(std::declval<const json::value&>(), int64_t{0}))>;
+  std::vector<Row> rows;
   json::array rejected;
-  for (size_t i = 0; i < (*batch)->size(); ++i) {
-    auto event = ParseEvent((**batch)[i], now);
-    if (event.ok()) {
-      rows.push_back(std::move(*event));
+  for (size_t i = 0; i < batch.size(); ++i) {
+    auto row = parse(batch[i], now);
+    if (row.ok()) {
+      rows.push_back(std::move(*row));
       continue;
     }
     json::object r;
     r["index"] = static_cast<int64_t>(i);
-    r["field"] = event.error().field;
-    r["message"] = event.error().message;
+    r["field"] = row.error().field;
+    r["message"] = row.error().message;
     rejected.push_back(std::move(r));
   }
-
   int64_t stored = 0;
   if (!rows.empty()) {
     Status written = services.db->Transact([&](store::Session& tx) -> Status {
       stored = 0;  // the body may be retried
-      for (const EventRow& e : rows) {
-        ATELIER_ASSIGN_OR_RETURN(
-            int64_t n, tx.Exec("INSERT INTO events (event_id, type, user_id, item_id, basket_id, quantity, query, ts) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING",
-                               {e.event_id, e.type, e.user_id, e.item_id, e.basket_id, e.quantity, e.query, e.ts}));
+      for (const Row& row : rows) {
+        ATELIER_ASSIGN_OR_RETURN(int64_t n, insert(tx, row));
         stored += n;
       }
       return Ok();
     });
     if (!written.ok()) return ErrorResponse(written.error());
   }
-
   json::object out;
   out["accepted"] = static_cast<int64_t>(rows.size());
   out["stored"] = stored;
   out["duplicates"] = static_cast<int64_t>(rows.size()) - stored;
   out["rejected"] = std::move(rejected);
   return JsonResponse(out);
+}
+
+Response PostEvents(Services& services, const Request& request) {
+  auto body = ParseJsonBody(request);
+  if (!body.ok()) return ErrorResponse(body.error());
+  auto batch = EventBatch(*body);
+  if (!batch.ok()) return ErrorResponse(batch.error());
+  return StoreBatch(services, **batch, ParseEvent, [](store::Session& tx, const EventRow& e) {
+    return tx.Exec("INSERT INTO events (event_id, type, user_id, item_id, basket_id, quantity, query, ts) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING",
+                   {e.event_id, e.type, e.user_id, e.item_id, e.basket_id, e.quantity, e.query, e.ts});
+  });
 }
 
 // ---- Recommendations ----
@@ -532,48 +542,14 @@ Response PostFeedback(Services& services, const Request& request) {
     return ErrorResponse(
         Error::TooLarge("at most " + std::to_string(kMaxFeedbackPerBatch) + " impressions and clicks per batch", "events"));
   }
-  if (services.db == nullptr) return ErrorResponse(Error::Unavailable("the store is not open"));
-  const int64_t now =
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  std::vector<FeedbackRow> rows;
-  json::array rejected;
-  for (size_t i = 0; i < batch->size(); ++i) {
-    auto parsed = ParseFeedback((*batch)[i], now);
-    if (parsed.ok()) {
-      rows.push_back(std::move(*parsed));
-      continue;
-    }
-    json::object r;
-    r["index"] = static_cast<int64_t>(i);
-    r["field"] = parsed.error().field;
-    r["message"] = parsed.error().message;
-    rejected.push_back(std::move(r));
-  }
-  int64_t stored = 0;
-  if (!rows.empty()) {
-    Status written = services.db->Transact([&](store::Session& tx) -> Status {
-      stored = 0;  // the body may be retried
-      for (const FeedbackRow& f : rows) {
-        Result<int64_t> n =
-            f.click ? tx.Exec("INSERT INTO rec_clicks (list_id, item_id, surface, position, ts) VALUES (?, ?, ?, ?, ?) "
-                              "ON CONFLICT (list_id, item_id) DO NOTHING",
-                              {f.list_id, f.item_id, f.surface, f.position, f.ts})
-                    : tx.Exec("INSERT INTO rec_impressions (list_id, surface, items, ts) VALUES (?, ?, ?, ?) "
-                              "ON CONFLICT (list_id) DO NOTHING",
-                              {f.list_id, f.surface, f.items, f.ts});
-        if (!n.ok()) return n.error();
-        stored += *n;
-      }
-      return Ok();
-    });
-    if (!written.ok()) return ErrorResponse(written.error());
-  }
-  json::object out;
-  out["accepted"] = static_cast<int64_t>(rows.size());
-  out["stored"] = stored;
-  out["duplicates"] = static_cast<int64_t>(rows.size()) - stored;
-  out["rejected"] = std::move(rejected);
-  return JsonResponse(out);
+  return StoreBatch(services, *batch, ParseFeedback, [](store::Session& tx, const FeedbackRow& f) {
+    return f.click ? tx.Exec("INSERT INTO rec_clicks (list_id, item_id, surface, position, ts) VALUES (?, ?, ?, ?, ?) "
+                             "ON CONFLICT (list_id, item_id) DO NOTHING",
+                             {f.list_id, f.item_id, f.surface, f.position, f.ts})
+                   : tx.Exec("INSERT INTO rec_impressions (list_id, surface, items, ts) VALUES (?, ?, ?, ?) "
+                             "ON CONFLICT (list_id) DO NOTHING",
+                             {f.list_id, f.surface, f.items, f.ts});
+  });
 }
 
 }  // namespace
