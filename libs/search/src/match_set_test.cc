@@ -22,6 +22,9 @@
 namespace atelier::search {
 namespace {
 
+using testing::Label;
+using testing::RequestGrid;
+
 using catalog::Product;
 
 std::vector<std::string> Queries() {
@@ -42,30 +45,7 @@ std::vector<SearchRequest> Requests() {
       {.category = "lawn-garden", .max_price = 7500},
   };
   std::vector<std::pair<int, int>> pages = {{1, 20}, {1, 1}, {2, 3}, {4, 7}, {40, 100}};
-  std::vector<SearchRequest> out;
-  for (const std::string& query : Queries()) {
-    for (const SearchRequest& filter : filters) {
-      for (SortOrder sort : {SortOrder::kRelevance, SortOrder::kPriceAsc, SortOrder::kPriceDesc,
-                             SortOrder::kNewest}) {
-        for (const auto& [page, per_page] : pages) {
-          SearchRequest r = filter;
-          r.query = query;
-          r.sort = sort;
-          r.page = page;
-          r.per_page = per_page;
-          out.push_back(std::move(r));
-        }
-      }
-    }
-  }
-  return out;
-}
-
-std::string Label(const SearchRequest& r) {
-  return "q='" + r.query + "' category=" + r.category + " brands=" +
-         std::to_string(r.brands.size()) + " price=" + std::to_string(r.min_price.value_or(-1)) +
-         ".." + std::to_string(r.max_price.value_or(-1)) + " sort=" + SortOrderName(r.sort) +
-         " page=" + std::to_string(r.page) + "x" + std::to_string(r.per_page);
+  return RequestGrid(Queries(), filters, pages);
 }
 
 void ExpectSameAnswers(std::shared_ptr<const catalog::CatalogSnapshot> catalog,

@@ -289,4 +289,33 @@ void ExpectSameResult(const SearchResult& got, const SearchResult& want, const s
   }
 }
 
+std::vector<SearchRequest> RequestGrid(const std::vector<std::string>& queries,
+                                       const std::vector<SearchRequest>& filters,
+                                       const std::vector<std::pair<int, int>>& pages) {
+  std::vector<SearchRequest> out;
+  for (const std::string& query : queries) {
+    for (const SearchRequest& filter : filters) {
+      for (SortOrder sort :
+           {SortOrder::kRelevance, SortOrder::kPriceAsc, SortOrder::kPriceDesc, SortOrder::kNewest}) {
+        for (const auto& [page, per_page] : pages) {
+          SearchRequest r = filter;
+          r.query = query;
+          r.sort = sort;
+          r.page = page;
+          r.per_page = per_page;
+          out.push_back(std::move(r));
+        }
+      }
+    }
+  }
+  return out;
+}
+
+std::string Label(const SearchRequest& r) {
+  return "q='" + r.query + "' category=" + r.category + " brands=" + std::to_string(r.brands.size()) +
+         " price=" + std::to_string(r.min_price.value_or(-1)) + ".." +
+         std::to_string(r.max_price.value_or(-1)) + " sort=" + SortOrderName(r.sort) +
+         " page=" + std::to_string(r.page) + "x" + std::to_string(r.per_page);
+}
+
 }  // namespace atelier::search::testing

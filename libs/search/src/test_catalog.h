@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "atelier/catalog/snapshot.h"
 #include "atelier/search/types.h"
@@ -24,5 +26,14 @@ std::shared_ptr<const catalog::CatalogSnapshot> GeneratedCatalog(int count, uint
 // highlighted titles, total, suggestion, corrected, relaxed, facets);
 // `label` names the request in failures.
 void ExpectSameResult(const SearchResult& got, const SearchResult& want, const std::string& label);
+
+// Every combination of a query, a filter (its other fields kept), each sort
+// order and a (page, per_page): the request grids of the comparison tests.
+std::vector<SearchRequest> RequestGrid(const std::vector<std::string>& queries,
+                                       const std::vector<SearchRequest>& filters,
+                                       const std::vector<std::pair<int, int>>& pages);
+
+// One line naming a request in a failure message.
+std::string Label(const SearchRequest& r);
 
 }  // namespace atelier::search::testing

@@ -22,6 +22,9 @@
 namespace atelier::search {
 namespace {
 
+using testing::Label;
+using testing::RequestGrid;
+
 using catalog::CatalogSnapshot;
 using catalog::Product;
 
@@ -160,30 +163,7 @@ std::vector<SearchRequest> Requests() {
       {.brands = {"Sony", "quokka works"}},
       {.min_price = 2000, .max_price = 6000},
   };
-  std::vector<SearchRequest> out;
-  for (const std::string& query : queries) {
-    for (const SearchRequest& filter : filters) {
-      for (SortOrder sort :
-           {SortOrder::kRelevance, SortOrder::kPriceAsc, SortOrder::kPriceDesc, SortOrder::kNewest}) {
-        for (const auto& [page, per_page] : std::vector<std::pair<int, int>>{{1, 20}, {2, 7}}) {
-          SearchRequest r = filter;
-          r.query = query;
-          r.sort = sort;
-          r.page = page;
-          r.per_page = per_page;
-          out.push_back(std::move(r));
-        }
-      }
-    }
-  }
-  return out;
-}
-
-std::string Label(const SearchRequest& r) {
-  return "q='" + r.query + "' category=" + r.category + " brands=" + std::to_string(r.brands.size()) +
-         " price=" + std::to_string(r.min_price.value_or(-1)) + ".." +
-         std::to_string(r.max_price.value_or(-1)) + " sort=" + SortOrderName(r.sort) +
-         " page=" + std::to_string(r.page) + "x" + std::to_string(r.per_page);
+  return RequestGrid(queries, filters, {{1, 20}, {2, 7}});
 }
 
 // What a database holds, with documents named by product id (docids differ
