@@ -17,6 +17,7 @@
 #include "atelier/orders/accounts.h"
 #include "atelier/server/services.h"
 #include "http_client.h"
+#include "shop_api.h"
 #include "test_shop.h"
 
 namespace atelier::testing {
@@ -24,7 +25,6 @@ namespace {
 
 namespace json = boost::json;
 using orders::ApiScope;
-using Headers = std::vector<std::pair<std::string, std::string>>;
 
 struct AdminRoute {
   std::string method;
@@ -178,13 +178,6 @@ class AdminHttpTest : public ::testing::Test {
   }
 
   Headers Bearer(ApiScope scope) { return {{"Authorization", "Bearer " + Key({scope})}}; }
-
-  static json::value Json(const HttpReply& reply) {
-    boost::system::error_code ec;
-    json::value v = json::parse(reply.body, ec);
-    EXPECT_FALSE(ec) << reply.body;
-    return v;
-  }
 
   HttpReply Validate(const std::string& yaml, ApiScope scope = ApiScope::kModels) {
     Headers headers = Bearer(scope);

@@ -30,6 +30,7 @@
 #include "atelier/orders/accounts.h"
 #include "atelier/store/database.h"
 #include "http_client.h"
+#include "shop_api.h"
 #include "testing/local_postgres.h"
 
 namespace atelier::testing {
@@ -37,7 +38,6 @@ namespace {
 
 namespace json = boost::json;
 using Clock = std::chrono::steady_clock;
-using Headers = std::vector<std::pair<std::string, std::string>>;
 
 constexpr char kPassword[] = "correct horse battery";
 // How long a change may take to reach the other replica's snapshots.
@@ -125,18 +125,6 @@ std::string RunAtelier(const std::string& args) {
   return out;
 }
 
-json::value Json(const HttpReply& reply) {
-  boost::system::error_code ec;
-  json::value v = json::parse(reply.body, ec);
-  EXPECT_FALSE(ec) << reply.body;
-  return ec ? json::value() : v;
-}
-
-struct Shopper {
-  std::string session;
-  std::string csrf;
-};
-
 class ReplicasHttpTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -223,11 +211,7 @@ class ReplicasHttpTest : public ::testing::Test {
     return reply.value_or(HttpReply{});
   }
 
-  static Headers As(const Shopper& s, bool write) {
-    Headers h = {{"Cookie", "atelier_session=" + s.session}};
-    if (write) h.emplace_back("X-CSRF-Token", s.csrf);
-    return h;
-  }
+  static Headers As(const Shopper& s, bool write) { return SessionHeaders(s, write ? "POST" : "GET"); }
 
   // A shopper account with a session, made directly in the store (both
   // replicas must accept its cookie).
@@ -242,7 +226,8 @@ class ReplicasHttpTest : public ::testing::Test {
     EXPECT_TRUE(account.ok()) << account.error().ToString();
     auto login = accounts_->Login(email, kPassword, "127.0.0.1");
     EXPECT_TRUE(login.ok()) << login.error().ToString();
-    return login.ok() ? Shopper{login->session_token, login->csrf_token} : Shopper{};
+    return login.ok() ? Shopper{.email = email, .session = login->session_token, .csrf = login->csrf_token}
+                      : Shopper{};
   }
 
   // Standard products with at least 20 units in stock at the start, one
