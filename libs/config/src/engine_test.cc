@@ -2,10 +2,15 @@
 
 #include <gmpxx.h>
 
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
 #include <random>
+#include <thread>
 
 #include "atelier/config/compiled_model.h"
 #include "atelier/config/demo_models.h"
+#include "atelier/config/importers.h"
 #include "atelier/config/parser.h"
 #include "hostile_models.h"
 
@@ -174,36 +179,127 @@ TEST(EngineTest, ImpliedValueIsReportedWhenOnlyOneRemains) {
   EXPECT_EQ(st.options[3].implied, "awd");
 }
 
-TEST(EngineTest, SatAndBddBackendsAgreeAlongRandomWalks) {
-  ProductModel m = Demo("suv");
-  auto bdd = CompileOk(m);
-  CompileOptions sat_opts;
+// Walks that pick a shown value of a random open option and now and then
+// drop a pick (a shopper changing their mind): both engines must show the
+// same values at every step. Returns the number of steps compared.
+int ExpectEnginesAgreeAlongWalks(const ProductModel& m, int walks, uint32_t seed) {
+  CompileOptions bdd_opts, sat_opts;
+  bdd_opts.backend = CompileOptions::Backend::kBdd;
   sat_opts.backend = CompileOptions::Backend::kSat;
+  auto bdd = CompileOk(m, bdd_opts);
   auto sat = CompileOk(m, sat_opts);
-  ASSERT_EQ(bdd->backend(), "bdd");
-  ASSERT_EQ(sat->backend(), "sat");
-  std::mt19937 rng(7);
-  for (int walk = 0; walk < 5; ++walk) {
+  if (!bdd || !sat) return 0;
+  EXPECT_EQ(sat->backend(), "sat");
+  std::mt19937 rng(seed);
+  int steps = 0;
+  for (int walk = 0; walk < walks; ++walk) {
     std::vector<int> picks(m.options.size(), -1);
-    while (true) {
+    for (int guard = 0; guard < 10 * static_cast<int>(m.options.size()) + 10; ++guard) {
       std::vector<std::vector<char>> a, b;
-      ASSERT_TRUE(bdd->ValidDomains(picks, &a));
-      ASSERT_TRUE(sat->ValidDomains(picks, &b));
-      ASSERT_EQ(a, b);
-      std::vector<int> open;
+      EXPECT_TRUE(bdd->ValidDomains(picks, &a)) << m.id;
+      EXPECT_TRUE(sat->ValidDomains(picks, &b)) << m.id;
+      if (a != b) {
+        ADD_FAILURE() << m.id << ": engines disagree at walk " << walk << " step " << guard;
+        return steps;
+      }
+      ++steps;
+      std::vector<int> open, picked;
       for (size_t o = 0; o < picks.size(); ++o) {
-        if (picks[o] < 0) open.push_back(static_cast<int>(o));
+        int shown = 0;
+        for (char c : a[o]) shown += c ? 1 : 0;
+        if (picks[o] >= 0) {
+          picked.push_back(static_cast<int>(o));
+        } else if (shown > 1) {
+          open.push_back(static_cast<int>(o));
+        }
       }
       if (open.empty()) break;
+      if (!picked.empty() && rng() % 6 == 0) {
+        picks[picked[rng() % picked.size()]] = -1;
+        continue;
+      }
       int o = open[rng() % open.size()];
       std::vector<int> shown;
       for (size_t v = 0; v < a[o].size(); ++v) {
         if (a[o][v]) shown.push_back(static_cast<int>(v));
       }
-      ASSERT_FALSE(shown.empty());
       picks[o] = shown[rng() % shown.size()];
     }
   }
+  return steps;
+}
+
+TEST(EngineTest, SatAndBddBackendsAgreeAlongRandomWalks) {
+  auto models = DemoModels();
+  ASSERT_TRUE(models.ok());
+  int steps = 0;
+  for (const ProductModel& m : *models) steps += ExpectEnginesAgreeAlongWalks(m, 8, 7);
+  EXPECT_GT(steps, 300);
+}
+
+std::string DataPath(const std::string& rel) {
+  const char* env = std::getenv("ATELIER_DATA_DIR");
+  std::filesystem::path base = env ? std::filesystem::path(env)
+                                   : std::filesystem::path(ATELIER_SOURCE_DIR) / ".." / "shared" / "data";
+  return (base / "config" / rel).string();
+}
+
+TEST(EngineTest, SatAndBddBackendsAgreeAlongWalksOnPublicFeatureModels) {
+  int steps = 0;
+  for (const char* rel : {"fm-eshop-lau2006/eshop.dimacs", "fm-pc-richmond-sprey2020/pc-richmond.dimacs"}) {
+    const std::string path = DataPath(rel);
+    if (!std::filesystem::exists(path)) continue;
+    auto m = LoadModel(path);
+    ASSERT_TRUE(m.ok()) << m.error().message;
+    steps += ExpectEnginesAgreeAlongWalks(*m, 6, 11);
+  }
+  if (steps == 0) GTEST_SKIP() << "data absent: " << DataPath("");
+  EXPECT_GT(steps, 200);
+}
+
+// Sessions on several threads share the SAT engine's solvers and cache of
+// states; each must still get the exact answer.
+TEST(EngineTest, SatEngineAnswersConcurrentSessionsExactly) {
+  ProductModel m = Demo("suv");
+  CompileOptions sat_opts;
+  sat_opts.backend = CompileOptions::Backend::kSat;
+  auto bdd = CompileOk(m);
+  auto sat = CompileOk(m, sat_opts);
+  ASSERT_TRUE(bdd && sat);
+  std::atomic<int> mismatches{0}, steps{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      std::mt19937 rng(100 + t);
+      for (int walk = 0; walk < 6; ++walk) {
+        std::vector<int> picks(m.options.size(), -1);
+        while (true) {
+          std::vector<std::vector<char>> a, b;
+          bdd->ValidDomains(picks, &a);
+          sat->ValidDomains(picks, &b);
+          ++steps;
+          if (a != b) {
+            ++mismatches;
+            return;
+          }
+          std::vector<int> open;
+          for (size_t o = 0; o < picks.size(); ++o) {
+            if (picks[o] < 0) open.push_back(static_cast<int>(o));
+          }
+          if (open.empty()) break;
+          int o = open[rng() % open.size()];
+          std::vector<int> shown;
+          for (size_t v = 0; v < a[o].size(); ++v) {
+            if (a[o][v]) shown.push_back(static_cast<int>(v));
+          }
+          picks[o] = shown[rng() % shown.size()];
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(mismatches.load(), 0);
+  EXPECT_GT(steps.load(), 400);
 }
 
 TEST(EngineTest, ModelWithoutAnyConfigurationIsRejectedWithItsRules) {

@@ -221,6 +221,137 @@ TEST(PropertyTest, EnginesMatchBruteForceOnRandomModels) {
   EXPECT_GT(picks_checked, 1000);
 }
 
+// A feature model as the DIMACS instances write it: boolean features in a
+// tree (child requires parent), mandatory children, alternative and or
+// groups, and cross-tree clauses; every rule one clause (as ImportDimacs).
+ProductModel RandomFeatureModel(RandomModelGen& g) {
+  ProductModel m;
+  m.id = "features";
+  const int n = g.Uniform(8, 14);
+  for (int f = 0; f < n; ++f) {
+    Option o;
+    o.id = "f" + std::to_string(f);
+    o.label = o.id;
+    for (const char* v : {"false", "true"}) {
+      OptionValue val;
+      val.id = v;
+      val.label = v;
+      o.values.push_back(val);
+    }
+    m.options.push_back(std::move(o));
+  }
+  auto lit = [](int f, bool positive) { return Expr::In(f, {positive ? 1 : 0}); };
+  auto clause = [&](std::vector<Expr> lits) {
+    Rule r;
+    r.id = "c" + std::to_string(m.rules.size() + 1);
+    r.message = r.id;
+    r.kind = Rule::Kind::kConstraint;
+    r.expr = Expr::Or(std::move(lits));
+    m.rules.push_back(std::move(r));
+  };
+  clause({lit(0, true)});  // the root
+  std::vector<std::vector<int>> children(n);
+  for (int f = 1; f < n; ++f) {
+    const int parent = g.Uniform(0, f - 1);
+    children[parent].push_back(f);
+    clause({lit(f, false), lit(parent, true)});
+  }
+  for (int p = 0; p < n; ++p) {
+    const auto& c = children[p];
+    if (c.empty()) continue;
+    switch (g.Uniform(0, 3)) {
+      case 0:  // a mandatory child
+        clause({lit(p, false), lit(c[0], true)});
+        break;
+      case 1:  // alternative: exactly one child when the parent is on
+        for (size_t a = 0; a < c.size(); ++a) {
+          for (size_t b = a + 1; b < c.size(); ++b) clause({lit(c[a], false), lit(c[b], false)});
+        }
+        [[fallthrough]];
+      case 2: {  // or: at least one child
+        std::vector<Expr> any{lit(p, false)};
+        for (int f : c) any.push_back(lit(f, true));
+        clause(std::move(any));
+        break;
+      }
+      default:
+        break;  // optional children
+    }
+  }
+  for (int k = g.Uniform(0, 4); k > 0; --k) {  // cross-tree constraints
+    std::vector<Expr> lits;
+    for (int i = g.Uniform(2, 3); i > 0; --i) lits.push_back(lit(g.Uniform(1, n - 1), g.Uniform(0, 1) == 1));
+    clause(std::move(lits));
+  }
+  return m;
+}
+
+// The SAT engine reuses work from one request to the next (the picks'
+// propagation trail, the witnesses and domains of earlier states, repaired
+// witnesses). Sessions that add picks, drop them, pick values not shown (an
+// infeasible state) and interleave with a second session must still get
+// exactly the brute-force answer at every step.
+TEST(PropertyTest, SatEngineMatchesBruteForceAlongWalksThatAddAndDropPicks) {
+  int steps = 0, infeasible = 0, models = 0;
+  for (uint32_t seed = 1; seed <= 300; ++seed) {
+    RandomModelGen g(seed * 7919);
+    ProductModel m = seed % 2 ? RandomFeatureModel(g) : g.Model();
+    std::vector<std::vector<int>> valid;
+    for (const auto& a : Enumerate(m)) {
+      if (Valid(m, a)) valid.push_back(a);
+    }
+    if (valid.empty()) continue;
+    ++models;
+    internal::Problem p = internal::BuildProblem(m);
+    auto sat = internal::MakeSatEngine(p);
+    const size_t n = m.options.size();
+    std::vector<std::vector<int>> sessions(2, std::vector<int>(n, -1));
+    for (int step = 0; step < 12 * static_cast<int>(n); ++step) {
+      std::vector<int>& picks = sessions[g.Uniform(0, 3) == 0 ? 1 : 0];
+      Assignment fixed(p.domain.size(), -1);
+      std::copy(picks.begin(), picks.end(), fixed.begin());
+      std::vector<std::vector<char>> expect(n);
+      for (size_t o = 0; o < n; ++o) expect[o].assign(m.options[o].values.size(), 0);
+      bool any = false;
+      for (const auto& a : valid) {
+        if (!Agrees(a, picks)) continue;
+        any = true;
+        for (size_t o = 0; o < n; ++o) expect[o][a[o]] = 1;
+      }
+      std::vector<std::vector<char>> got;
+      const bool feasible = sat->Supported(fixed, &got);
+      ASSERT_EQ(feasible, any) << "seed " << seed << " step " << step;
+      EXPECT_EQ(sat->Feasible(fixed), any) << "seed " << seed << " step " << step;
+      if (feasible) {
+        for (size_t o = 0; o < n; ++o) {
+          ASSERT_EQ(got[o], expect[o]) << "seed " << seed << " step " << step << " option " << o;
+        }
+      } else {
+        ++infeasible;
+      }
+      ++steps;
+      // Next: usually pick a shown value of an open option; sometimes drop a
+      // pick, or pick any value at all (possibly not shown).
+      std::vector<int> open, picked;
+      for (size_t o = 0; o < n; ++o) (picks[o] < 0 ? open : picked).push_back(static_cast<int>(o));
+      const int move = g.Uniform(0, 9);
+      if (!feasible || open.empty() || (move < 3 && !picked.empty())) {
+        if (!picked.empty()) picks[picked[g.Uniform(0, static_cast<int>(picked.size()) - 1)]] = -1;
+      } else {
+        const int o = open[g.Uniform(0, static_cast<int>(open.size()) - 1)];
+        std::vector<int> shown;
+        for (size_t v = 0; v < got[o].size(); ++v) {
+          if (got[o][v] || move == 9) shown.push_back(static_cast<int>(v));
+        }
+        if (!shown.empty()) picks[o] = shown[g.Uniform(0, static_cast<int>(shown.size()) - 1)];
+      }
+    }
+  }
+  EXPECT_GT(models, 200);
+  EXPECT_GT(steps, 20000);
+  EXPECT_GT(infeasible, 50);
+}
+
 TEST(PropertyTest, ExplanationsAreMinimalAndSufficient) {
   int explained = 0;
   for (uint32_t seed = 1000; seed < 1150; ++seed) {

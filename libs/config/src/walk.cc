@@ -58,6 +58,7 @@ Result<WalkResult> RandomWalks(const CompiledModel& model, const WalkOptions& op
       samples.push_back(MsSince(t));
       if (!ok) return Error::Internal("walk reached an inconsistent state (seed " +
                                       std::to_string(options.first_seed + w) + ")");
+      if (options.on_step) options.on_step(picks, avail);
       std::vector<int> open;
       for (size_t o = 0; o < n; ++o) {
         if (picks[o] >= 0) continue;

@@ -62,6 +62,36 @@ TEST(WalkTest, SameSeedsGiveTheSameWalks) {
   EXPECT_EQ(a->picks, b->picks);
 }
 
+// The hook benchmarks use to time a reference on the same walks: once per
+// timed step, with the picks of the step and the domains shown. Both engines
+// show the same domains, so their walks take the same steps.
+TEST(WalkTest, OnStepSeesEveryStepAndBothEnginesWalkTheSameWay) {
+  std::vector<std::vector<int>> seen[2];
+  int64_t steps[2] = {0, 0};
+  int i = 0;
+  for (auto backend : {CompileOptions::Backend::kBdd, CompileOptions::Backend::kSat}) {
+    CompileOptions opts;
+    opts.backend = backend;
+    auto cm = CompileDemo("suv", opts);
+    ASSERT_NE(cm, nullptr);
+    WalkOptions wo;
+    wo.walks = 5;
+    wo.on_step = [&](const std::vector<int>& picks, const std::vector<std::vector<char>>& available) {
+      std::vector<std::vector<char>> again;
+      ASSERT_TRUE(cm->ValidDomains(picks, &again));
+      EXPECT_EQ(again, available);
+      seen[i].push_back(picks);
+    };
+    auto r = RandomWalks(*cm, wo);
+    ASSERT_TRUE(r.ok());
+    steps[i] = r->latency.steps;
+    EXPECT_EQ(static_cast<int64_t>(seen[i].size()), r->latency.steps);
+    ++i;
+  }
+  EXPECT_EQ(steps[0], steps[1]);
+  EXPECT_EQ(seen[0], seen[1]);
+}
+
 TEST(WalkTest, ReplayOffersEverySoldConfigurationAndRanksByAgreeingSales) {
   auto cm = CompileDemo("tablet");
   auto sales = LoadSalesTable(*cm, Case("tablet_sales.txt"));

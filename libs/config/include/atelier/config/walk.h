@@ -6,6 +6,7 @@
 // Thread-safety: free functions over an immutable CompiledModel.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,10 @@ struct WalkOptions {
   // Also check every shown value of the picked option against IsConsistent
   // (slow; for tests).
   bool verify = false;
+  // Called after every timed step (outside the timing) with the picks the
+  // step was computed for and the valid domains shown: benchmarks time a
+  // reference implementation on exactly the same walks. May be empty.
+  std::function<void(const std::vector<int>& picks, const std::vector<std::vector<char>>& available)> on_step;
 };
 
 struct WalkResult {
