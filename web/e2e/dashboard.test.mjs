@@ -4,22 +4,12 @@
 // move a shopper's order through the production board.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { atelierBin, startBrowser, startShop, screenshotDir } from './harness.mjs';
-
-// The API key is made by the CLI in the shop's own store.
-async function startShopWithKey() {
-  const shop = await startShop({
-    prepare: (dataDir) => execFileSync(atelierBin, ['admin', 'create-key', '--name', 'dashboard-e2e', '--scopes',
-      'catalog,orders,models,analytics', '--data-dir', dataDir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim(),
-  });
-  return Object.assign(shop, { key: shop.prepared });
-}
+import { startBrowser, screenshotDir, startShopWithKey } from './harness.mjs';
 
 let shop, browser;
 before(async () => {
-  shop = await startShopWithKey();
+  shop = await startShopWithKey('dashboard-e2e', 'catalog,orders,models,analytics');
   browser = await startBrowser();
 });
 after(async () => {

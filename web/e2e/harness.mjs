@@ -1,6 +1,6 @@
 // Starts a real `atelier serve --demo` on a free port and a real headless
 // Chromium (Debian's) driven by playwright-core. Used by every browser test.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -44,6 +44,17 @@ export async function startShop({ prepare } = {}) {
       if (code !== 0) throw new Error(`server exited with ${code ?? signal} on SIGTERM; stderr: ${stderr}`);
     },
   };
+}
+
+// A shop with a merchant API key of `scopes` (comma-separated), made by
+// `atelier admin create-key` in the shop's own store before it starts; the
+// key is `shop.key`.
+export async function startShopWithKey(name, scopes) {
+  const shop = await startShop({
+    prepare: (dataDir) => execFileSync(atelierBin, ['admin', 'create-key', '--name', name, '--scopes', scopes,
+      '--data-dir', dataDir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim(),
+  });
+  return Object.assign(shop, { key: shop.prepared });
 }
 
 export async function startBrowser() {

@@ -4,16 +4,12 @@
 // storefront's product page (through the store's change feed).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { atelierBin, startBrowser, startShop, screenshotDir } from './harness.mjs';
+import { startBrowser, screenshotDir, startShopWithKey } from './harness.mjs';
 
 let shop, browser;
 before(async () => {
-  shop = await startShop({
-    prepare: (dataDir) => execFileSync(atelierBin, ['admin', 'create-key', '--name', 'stock-e2e', '--scopes', 'catalog',
-      '--data-dir', dataDir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim(),
-  });
+  shop = await startShopWithKey('stock-e2e', 'catalog');
   browser = await startBrowser();
 });
 after(async () => {
@@ -33,7 +29,7 @@ test('a merchant sets a stock line on the stock page; a bad value is refused nex
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto(shop.url + '/admin');
   await page.waitForSelector('form.login');
-  await page.fill('form.login input[name=key]', shop.prepared);
+  await page.fill('form.login input[name=key]', shop.key);
   await page.press('form.login input[name=key]', 'Enter');
   await page.waitForSelector('table.data tbody tr form.units-editor');
 

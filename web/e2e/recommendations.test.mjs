@@ -4,16 +4,12 @@
 // shows the list, the click and the click-through for that surface.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { atelierBin, startBrowser, startShop, screenshotDir } from './harness.mjs';
+import { startBrowser, screenshotDir, startShopWithKey } from './harness.mjs';
 
 let shop, browser;
 before(async () => {
-  shop = await startShop({
-    prepare: (dataDir) => execFileSync(atelierBin, ['admin', 'create-key', '--name', 'recs-e2e', '--scopes', 'analytics',
-      '--data-dir', dataDir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim(),
-  });
+  shop = await startShopWithKey('recs-e2e', 'analytics');
   browser = await startBrowser();
 });
 after(async () => {
@@ -22,7 +18,7 @@ after(async () => {
 });
 
 async function stats() {
-  const r = await fetch(shop.url + '/api/v1/admin/analytics/recommendations', { headers: { Authorization: `Bearer ${shop.prepared}` } });
+  const r = await fetch(shop.url + '/api/v1/admin/analytics/recommendations', { headers: { Authorization: `Bearer ${shop.key}` } });
   assert.equal(r.status, 200);
   return r.json();
 }
@@ -72,7 +68,7 @@ test('a shown strip and a click on it reach the dashboard as click-through', asy
   // The merchant sees it on the analytics page.
   const admin = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await admin.goto(shop.url + '/admin');
-  await admin.fill('form.login input[name=key]', shop.prepared);
+  await admin.fill('form.login input[name=key]', shop.key);
   await admin.press('form.login input[name=key]', 'Enter');
   await admin.waitForSelector('#admin-nav:not([hidden])');
   await admin.click('#admin-nav a:has-text("Analytics")');

@@ -6,18 +6,14 @@
 // production board show the picture itself, which nobody else can read.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { atelierBin, fillAddress, startShop, startBrowser, screenshotDir } from './harness.mjs';
+import { fillAddress, startBrowser, screenshotDir, startShopWithKey } from './harness.mjs';
 
 let shop, browser;
 before(async () => {
   // A merchant key (scope orders) made by the CLI in the shop's own store.
-  shop = await startShop({
-    prepare: (dataDir) => execFileSync(atelierBin, ['admin', 'create-key', '--name', 'pictures-e2e', '--scopes', 'orders',
-      '--data-dir', dataDir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim(),
-  });
+  shop = await startShopWithKey('pictures-e2e', 'orders');
   browser = await startBrowser();
 });
 after(async () => {
@@ -175,7 +171,7 @@ test('a picture is uploaded, checked, printed on the candy in the preview, and k
   // The merchant sees it on the production board's order card.
   const admin = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await admin.goto(shop.url + '/admin');
-  await admin.fill('form.login input[name=key]', shop.prepared);
+  await admin.fill('form.login input[name=key]', shop.key);
   await admin.press('form.login input[name=key]', 'Enter');
   await admin.waitForSelector('#admin-nav:not([hidden])');
   await admin.click('#admin-nav a:has-text("Production board")');
