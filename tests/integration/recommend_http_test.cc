@@ -196,6 +196,45 @@ TEST_F(RecommendHttpTest, EventsBatchIsIdempotentByEventId) {
   EXPECT_EQ(StoredEvents("it-rec-b-"), 2);
 }
 
+TEST_F(RecommendHttpTest, AShopAccountsEventsComeFromItsOwnSessionOrAMerchantKey) {
+  Shopper alice = RegisterShopper(*client_, "events");
+  Shopper bob = RegisterShopper(*client_, "events");
+  const std::string alice_user = "acct:" + std::to_string(alice.id);
+  auto batch = [&](const std::string& id) {
+    return R"({"events": [{"event_id": ")" + id + R"(-1", "type": "view", "user_id": ")" + alice_user +
+           R"(", "item_id": "SKU-X"}, {"event_id": ")" + id +
+           R"(-2", "type": "view", "user_id": "visitor-77", "item_id": "SKU-X"}]})";
+  };
+  // A guest and another shopper cannot write Alice's history; the visitor's
+  // event in the same batch is kept.
+  for (const auto& [reply, prefix] :
+       {std::pair{testing::Call(*client_, "POST", "/api/v1/events", batch("it-rec-own-guest")), "it-rec-own-guest-"},
+        std::pair{As(*client_, bob, "POST", "/api/v1/events", batch("it-rec-own-bob")), "it-rec-own-bob-"}}) {
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    json::value v = Json(reply);
+    EXPECT_EQ(v.at("stored").as_int64(), 1);
+    ASSERT_EQ(v.at("rejected").as_array().size(), 1u) << reply.body;
+    EXPECT_EQ(v.at("rejected").at(0).at("index").as_int64(), 0);
+    EXPECT_EQ(v.at("rejected").at(0).at("field").as_string(), "user_id");
+    EXPECT_EQ(StoredEvents(std::string(prefix) + "1"), 0);
+  }
+  // Her own session can, and so can a merchant key with scope analytics
+  // (not one without it).
+  HttpReply own = As(*client_, alice, "POST", "/api/v1/events", batch("it-rec-own-alice"));
+  EXPECT_EQ(Json(own).at("stored").as_int64(), 2) << own.body;
+  auto key = [&](orders::ApiScope scope) {
+    auto created = shop_->services().accounts->CreateApiKey("events-test", {scope});
+    EXPECT_TRUE(created.ok());
+    return Headers{{"Authorization", "Bearer " + (created.ok() ? created->key : std::string())}};
+  };
+  HttpReply merchant =
+      testing::Call(*client_, "POST", "/api/v1/events", batch("it-rec-own-key"), key(orders::ApiScope::kAnalytics));
+  EXPECT_EQ(Json(merchant).at("stored").as_int64(), 2) << merchant.body;
+  HttpReply catalog_key =
+      testing::Call(*client_, "POST", "/api/v1/events", batch("it-rec-own-ckey"), key(orders::ApiScope::kCatalog));
+  EXPECT_EQ(Json(catalog_key).at("stored").as_int64(), 1) << catalog_key.body;
+}
+
 TEST_F(RecommendHttpTest, EventsRejectEmptyMalformedAndOversizedBatches) {
   ExpectError("POST", "/api/v1/events", "", 400, "body");
   ExpectError("POST", "/api/v1/events", "[{\"event_id\": ", 400, "body");

@@ -10,6 +10,7 @@
 #include "atelier/core/strings.h"
 #include "atelier/orders/schedule.h"
 #include "atelier/orders/types.h"
+#include "atelier/store/events.h"
 #include "internal/catalog_gen.h"
 #include "internal/history_gen.h"
 #include "internal/random.h"
@@ -55,43 +56,20 @@ std::vector<catalog::StockInput> GenerateStock(const internal::DemoCatalog& c, c
   return stock;
 }
 
-Status InsertEvents(store::Database& db, const std::vector<internal::DemoEvent>& events) {
-  constexpr size_t kRowsPerStatement = 100;
+Status StoreHistory(store::Database& db, const std::vector<internal::DemoEvent>& events) {
   constexpr size_t kRowsPerTransaction = 50000;
-  std::string full_sql =
-      "INSERT INTO events (event_id, type, user_id, item_id, basket_id, quantity, query, ts) VALUES ";
-  for (size_t i = 0; i < kRowsPerStatement; ++i) full_sql += i ? ",(?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?)";
-  full_sql += " ON CONFLICT (event_id) DO NOTHING";
+  std::vector<store::EventRow> rows;
   for (size_t begin = 0; begin < events.size(); begin += kRowsPerTransaction) {
     const size_t end = std::min(events.size(), begin + kRowsPerTransaction);
+    rows.clear();
+    for (size_t k = begin; k < end; ++k) {
+      const internal::DemoEvent& e = events[k];
+      rows.push_back({"demo-" + std::to_string(k), e.type, e.user_id, e.item_id, e.basket_id, e.quantity, e.query,
+                      e.ts});
+    }
     ATELIER_RETURN_IF_ERROR(db.Transact([&](store::Session& tx) -> Status {
-      store::Params params;
-      params.reserve(kRowsPerStatement * 8);
-      for (size_t i = begin; i < end; i += kRowsPerStatement) {
-        const size_t n = std::min(kRowsPerStatement, end - i);
-        params.clear();
-        for (size_t k = i; k < i + n; ++k) {
-          const internal::DemoEvent& e = events[k];
-          params.emplace_back("demo-" + std::to_string(k));
-          params.emplace_back(e.type);
-          params.emplace_back(e.user_id);
-          params.emplace_back(e.item_id);
-          params.emplace_back(e.basket_id);
-          params.emplace_back(e.quantity);
-          params.emplace_back(e.query);
-          params.emplace_back(e.ts);
-        }
-        if (n == kRowsPerStatement) {
-          ATELIER_RETURN_IF_ERROR(tx.Exec(full_sql, params));
-        } else {
-          std::string sql =
-              "INSERT INTO events (event_id, type, user_id, item_id, basket_id, quantity, query, ts) VALUES ";
-          for (size_t r = 0; r < n; ++r) sql += r ? ",(?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?)";
-          sql += " ON CONFLICT (event_id) DO NOTHING";
-          ATELIER_RETURN_IF_ERROR(tx.Exec(sql, params));
-        }
-      }
-      return Ok();
+      auto stored = store::InsertEvents(tx, rows);
+      return stored.ok() ? Ok() : Status(stored.error());
     }));
   }
   return Ok();
@@ -297,7 +275,7 @@ Result<DemoSummary> SeedDemoShop(store::Database& db, const DemoOptions& options
     }
     summary.baskets = static_cast<int64_t>(baskets.size());
     summary.events = static_cast<int64_t>(events.size());
-    ATELIER_RETURN_IF_ERROR(InsertEvents(db, events));
+    ATELIER_RETURN_IF_ERROR(StoreHistory(db, events));
   }
   return summary;
 }

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <tuple>
+#include <vector>
 
+#include "atelier/store/events.h"
 #include "internal/cart_rows.h"
 #include "internal/crypto.h"
 #include "internal/order_rows.h"
@@ -329,15 +331,13 @@ Result<Order> Checkout::PlaceOrder(const CheckoutRequest& request, const std::ve
     // The order is also the recommender's history: one purchase event per
     // line, in the same transaction (an acknowledged order is always in
     // the next training's data), the order as the basket.
-    line_no = 0;
+    std::vector<store::EventRow> purchases;
     for (const auto& l : lines) {
-      ++line_no;
-      ATELIER_RETURN_IF_ERROR(s.Exec(
-          "INSERT INTO events (event_id, type, user_id, item_id, basket_id, quantity, query, ts) "
-          "VALUES (?, 'purchase', ?, ?, ?, ?, '', ?) ON CONFLICT (event_id) DO NOTHING",
-          {"order:" + std::to_string(order_id) + ":" + std::to_string(line_no), ShopperEventUser(request.account_id),
-           l.item->sku, "order:" + std::to_string(order_id), l.item->quantity, now}));
+      purchases.push_back({"order:" + std::to_string(order_id) + ":" + std::to_string(purchases.size() + 1),
+                           "purchase", ShopperEventUser(request.account_id), l.item->sku,
+                           "order:" + std::to_string(order_id), l.item->quantity, "", now});
     }
+    ATELIER_RETURN_IF_ERROR(store::InsertEvents(s, purchases));
     ATELIER_RETURN_IF_ERROR(internal::AddOrderEvent(s, order_id, OrderStatus::kPlaced, now, actor, ""));
     ATELIER_RETURN_IF_ERROR(
         s.Exec("INSERT INTO payments (order_id, amount, currency, status, created_at, updated_at) "

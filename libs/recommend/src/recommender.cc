@@ -8,6 +8,7 @@
 #include "atelier/recommend/evaluate.h"
 #include "atelier/recommend/protocol.h"
 #include "atelier/recommend/ranking.h"
+#include "atelier/store/events.h"
 #include "internal/binary_io.h"
 
 namespace atelier::recommend {
@@ -261,21 +262,18 @@ Result<int64_t> ImportEvents(store::Database& db, const EventLog& log, const std
   int64_t stored = 0;
   for (size_t start = 0; start < log.events.size(); start += kBatch) {
     size_t end = std::min(log.events.size(), start + kBatch);
+    std::vector<store::EventRow> rows;
+    rows.reserve(end - start);
+    for (size_t i = start; i < end; ++i) {
+      const Event& e = log.events[i];
+      rows.push_back({source + ":" + std::to_string(i), std::string(EventTypeName(e.type)),
+                      e.user == kNone ? std::string() : log.user_ids[e.user], log.item_ids[e.item],
+                      e.basket == kNone ? std::string() : log.basket_ids[e.basket],
+                      static_cast<int64_t>(std::max(1.0f, e.quantity)), std::string(), e.ts});
+    }
     int64_t batch_stored = 0;
     Status s = db.Transact([&](store::Session& tx) -> Status {
-      batch_stored = 0;
-      for (size_t i = start; i < end; ++i) {
-        const Event& e = log.events[i];
-        ATELIER_ASSIGN_OR_RETURN(
-            int64_t n,
-            tx.Exec("INSERT INTO events (event_id, type, user_id, item_id, basket_id, quantity, ts) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING",
-                    {source + ":" + std::to_string(i), std::string(EventTypeName(e.type)),
-                     e.user == kNone ? std::string() : log.user_ids[e.user], log.item_ids[e.item],
-                     e.basket == kNone ? std::string() : log.basket_ids[e.basket],
-                     static_cast<int64_t>(std::max(1.0f, e.quantity)), e.ts}));
-        batch_stored += n;
-      }
+      ATELIER_ASSIGN_OR_RETURN(batch_stored, store::InsertEvents(tx, rows));
       return Ok();
     });
     if (!s.ok()) return s.error();

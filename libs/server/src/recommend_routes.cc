@@ -37,6 +37,7 @@
 #include "atelier/server/json.h"
 #include "atelier/server/params.h"
 #include "atelier/server/routes.h"
+#include "atelier/store/events.h"
 #include "internal/catalog_json.h"
 
 namespace atelier::server {
@@ -223,11 +224,7 @@ Response CatalogUnavailable() { return ErrorResponse(Error::Unavailable("the cat
 
 // ---- Events ----
 
-struct EventRow {
-  std::string event_id, type, user_id, item_id, basket_id, query;
-  int64_t quantity = 1;
-  int64_t ts = 0;
-};
+using store::EventRow;
 
 // A string member of `o`: "" when absent or null (an error when `required`),
 // kInvalidArgument naming `name` when not a string or longer than max_length.
@@ -332,10 +329,25 @@ Response PostEvents(Services& services, const Request& request) {
   if (!body.ok()) return ErrorResponse(body.error());
   auto batch = EventBatch(*body);
   if (!batch.ok()) return ErrorResponse(batch.error());
-  return StoreBatch(services, **batch, ParseEvent, [](store::Session& tx, const EventRow& e) {
-    return tx.Exec("INSERT INTO events (event_id, type, user_id, item_id, basket_id, quantity, query, ts) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING",
-                   {e.event_id, e.type, e.user_id, e.item_id, e.basket_id, e.quantity, e.query, e.ts});
+  // A shop account's history is its own: an event for "acct:N" comes from
+  // N's session, or from a merchant key with scope analytics (a back office
+  // feeding its own records); anyone else could steer another shopper's
+  // recommendations. Other user ids (a guest's visitor id, an imported
+  // shop's ids) are taken as sent.
+  std::string own;
+  if (services.accounts) {
+    if (auto session = OptionalSession(services, request)) own = orders::ShopperEventUser(session->account.id);
+  }
+  const bool merchant = RequireApiKey(services, request, orders::ApiScope::kAnalytics).ok();
+  auto parse = [&](const json::value& v, int64_t now) -> Result<EventRow> {
+    ATELIER_ASSIGN_OR_RETURN(EventRow e, ParseEvent(v, now));
+    if (!merchant && e.user_id.rfind("acct:", 0) == 0 && e.user_id != own) {
+      return Error{ErrorCode::kForbidden, "a shop account's events come from its own session", "user_id"};
+    }
+    return e;
+  };
+  return StoreBatch(services, **batch, parse, [](store::Session& tx, const EventRow& e) {
+    return store::InsertEvents(tx, std::span<const EventRow>(&e, 1));
   });
 }
 
