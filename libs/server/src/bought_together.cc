@@ -16,6 +16,18 @@ int64_t ResolveItem(const catalog::CatalogSnapshot& catalog, const std::string& 
   return p == nullptr ? 0 : p->id;
 }
 
+// True when both catalogs hold the same products under the same SKUs, so
+// every event item resolves to the same product in both.
+bool SameProducts(const catalog::CatalogSnapshot& a, const catalog::CatalogSnapshot& b) {
+  if (&a == &b) return true;
+  if (a.products().size() != b.products().size()) return false;
+  for (const catalog::Product& p : a.products()) {
+    const catalog::Product* q = b.FindProduct(p.id);
+    if (q == nullptr || q->sku != p.sku) return false;
+  }
+  return true;
+}
+
 // Accumulates baskets and turns the counts into ranked associations.
 class PairCounter {
  public:
@@ -76,7 +88,17 @@ std::shared_ptr<const BoughtTogether> BoughtTogether::Build(
 }
 
 Result<std::shared_ptr<const BoughtTogether>> BoughtTogether::Load(
-    store::Database& db, std::shared_ptr<const catalog::CatalogSnapshot> catalog) {
+    store::Database& db, std::shared_ptr<const catalog::CatalogSnapshot> catalog, const BoughtTogether* previous) {
+  // Read before the scan: an event stored while it runs makes the next
+  // catalog change scan again.
+  ATELIER_ASSIGN_OR_RETURN(auto high, db.Query("SELECT COALESCE(MAX(id), 0) FROM events"));
+  const int64_t events_high = high.empty() ? 0 : high[0].Int(0);
+  if (previous != nullptr && previous->events_high_ == events_high && SameProducts(*previous->catalog_, *catalog)) {
+    auto table = std::make_shared<BoughtTogether>(*previous);
+    table->catalog_ = std::move(catalog);
+    table->reused_ = true;
+    return std::shared_ptr<const BoughtTogether>(std::move(table));
+  }
   // Streams baskets in basket order so only one basket is held at a time.
   PairCounter counter;
   std::string current;
@@ -99,6 +121,7 @@ Result<std::shared_ptr<const BoughtTogether>> BoughtTogether::Load(
   table->catalog_ = std::move(catalog);
   table->baskets_ = counter.baskets();
   counter.Finish(table->associations_);
+  table->events_high_ = events_high;
   return std::shared_ptr<const BoughtTogether>(std::move(table));
 }
 

@@ -97,13 +97,14 @@ Status PublishCatalog(Services& services, std::shared_ptr<const catalog::Catalog
   start = std::chrono::steady_clock::now();
   std::shared_ptr<const BoughtTogether> together;
   if (services.db != nullptr) {
-    ATELIER_ASSIGN_OR_RETURN(together, BoughtTogether::Load(*services.db, catalog));
+    auto previous = services.bought_together.Get();
+    ATELIER_ASSIGN_OR_RETURN(together, BoughtTogether::Load(*services.db, catalog, previous.get()));
   } else {
     together = BoughtTogether::Build({}, catalog);
   }
-  spdlog::info("catalog v{}: {} products; search index {} in {} ms; bought-together from {} baskets in {} ms",
+  spdlog::info("catalog v{}: {} products; search index {} in {} ms; bought-together from {} baskets {} in {} ms",
                catalog->version(), catalog->products().size(), how, index_ms, together->baskets(),
-               MillisSince(start));
+               together->reused() ? "(kept: no new events)" : "(scanned)", MillisSince(start));
 
   services.bought_together.Publish(std::move(together));
   services.catalog.Publish(std::move(catalog));

@@ -1,8 +1,9 @@
 #pragma once
 // Default accessories for search results: items bought in the same basket.
 //
-// Built once per catalog snapshot from the store's purchase events (same
-// non-empty basket_id) and immutable afterwards. For a result item a and a
+// Built per catalog snapshot from the store's purchase events (same
+// non-empty basket_id; kept from the previous snapshot when neither the
+// events nor the set of products changed) and immutable afterwards. For a result item a and a
 // candidate b the association is
 //     co(a, b) / (count(b) + kShrink)
 // (a lift-style confidence: how much of b's sales come with a, shrunk so that
@@ -49,9 +50,13 @@ class BoughtTogether {
 
   // From purchases in `db` (events of type 'purchase' with a basket id),
   // resolving item ids against `catalog` (product id, else SKU; unknown
-  // items are skipped). Errors: those of the store.
+  // items are skipped). With `previous` (the table of the catalog before),
+  // when no event was stored since it was loaded and `catalog` holds the
+  // same products (ids and SKUs: a price or title edit), its associations
+  // are kept without scanning the events again. Errors: those of the store.
   static Result<std::shared_ptr<const BoughtTogether>> Load(
-      store::Database& db, std::shared_ptr<const catalog::CatalogSnapshot> catalog);
+      store::Database& db, std::shared_ptr<const catalog::CatalogSnapshot> catalog,
+      const BoughtTogether* previous = nullptr);
 
   // From basket rows in any order (tests).
   static std::shared_ptr<const BoughtTogether> Build(const std::vector<BasketItem>& rows,
@@ -63,6 +68,8 @@ class BoughtTogether {
   const catalog::CatalogSnapshot& catalog() const { return *catalog_; }
   int64_t catalog_version() const { return catalog_->version(); }
   size_t baskets() const { return baskets_; }
+  // True when Load kept `previous`'s associations instead of scanning.
+  bool reused() const { return reused_; }
 
  private:
   struct Association {
@@ -73,6 +80,8 @@ class BoughtTogether {
   std::shared_ptr<const catalog::CatalogSnapshot> catalog_;
   std::unordered_map<int64_t, std::vector<Association>> associations_;  // best first
   size_t baskets_ = 0;
+  int64_t events_high_ = -1;  // the events table's highest id when loaded; -1: built from rows
+  bool reused_ = false;
 };
 
 }  // namespace atelier::server
