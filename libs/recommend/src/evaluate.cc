@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <set>
 #include <sstream>
 
 #include <boost/json.hpp>
@@ -105,7 +106,9 @@ Tuned Tune(const std::string& kind, const Split& validation, const std::shared_p
     return t;
   }
   t.params = *resolved;
+  std::set<Params> tried;  // fits are deterministic: a setting is fitted once
   auto try_params = [&](const Params& p) -> double {
+    if (!tried.insert(p).second) return -1;
     auto model = CreateModel(kind, p);
     if (!model.ok()) return -1;
     Status s = (*model)->Fit(vhistory);
@@ -131,20 +134,44 @@ Tuned Tune(const std::string& kind, const Split& validation, const std::shared_p
   bool tunable = false;
   for (const auto& [name, values] : info->grid) tunable |= values.size() > 1;
   if (options.tune && tunable) {
-    for (int pass = 0; pass < options.tuning_passes; ++pass) {
-      bool improved = false;
-      for (const auto& [name, values] : info->grid) {
-        if (values.size() < 2) continue;
-        for (double v : values) {
-          if (t.params.at(name) == v) continue;
-          Params p = t.params;
-          p[name] = v;
-          double before = t.validation_ndcg;
-          try_params(p);
-          improved |= t.validation_ndcg > before;
+    auto coordinate_descent = [&] {
+      for (int pass = 0; pass < options.tuning_passes; ++pass) {
+        bool improved = false;
+        for (const auto& [name, values] : info->grid) {
+          if (values.size() < 2) continue;
+          for (double v : values) {
+            if (t.params.at(name) == v) continue;
+            Params p = t.params;
+            p[name] = v;
+            double before = t.validation_ndcg;
+            try_params(p);
+            improved |= t.validation_ndcg > before;
+          }
         }
+        if (!improved) break;
       }
-      if (!improved) break;
+    };
+    coordinate_descent();
+    // Joint search over the interacting parameters, from the best setting;
+    // when it moves, coordinate descent again from there.
+    std::vector<std::pair<std::string, std::vector<double>>> joint;
+    for (const std::string& name : info->joint) {
+      for (const auto& [gname, values] : info->grid) {
+        if (gname == name && values.size() > 1) joint.emplace_back(name, values);
+      }
+    }
+    if (joint.size() >= 2) {
+      const Params start = t.params;
+      std::vector<size_t> at(joint.size(), 0);
+      while (true) {
+        Params p = start;
+        for (size_t k = 0; k < joint.size(); ++k) p[joint[k].first] = joint[k].second[at[k]];
+        try_params(p);
+        size_t k = 0;
+        while (k < joint.size() && ++at[k] == joint[k].second.size()) at[k++] = 0;
+        if (k == joint.size()) break;
+      }
+      if (t.params != start) coordinate_descent();
     }
   }
   t.seconds = SecondsSince(t0);

@@ -362,6 +362,35 @@ TEST_F(ModelsTest, TunedBlendIsAtLeastAsGoodAsItsBestPartOnValidation) {
   EXPECT_GT(report->models[2].metrics[0].ndcg, report->models[0].metrics[0].ndcg + 0.1);
 }
 
+TEST_F(ModelsTest, TuningTriesJointMovesOfInteractingParameters) {
+  for (const ModelInfo& info : ModelKinds()) {
+    for (const std::string& name : info.joint) {
+      bool in_grid = false;
+      for (const auto& [gname, values] : info.grid) in_grid |= gname == name;
+      EXPECT_TRUE(in_grid) << info.kind << " " << name;
+    }
+  }
+  // Completion's (hidden, epochs, l2) are searched jointly: a setting that
+  // moves all three away from the defaults is fitted on validation, which
+  // coordinate descent alone never reaches from the defaults in one pass.
+  Interactions data = BuildInteractions(log_);
+  EvalOptions options;
+  options.ks = {5};
+  options.tuning_passes = 1;
+  std::vector<std::string> lines;
+  options.log = [&](const std::string& line) { lines.push_back(line); };
+  auto params = TuneParams("completion", data, Protocol::kBasketCompletion, options);
+  ASSERT_TRUE(params.ok()) << params.error().ToString();
+  int joint = 0;
+  for (const std::string& line : lines) {
+    if (line.find("hidden=32") != std::string::npos && line.find("epochs=20") != std::string::npos &&
+        line.find("l2=0.003") != std::string::npos) {
+      ++joint;
+    }
+  }
+  EXPECT_EQ(joint, 1);
+}
+
 class RecommenderTest : public ModelsTest {};
 
 TEST_F(RecommenderTest, ServesForYouSimilarAndBoughtTogetherWithReasons) {

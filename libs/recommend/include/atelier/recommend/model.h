@@ -71,6 +71,10 @@ struct ModelInfo {
   std::string kind;
   std::string description;
   ParamGrid grid;
+  // Parameters whose effects interact: after coordinate descent, every
+  // combination of their grid values is tried from the best setting found
+  // (each one alone may not improve while a joint move does).
+  std::vector<std::string> joint = {};
 };
 
 // All registered model kinds, in the order `atelier eval --model all` runs them.
