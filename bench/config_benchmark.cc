@@ -145,6 +145,69 @@ void BM_Config_StepEcosSat(benchmark::State& state) {
 }
 BENCHMARK(BM_Config_StepEcosSat)->Unit(benchmark::kMicrosecond);
 
+// The first valid-domain state (no picks, nothing cached: a fresh compile
+// per iteration, outside the timing) on the SAT path. range(0) = 1: as
+// served (a table-heavy model decides the values its witnesses miss by
+// variable elimination); 0: CaDiCaL only (the engine before that), for the
+// same-run comparison. Label: values shown.
+void FirstStateSat(benchmark::State& state, const std::string& rel) {
+  const std::string path = DataPath(rel);
+  if (!std::filesystem::exists(path)) {
+    state.SkipWithError(("data absent: " + path).c_str());
+    return;
+  }
+  auto m = LoadModel(path);
+  if (!m.ok()) {
+    state.SkipWithError(m.error().message.c_str());
+    return;
+  }
+  CompileOptions opts;
+  opts.backend = CompileOptions::Backend::kSat;
+  opts.sat_elimination = state.range(0) != 0;
+  std::vector<std::vector<char>> avail;
+  const std::vector<int> open(m->options.size(), -1);
+  int64_t shown = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto cm = CompiledModel::Compile(*m, opts);
+    if (!cm.ok()) {
+      state.SkipWithError(cm.error().message.c_str());
+      return;
+    }
+    state.ResumeTiming();
+    benchmark::DoNotOptimize((*cm)->ValidDomains(open, &avail));
+    state.PauseTiming();
+    shown = 0;
+    for (const auto& o : avail) {
+      for (char c : o) shown += c ? 1 : 0;
+    }
+    cm->reset();  // destroyed outside the timing
+    state.ResumeTiming();
+  }
+  state.SetLabel(std::string(opts.sat_elimination ? "elimination" : "solver only") + ", " + std::to_string(shown) +
+                 " values shown");
+}
+void BM_Config_FirstStateRenaultBigSat(benchmark::State& s) {
+  FirstStateSat(s, "renault-br4cp/big_domainsorted.xml");
+}
+void BM_Config_FirstStateRenaultMediumSat(benchmark::State& s) {
+  FirstStateSat(s, "renault-br4cp/medium_domainsorted.xml");
+}
+void BM_Config_FirstStateEcosSat(benchmark::State& s) { FirstStateSat(s, "kconfig-ecos-icse11/ecos-icse11.dimacs"); }
+void BM_Config_FirstStateBusyboxSat(benchmark::State& s) {
+  FirstStateSat(s, "kconfig-busybox-1.18.0/busybox-1.18.0.dimacs");
+}
+void BM_Config_FirstStateAutomotive01Sat(benchmark::State& s) {
+  FirstStateSat(s, "fm-automotive01-kowal2016/automotive01.dimacs");
+}
+// The solver-only variant of big takes 20-30 s an iteration: one iteration.
+BENCHMARK(BM_Config_FirstStateRenaultBigSat)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(5);
+BENCHMARK(BM_Config_FirstStateRenaultBigSat)->Arg(0)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_Config_FirstStateRenaultMediumSat)->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond)->Iterations(5);
+BENCHMARK(BM_Config_FirstStateEcosSat)->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond)->Iterations(5);
+BENCHMARK(BM_Config_FirstStateBusyboxSat)->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond)->Iterations(5);
+BENCHMARK(BM_Config_FirstStateAutomotive01Sat)->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond)->Iterations(3);
+
 // Load + compile + exact count, end to end (what `atelier config count` does).
 void CountEndToEnd(benchmark::State& state, const std::string& rel) {
   const std::string path = DataPath(rel);

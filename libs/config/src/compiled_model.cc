@@ -48,8 +48,10 @@ Result<std::shared_ptr<const CompiledModel>> CompiledModel::Compile(ProductModel
   count_budget.max_seconds = options.count_time_budget_seconds;
   count_budget.max_rows = options.count_row_budget;
   count_budget.cancel = &cm->cancel_;
+  internal::SatOptions sat_options;
+  if (!options.sat_elimination) sat_options.elimination_min_uncovered = 0;
   std::shared_ptr<const internal::Engine> sat =
-      internal::WithExactCounter(internal::MakeSatEngine(problem), &problem, count_budget);
+      internal::WithExactCounter(internal::MakeSatEngine(problem, sat_options), &problem, count_budget);
   // The SAT checks below (and the rule core of a rejection) run under the
   // work budget; the BDD compilation has budgets of its own.
   internal::WorkScope work(options.sat_work_budget);
@@ -148,13 +150,6 @@ namespace {
 // car line's compatibility matrices, XCSP instances), as opposed to one
 // stated in clauses and expressions (feature models). Tables of many rows
 // make large BDDs, while variable elimination reads them as they are.
-bool MostlyTables(const internal::Problem& problem) {
-  size_t tables = 0;
-  for (const Rule& r : problem.constraints) {
-    tables += r.kind == Rule::Kind::kConstraint ? 0 : 1;
-  }
-  return tables * 2 > problem.constraints.size();
-}
 
 }  // namespace
 
@@ -188,7 +183,7 @@ std::optional<std::string> CountConfigurations(const ProductModel& model, const 
     if (method) *method = "bdd";
     return c->get_str();
   };
-  if (options.first_bdd_cpu_seconds > 0 && !MostlyTables(problem)) {
+  if (options.first_bdd_cpu_seconds > 0 && !internal::MostlyTables(problem)) {
     if (auto c = try_bdd(options.seconds, options.first_bdd_cpu_seconds)) return c;
   }
   internal::EliminationCounter counter(problem);

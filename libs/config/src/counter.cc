@@ -308,6 +308,15 @@ struct BigArith {
   static mpz_class ToMpz(const Num& n) { return n; }
 };
 
+// Whether any row is left (valid domains: the existential semiring).
+struct BoolArith {
+  using Num = uint8_t;
+  static Num One() { return 1; }
+  static void AddTo(Num& a, const Num& b, bool*) { a |= b; }
+  static Num Mul(const Num& a, const Num& b, bool*) { return a & b; }
+  static mpz_class ToMpz(const Num& n) { return n; }
+};
+
 // kTooLarge: a table outgrew the run's cap (the caller may split the problem
 // on a variable's values instead); kGaveUp: the budget ran out.
 enum class Outcome { kDone, kGaveUp, kOverflow, kTooLarge };
@@ -345,6 +354,14 @@ class Eliminator {
              int64_t max_table_rows, Clock::time_point deadline)
       : bits_(bits), domain_log_(domain_log), budget_(budget), max_table_rows_(max_table_rows), deadline_(deadline) {}
 
+  // Valid domains instead of a count (Arith = BoolArith): Run keeps every
+  // bucket and, when some solution exists, sets supports[offset[v] + value]
+  // for the values of the eliminated variables that some solution has.
+  void FindSupports(const std::vector<int>* offset, std::vector<char>* supports) {
+    offset_ = offset;
+    supports_ = supports;
+  }
+
   // Counts the solutions of `relations` (each row weighing one), which must
   // outlive the call.
   Outcome Run(const std::vector<const Relation*>& relations, Num* result, CountStats* stats) {
@@ -354,6 +371,8 @@ class Eliminator {
     std::vector<Factor> factors;
     factors.reserve(relations.size() * 2);
     std::vector<char> dead;
+    // Per slot: the bucket whose message it is, or -1 (valid domains only).
+    std::vector<int32_t> origin;
     // The factors over each variable (dead ones dropped lazily), each
     // variable's cost, and the variables still to eliminate, ascending.
     std::vector<std::vector<int32_t>> over(n);
@@ -375,6 +394,7 @@ class Eliminator {
       }
       factors.push_back(std::move(f));
       dead.push_back(0);
+      origin.push_back(-1);
     }
     std::sort(todo.begin(), todo.end());
     for (int v : todo) UpdateCost(v, factors, dead, &over[v]);
@@ -402,7 +422,8 @@ class Eliminator {
       over[x].clear();
       // In slot order, as the factors were made.
       std::sort(bucket_slots.begin(), bucket_slots.end());
-      for (int32_t f : bucket_slots) bucket.push_back(std::move(factors[f]));
+      // Kept for the downward pass when finding valid domains.
+      for (int32_t f : bucket_slots) bucket.push_back(supports_ ? View(factors[f]) : std::move(factors[f]));
       if (bucket.empty()) continue;
       Factor out;
       Outcome o = Eliminate(x, &bucket, &out);
@@ -413,6 +434,8 @@ class Eliminator {
         return Outcome::kDone;
       }
       const int32_t slot = static_cast<int32_t>(factors.size());
+      if (supports_) buckets_.push_back({x, bucket_slots, slot});
+      origin.push_back(supports_ ? static_cast<int32_t>(buckets_.size()) - 1 : -1);
       for (int v : out.scope) over[v].push_back(slot);
       factors.push_back(std::move(out));
       dead.push_back(0);
@@ -429,10 +452,134 @@ class Eliminator {
     }
     if (overflow_) return Outcome::kOverflow;
     *result = total;
+    if (supports_ && total != Num(0)) return Calibrate(factors, origin);
     return Outcome::kDone;
   }
 
  private:
+  // A factor reading `f`'s rows (every row weighing one: BoolArith only).
+  static Factor View(const Factor& f) {
+    Factor v;
+    v.scope = f.scope;
+    v.cells = f.cells;
+    v.n = f.n;
+    v.log_rows = f.log_rows;
+    return v;
+  }
+
+  U128 KeyOf(const uint16_t* t, const std::vector<int>& cols, const std::vector<int>& vars) const {
+    U128 key = 0;
+    for (size_t k = 0; k < cols.size(); ++k) key = (key << bits_[vars[k]]) | t[cols[k]];
+    return key;
+  }
+
+  // The downward pass of the bucket tree (existential semiring), from the
+  // last bucket back to the first: a bucket's tuples (the join of its
+  // tables) that extend to a solution are those whose projection on its
+  // message's scope is one its parent found extensible (`down`, none for a
+  // root, whose message has no variables); they give its variable's
+  // supported values and, projected on each child's message, the child's
+  // `down`. The join is streamed, never stored: its last table is joined
+  // on the fly, as in the forward pass.
+  Outcome Calibrate(const std::vector<Factor>& factors, const std::vector<int32_t>& origin) {
+    const size_t nb = buckets_.size();
+    std::vector<std::optional<KeyIndex>> down(nb);
+    std::vector<Factor> views;
+    struct Projection {
+      KeyIndex* into;
+      std::vector<int> cols, vars;
+    };
+    std::vector<Projection> children;
+    std::vector<uint16_t> tuple;
+    for (size_t b = nb; b-- > 0;) {
+      const Bucket& bk = buckets_[b];
+      const Factor& message = factors[bk.message];
+      views.clear();
+      for (int32_t slot : bk.slots) views.push_back(View(factors[slot]));
+      std::stable_sort(views.begin(), views.end(),
+                       [](const Factor& a, const Factor& c) { return a.rows() < c.rows(); });
+      Factor cur = std::move(views[0]);
+      for (size_t i = 1; i + 1 < views.size(); ++i) {
+        Factor next;
+        Outcome o = Join(cur, views[i], -1, &next);
+        if (o != Outcome::kDone) return o;
+        cur = std::move(next);
+      }
+      const Factor* last = views.size() > 1 ? &views.back() : nullptr;
+      std::vector<int> joined = cur.scope;
+      if (last) {
+        joined.clear();
+        std::set_union(cur.scope.begin(), cur.scope.end(), last->scope.begin(), last->scope.end(),
+                       std::back_inserter(joined));
+      }
+      auto cols_of = [&](const std::vector<int>& vars) {
+        std::vector<int> cols;
+        for (int v : vars) cols.push_back(static_cast<int>(std::lower_bound(joined.begin(), joined.end(), v) - joined.begin()));
+        return cols;
+      };
+      const int xcol = cols_of({bk.x})[0];
+      char* mark = supports_->data() + (*offset_)[bk.x];
+      const KeyIndex* filter = down[b] ? &*down[b] : nullptr;
+      const std::vector<int> filter_cols = cols_of(message.scope);
+      children.clear();
+      for (int32_t slot : bk.slots) {
+        if (origin[slot] < 0) continue;
+        down[origin[slot]].emplace(std::min<size_t>(factors[slot].rows(), 1 << 20));
+        children.push_back({&*down[origin[slot]], cols_of(factors[slot].scope), factors[slot].scope});
+      }
+      auto visit = [&](const uint16_t* t) {
+        if (filter && filter->Find(KeyOf(t, filter_cols, message.scope)) < 0) return;
+        mark[t[xcol]] = 1;
+        for (Projection& c : children) {
+          bool inserted = false;
+          c.into->Insert(KeyOf(t, c.cols, c.vars), &inserted);
+        }
+      };
+      if (!last) {
+        for (size_t r = 0; r < cur.rows(); ++r) {
+          if (OutOfBudget()) return Outcome::kGaveUp;
+          visit(cur.row(r));
+        }
+        continue;
+      }
+      // The join of cur and last, row by row: last's rows grouped by the
+      // shared variables.
+      std::vector<int> shared_cur, shared_last, shared_vars;
+      for (size_t c = 0; c < cur.scope.size(); ++c) {
+        auto it = std::lower_bound(last->scope.begin(), last->scope.end(), cur.scope[c]);
+        if (it != last->scope.end() && *it == cur.scope[c]) {
+          shared_cur.push_back(static_cast<int>(c));
+          shared_last.push_back(static_cast<int>(it - last->scope.begin()));
+          shared_vars.push_back(cur.scope[c]);
+        }
+      }
+      const std::vector<int> from_cur = cols_of(cur.scope), from_last = cols_of(last->scope);
+      KeyIndex groups(std::min<size_t>(last->rows(), 1 << 20));
+      std::vector<int32_t> head, next(last->rows(), -1);
+      for (size_t r = 0; r < last->rows(); ++r) {
+        bool inserted = false;
+        const int32_t g = groups.Insert(KeyOf(last->row(r), shared_last, shared_vars), &inserted);
+        if (inserted) head.push_back(-1);
+        next[r] = head[g];
+        head[g] = static_cast<int32_t>(r);
+      }
+      tuple.assign(joined.size(), 0);
+      for (size_t r = 0; r < cur.rows(); ++r) {
+        const uint16_t* rc = cur.row(r);
+        const int32_t g = groups.Find(KeyOf(rc, shared_cur, shared_vars));
+        if (g < 0) continue;
+        for (size_t c = 0; c < from_cur.size(); ++c) tuple[from_cur[c]] = rc[c];
+        for (int32_t s = head[g]; s >= 0; s = next[s]) {
+          if (OutOfBudget()) return Outcome::kGaveUp;
+          const uint16_t* rl = last->row(static_cast<size_t>(s));
+          for (size_t c = 0; c < from_last.size(); ++c) tuple[from_last[c]] = rl[c];
+          visit(tuple.data());
+        }
+      }
+    }
+    return Outcome::kDone;
+  }
+
   // Recomputes x's cost from its live factors (dropping dead ones from `over`).
   void UpdateCost(int x, const std::vector<Factor>& factors, const std::vector<char>& dead,
                   std::vector<int32_t>* over) {
@@ -488,6 +635,10 @@ class Eliminator {
         cur = std::move(next);
       }
       *out = std::move(cur);
+    }
+    // Valid domains keep the bucket's tables (intermediate joins are freed).
+    if (supports_) {
+      for (const Factor& f : *bucket) freed -= static_cast<int64_t>(f.rows());
     }
     held_ -= freed;
     if (stats_) {
@@ -654,6 +805,16 @@ class Eliminator {
   int64_t held_ = 0;
   uint64_t ticks_ = 0;
   bool overflow_ = false;
+  // Valid domains: where they go, and every bucket (its variable, its
+  // tables' slots, its message's slot).
+  const std::vector<int>* offset_ = nullptr;
+  std::vector<char>* supports_ = nullptr;
+  struct Bucket {
+    int x;
+    std::vector<int32_t> slots;
+    int32_t message;
+  };
+  std::vector<Bucket> buckets_;
   // The elimination order's state.
   std::vector<double> cost_;
   std::vector<int> neighbours_;
@@ -821,8 +982,14 @@ struct Search {
   // counted by the caller); nullopt when the budget runs out. `changed`
   // lists the variables whose values were cut since the tables were made
   // consistent; null: they never were.
-  std::optional<mpz_class> Solve(const TableSet& ts, std::vector<char> alive, const std::vector<char>& owned,
-                                 const std::vector<int>* changed, int depth) {
+  enum class Prop { kOk, kEmpty, kOutOfTime };
+
+  // Generalized arc consistency on the tables of `ts` over the values of
+  // `d` (kEmpty: a table or a domain is wiped out), then the tables to
+  // eliminate (`work`, some of them made in `built`, which must outlive
+  // it) and how many of them each variable is in.
+  Prop Propagate(const TableSet& ts, Live& d, const std::vector<int>* changed, std::vector<Relation>& built,
+                 std::vector<const Relation*>& work, std::vector<int>& tables_of) const {
     const int n = static_cast<int>(domain.size());
     const size_t num_tables = ts.rels.size();
     // Generalized arc consistency on the tables: drop rows with a dead value,
@@ -847,7 +1014,6 @@ struct Search {
         }
       }
     }
-    Live d(offset, std::move(alive));
     const std::vector<int>& alive_count = d.count;
     std::vector<char> seen(d.alive.size(), 0);
     std::vector<int32_t> kept;
@@ -887,12 +1053,12 @@ struct Search {
         }
         all_kept = kept.size() == live_rows[t].size();
       }
-      if (kept.empty()) return mpz_class(0);
+      if (kept.empty()) return Prop::kEmpty;
       if (!all_kept) {
         whole[t] = 0;
         live_rows[t].assign(kept.begin(), kept.end());
       }
-      if (++visits % 256 == 0 && OutOfTime()) return std::nullopt;
+      if (++visits % 256 == 0 && OutOfTime()) return Prop::kOutOfTime;
       // Unchanged rows support what they supported when last checked.
       if (all_kept && checked[t]) continue;
       checked[t] = 1;
@@ -929,10 +1095,8 @@ struct Search {
     // Variables with one value left are dropped from the tables (their column
     // is constant). Rows stay distinct, so a table left without variables
     // holds one row and goes; an unchanged table is used as it is.
-    std::vector<Relation> built;
     built.reserve(num_tables);
-    std::vector<const Relation*> work;
-    std::vector<int> tables_of(n, 0);
+    tables_of.assign(n, 0);
     std::vector<int> keep;
     for (size_t t = 0; t < num_tables; ++t) {
       const Relation& r = *ts.rels[t];
@@ -965,6 +1129,25 @@ struct Search {
       built.push_back(std::move(w));
       work.push_back(&built.back());
     }
+    return Prop::kOk;
+  }
+
+  std::optional<mpz_class> Solve(const TableSet& ts, std::vector<char> alive, const std::vector<char>& owned,
+                                 const std::vector<int>* changed, int depth) {
+    const int n = static_cast<int>(domain.size());
+    Live d(offset, std::move(alive));
+    const std::vector<int>& alive_count = d.count;
+    std::vector<Relation> built;
+    std::vector<const Relation*> work;
+    std::vector<int> tables_of;
+    switch (Propagate(ts, d, changed, built, work, tables_of)) {
+      case Prop::kEmpty:
+        return mpz_class(0);
+      case Prop::kOutOfTime:
+        return std::nullopt;
+      case Prop::kOk:
+        break;
+    }
     mpz_class free_product = 1;
     for (int v = 0; v < n; ++v) {
       if (owned[v] && tables_of[v] == 0) free_product *= alive_count[v];
@@ -990,14 +1173,7 @@ struct Search {
     // tables, weighted by its values (a model's central option, such as a
     // car's version, whose every value simplifies the rest). The branches
     // share the tables, read through an index of their columns.
-    int split = -1;
-    for (int v = 0; v < n; ++v) {
-      if (tables_of[v] == 0) continue;
-      if (split < 0 || static_cast<int64_t>(tables_of[v]) * alive_count[v] >
-                           static_cast<int64_t>(tables_of[split]) * alive_count[split]) {
-        split = v;
-      }
-    }
+    const int split = SplitVariable(d, tables_of);
     if (stats) ++stats->splits;
     std::vector<ColumnIndex> indexes;
     indexes.reserve(work.size());
@@ -1022,6 +1198,86 @@ struct Search {
       total += *c;
     }
     return total * free_product;
+  }
+
+  // The variable met by the most tables, weighted by its values.
+  int SplitVariable(const Live& d, const std::vector<int>& tables_of) const {
+    int split = -1;
+    for (int v = 0; v < static_cast<int>(tables_of.size()); ++v) {
+      if (tables_of[v] == 0) continue;
+      if (split < 0 || static_cast<int64_t>(tables_of[v]) * d.count[v] >
+                           static_cast<int64_t>(tables_of[split]) * d.count[split]) {
+        split = v;
+      }
+    }
+    return split;
+  }
+
+  // Valid domains: sets supports[offset[v] + value] for every value of
+  // `alive` that some solution over the tables of `ts` has (the others are
+  // left as they are). False when there is no solution, nullopt when the
+  // budget runs out. As Solve, with the existential semiring and a downward
+  // pass over the eliminated buckets; a split's branches add their values.
+  std::optional<bool> Supports(const TableSet& ts, std::vector<char> alive, const std::vector<int>* changed,
+                               int depth, std::vector<char>* supports) {
+    const int n = static_cast<int>(domain.size());
+    Live d(offset, std::move(alive));
+    std::vector<Relation> built;
+    std::vector<const Relation*> work;
+    std::vector<int> tables_of;
+    switch (Propagate(ts, d, changed, built, work, tables_of)) {
+      case Prop::kEmpty:
+        return false;
+      case Prop::kOutOfTime:
+        return std::nullopt;
+      case Prop::kOk:
+        break;
+    }
+    std::vector<double> domain_log(n, 0);
+    for (int v = 0; v < n; ++v) domain_log[v] = std::log2(static_cast<double>(std::max(d.count[v], 1)));
+    const int64_t table_cap = depth < budget.max_split_depth ? budget.split_table_rows : budget.max_rows;
+    Outcome o;
+    {
+      std::vector<char> found(d.alive.size(), 0);
+      Eliminator<BoolArith> e(bits, domain_log, budget, table_cap, deadline);
+      e.FindSupports(&offset, &found);
+      uint8_t result = 0;
+      o = e.Run(work, &result, stats);
+      if (o == Outcome::kDone) {
+        if (result == 0) return false;
+        // Variables in no table (one value left, or unconstrained): all
+        // their live values.
+        for (int v = 0; v < n; ++v) {
+          if (tables_of[v] > 0) continue;
+          for (const int* it = d.begin(v); it != d.end(v); ++it) found[offset[v] + *it] = 1;
+        }
+        for (size_t i = 0; i < found.size(); ++i) (*supports)[i] |= found[i];
+        return true;
+      }
+    }
+    if (o != Outcome::kTooLarge) return std::nullopt;
+    const int split = SplitVariable(d, tables_of);
+    if (stats) ++stats->splits;
+    std::vector<ColumnIndex> indexes;
+    indexes.reserve(work.size());
+    TableSet parts;
+    parts.rels = work;
+    for (const Relation* r : work) {
+      indexes.push_back(BuildIndex(*r, domain));
+      parts.index.push_back(&indexes.back());
+    }
+    parts.Link(n);
+    const std::vector<int> cut{split};
+    bool any = false;
+    for (const int* it = d.begin(split); it != d.end(split); ++it) {
+      std::vector<char> branch = d.alive;
+      std::fill(branch.begin() + offset[split], branch.begin() + offset[split] + domain[split], 0);
+      branch[offset[split] + *it] = 1;
+      auto r = Supports(parts, std::move(branch), &cut, depth + 1, supports);
+      if (!r) return std::nullopt;
+      any = any || *r;
+    }
+    return any;
   }
 };
 
@@ -1087,6 +1343,52 @@ std::optional<mpz_class> EliminationCounter::Count(const Assignment& fixed, cons
   local.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   if (stats) *stats = local;
   return count;
+}
+
+std::optional<bool> EliminationCounter::ValidDomains(const Assignment& fixed, const CountBudget& budget,
+                                                    std::vector<std::vector<char>>* supported,
+                                                    CountStats* stats) const {
+  if (!usable_) return std::nullopt;
+  const auto start = Clock::now();
+  const int n = static_cast<int>(domain_.size());
+  supported->resize(n);
+  for (int v = 0; v < n; ++v) (*supported)[v].assign(domain_[v], 0);
+  std::vector<int> offset(n + 1, 0);
+  for (int v = 0; v < n; ++v) offset[v + 1] = offset[v] + domain_[v];
+  std::vector<char> alive(offset[n], 1);
+  bool picks = false;
+  for (int v = 0; v < n && v < static_cast<int>(fixed.size()); ++v) {
+    if (fixed[v] < 0) continue;
+    if (fixed[v] >= domain_[v]) return false;
+    std::fill(alive.begin() + offset[v], alive.begin() + offset[v + 1], 0);
+    alive[offset[v] + fixed[v]] = 1;
+    picks = true;
+  }
+  const std::vector<int> bits = ValueBits(domain_);
+  TableSet top;
+  for (const Relation& r : relations_) top.rels.push_back(&r);
+  if (picks) {
+    std::call_once(index_once_, [this] {
+      index_ = std::make_unique<std::vector<ColumnIndex>>();
+      index_->reserve(relations_.size());
+      for (const Relation& r : relations_) index_->push_back(BuildIndex(r, domain_));
+    });
+    for (const ColumnIndex& ix : *index_) top.index.push_back(&ix);
+  }
+  top.Link(n);
+  CountStats local;
+  const double seconds = std::clamp(budget.max_seconds, 0.0, 1e7);
+  const auto deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  Search search{domain_, offset, bits, budget, deadline, &local, {}, {}};
+  std::vector<char> flat(offset[n], 0);
+  auto feasible = search.Supports(top, std::move(alive), nullptr, 0, &flat);
+  local.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  if (stats) *stats = local;
+  if (!feasible || !*feasible) return feasible;
+  for (int v = 0; v < n; ++v) {
+    std::copy(flat.begin() + offset[v], flat.begin() + offset[v + 1], (*supported)[v].begin());
+  }
+  return true;
 }
 
 namespace {

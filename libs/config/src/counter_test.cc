@@ -112,6 +112,141 @@ int64_t BruteForceCount(const ProductModel& m, const Assignment& fixed) {
   return count;
 }
 
+// Valid domains of `fixed` by enumeration (all 0 when it has no completion).
+std::vector<std::vector<char>> BruteForceDomains(const ProductModel& m, const Assignment& fixed, bool* any) {
+  std::vector<std::vector<char>> out(m.options.size());
+  for (size_t o = 0; o < out.size(); ++o) out[o].assign(m.options[o].values.size(), 0);
+  *any = false;
+  std::vector<int> a(m.options.size(), 0);
+  while (true) {
+    bool ok = true;
+    for (size_t o = 0; o < a.size() && ok; ++o) ok = fixed[o] < 0 || fixed[o] == a[o];
+    for (size_t r = 0; r < m.rules.size() && ok; ++r) ok = Satisfies(m.rules[r], a);
+    if (ok) {
+      *any = true;
+      for (size_t o = 0; o < a.size(); ++o) out[o][a[o]] = 1;
+    }
+    size_t o = 0;
+    while (o < a.size() && ++a[o] == static_cast<int>(m.options[o].values.size())) a[o++] = 0;
+    if (o == a.size()) break;
+  }
+  return out;
+}
+
+// Valid domains by elimination and bucket-tree calibration: exactly the
+// values of some solution, with and without picks, with and without splits
+// (forced at every table by a cap of one row).
+TEST(CounterTest, ValidDomainsEqualBruteForceOnRandomModels) {
+  int feasible = 0, splits = 0;
+  for (uint32_t seed = 1; seed <= 400; ++seed) {
+    RandomModels gen(seed);
+    ProductModel m = gen.Next();
+    const internal::Problem p = internal::BuildProblem(m);
+    EliminationCounter counter(p);
+    ASSERT_TRUE(counter.usable());
+    Assignment open(m.options.size(), -1);
+    Assignment fixed = open;
+    for (size_t o = 0; o < fixed.size(); ++o) {
+      if (gen.Uniform(0, 2) == 0) fixed[o] = gen.Uniform(0, static_cast<int>(m.options[o].values.size()) - 1);
+    }
+    for (const Assignment& picks : {open, fixed}) {
+      bool any = false;
+      const auto expected = BruteForceDomains(m, picks, &any);
+      feasible += any ? 1 : 0;
+      for (const int64_t cap : {int64_t{1}, int64_t{100'000}}) {
+        CountBudget budget;
+        budget.split_table_rows = cap;
+        internal::CountStats stats;
+        std::vector<std::vector<char>> got;
+        auto ok = counter.ValidDomains(picks, budget, &got, &stats);
+        ASSERT_TRUE(ok.has_value()) << "seed " << seed;
+        ASSERT_EQ(*ok, any) << "seed " << seed << " cap " << cap;
+        splits += stats.splits;
+        if (!any) continue;
+        for (size_t o = 0; o < m.options.size(); ++o) {
+          EXPECT_EQ(got[o], expected[o]) << "seed " << seed << " cap " << cap << " option " << o;
+        }
+      }
+    }
+  }
+  EXPECT_GT(feasible, 200);
+  EXPECT_GT(splits, 50);
+}
+
+// Chains and trees of binary tables over many options (deep bucket trees,
+// where a value's support is decided far from where it is eliminated).
+TEST(CounterTest, ValidDomainsEqualBruteForceOnTreesOfTables) {
+  int checked = 0;
+  for (uint32_t seed = 1; seed <= 150; ++seed) {
+    std::mt19937 rng(seed);
+    auto uniform = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+    ProductModel m;
+    m.id = "tree";
+    const int n = uniform(6, 10);
+    for (int o = 0; o < n; ++o) {
+      Option opt;
+      opt.id = "o" + std::to_string(o);
+      const int d = uniform(2, 4);
+      for (int v = 0; v < d; ++v) opt.values.push_back(Value("v" + std::to_string(v)));
+      m.options.push_back(std::move(opt));
+    }
+    // Each option after the first is tied to an earlier one, plus a few
+    // extra ternary tables (cycles).
+    const int extra = uniform(0, 2);
+    for (int t = 1; t < n + extra; ++t) {
+      Rule rule;
+      rule.id = "t" + std::to_string(t);
+      rule.kind = Rule::Kind::kAllowedTable;
+      if (t < n) {
+        rule.table_options = {uniform(0, t - 1), t};
+      } else {
+        rule.table_options = {uniform(0, n - 1), uniform(0, n - 1), uniform(0, n - 1)};
+      }
+      std::vector<int> tuple(rule.table_options.size(), 0);
+      while (true) {
+        if (uniform(0, 9) < 6) rule.rows.push_back(tuple);
+        size_t c = 0;
+        while (c < tuple.size() &&
+               ++tuple[c] == static_cast<int>(m.options[rule.table_options[c]].values.size())) {
+          tuple[c++] = 0;
+        }
+        if (c == tuple.size()) break;
+      }
+      m.rules.push_back(std::move(rule));
+    }
+    const internal::Problem p = internal::BuildProblem(m);
+    EliminationCounter counter(p);
+    ASSERT_TRUE(counter.usable());
+    Assignment picks(n, -1);
+    for (int k = 0; k < 3; ++k) {
+      bool any = false;
+      const auto expected = BruteForceDomains(m, picks, &any);
+      for (const int64_t cap : {int64_t{1}, int64_t{8}, int64_t{100'000}}) {
+        CountBudget budget;
+        budget.split_table_rows = cap;
+        std::vector<std::vector<char>> got;
+        auto ok = counter.ValidDomains(picks, budget, &got);
+        ASSERT_TRUE(ok.has_value()) << "seed " << seed;
+        ASSERT_EQ(*ok, any) << "seed " << seed << " cap " << cap;
+        if (!any) continue;
+        ++checked;
+        for (int o = 0; o < n; ++o) {
+          EXPECT_EQ(got[o], expected[o]) << "seed " << seed << " cap " << cap << " option " << o;
+        }
+      }
+      if (!any) break;
+      // Pick a valid value of an open option.
+      const int o = uniform(0, n - 1);
+      std::vector<int> shown;
+      for (size_t v = 0; v < expected[o].size(); ++v) {
+        if (expected[o][v]) shown.push_back(static_cast<int>(v));
+      }
+      picks[o] = shown[uniform(0, static_cast<int>(shown.size()) - 1)];
+    }
+  }
+  EXPECT_GT(checked, 300);
+}
+
 TEST(CounterTest, EqualsBruteForceOnRandomModels) {
   int nonzero = 0;
   for (uint32_t seed = 1; seed <= 400; ++seed) {

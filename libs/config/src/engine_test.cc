@@ -13,6 +13,7 @@
 #include "atelier/config/importers.h"
 #include "atelier/config/parser.h"
 #include "hostile_models.h"
+#include "internal/engine.h"
 
 namespace atelier::config {
 namespace {
@@ -255,6 +256,67 @@ TEST(EngineTest, SatAndBddBackendsAgreeAlongWalksOnPublicFeatureModels) {
   }
   if (steps == 0) GTEST_SKIP() << "data absent: " << DataPath("");
   EXPECT_GT(steps, 200);
+}
+
+// The SAT engine deciding every value it would leave to CaDiCaL by variable
+// elimination (as it does on table-heavy models) agrees with the BDD along
+// walks on the demo models.
+TEST(EngineTest, SatWithEliminationAndBddAgreeAlongWalksOnDemoModels) {
+  auto models = DemoModels();
+  ASSERT_TRUE(models.ok());
+  internal::SatOptions eliminate;
+  eliminate.elimination_min_uncovered = 1;
+  eliminate.elimination_any_problem = true;
+  int steps = 0;
+  for (const ProductModel& m : *models) {
+    const internal::Problem p = internal::BuildProblem(m);
+    auto sat = internal::MakeSatEngine(p, eliminate);
+    auto bdd = internal::CompileBdd(p, {}, nullptr);
+    ASSERT_TRUE(bdd.ok()) << m.id;
+    std::mt19937 rng(5);
+    for (int walk = 0; walk < 8; ++walk) {
+      internal::Assignment picks(p.domain.size(), -1);
+      for (int guard = 0; guard < 4 * static_cast<int>(p.domain.size()) + 10; ++guard) {
+        std::vector<std::vector<char>> a, b;
+        ASSERT_TRUE((*bdd)->Supported(picks, &a)) << m.id;
+        ASSERT_TRUE(sat->Supported(picks, &b)) << m.id;
+        ASSERT_EQ(a, b) << m.id << " walk " << walk << " step " << guard;
+        ++steps;
+        std::vector<int> open, picked;
+        for (int o = 0; o < static_cast<int>(m.options.size()); ++o) {
+          int shown = 0;
+          for (char c : a[o]) shown += c ? 1 : 0;
+          if (picks[o] >= 0) {
+            picked.push_back(o);
+          } else if (shown > 1) {
+            open.push_back(o);
+          }
+        }
+        if (open.empty()) break;
+        if (!picked.empty() && rng() % 6 == 0) {
+          picks[picked[rng() % picked.size()]] = -1;
+          continue;
+        }
+        const int o = open[rng() % open.size()];
+        std::vector<int> shown;
+        for (size_t v = 0; v < a[o].size(); ++v) {
+          if (a[o][v]) shown.push_back(static_cast<int>(v));
+        }
+        picks[o] = shown[rng() % shown.size()];
+      }
+    }
+  }
+  EXPECT_GT(steps, 300);
+}
+
+// Renault medium (XCSP tables) on the SAT path decides its first states by
+// elimination (many values left to the solver); it must agree with the BDD.
+TEST(EngineTest, SatAndBddBackendsAgreeAlongWalksOnRenaultMedium) {
+  const std::string path = DataPath("renault-br4cp/medium_domainsorted.xml");
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << "data absent: " << path;
+  auto m = LoadModel(path);
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  EXPECT_GT(ExpectEnginesAgreeAlongWalks(*m, 4, 13), 40);
 }
 
 // Sessions on several threads share the SAT engine's solvers and cache of

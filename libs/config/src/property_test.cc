@@ -164,11 +164,18 @@ TEST(PropertyTest, EnginesMatchBruteForceOnRandomModels) {
     }
     internal::Problem p = internal::BuildProblem(m);
     auto sat = internal::MakeSatEngine(p);
+    // The SAT engine deciding every value left to the solver by variable
+    // elimination (valid domains by bucket-tree calibration), on any model.
+    internal::SatOptions eliminate;
+    eliminate.elimination_min_uncovered = 1;
+    eliminate.elimination_any_problem = true;
+    auto sat_elim = internal::MakeSatEngine(p, eliminate);
     const Assignment open(p.domain.size(), -1);
     auto bdd = internal::CompileBdd(p, {}, nullptr);
     ++models_checked;
     if (valid.empty()) {
       EXPECT_FALSE(sat->Feasible(open)) << "seed " << seed;
+      EXPECT_FALSE(sat_elim->Feasible(open)) << "seed " << seed;
       EXPECT_FALSE(bdd.ok()) << "seed " << seed;
       continue;
     }
@@ -189,7 +196,7 @@ TEST(PropertyTest, EnginesMatchBruteForceOnRandomModels) {
         hi = std::max(hi, Price(m, a));
         for (size_t o = 0; o < a.size(); ++o) expect[o][a[o]] = 1;
       }
-      for (const internal::Engine* e : {sat.get(), bdd->get()}) {
+      for (const internal::Engine* e : {sat.get(), sat_elim.get(), bdd->get()}) {
         std::vector<std::vector<char>> got;
         bool feasible = e->Supported(fixed, &got);
         ASSERT_EQ(feasible, count > 0) << e->Name() << " seed " << seed;
@@ -291,7 +298,7 @@ ProductModel RandomFeatureModel(RandomModelGen& g) {
 // witnesses). Sessions that add picks, drop them, pick values not shown (an
 // infeasible state) and interleave with a second session must still get
 // exactly the brute-force answer at every step.
-TEST(PropertyTest, SatEngineMatchesBruteForceAlongWalksThatAddAndDropPicks) {
+void ExpectSatEngineMatchesBruteForceAlongWalks(const internal::SatOptions& options) {
   int steps = 0, infeasible = 0, models = 0;
   for (uint32_t seed = 1; seed <= 300; ++seed) {
     RandomModelGen g(seed * 7919);
@@ -303,7 +310,7 @@ TEST(PropertyTest, SatEngineMatchesBruteForceAlongWalksThatAddAndDropPicks) {
     if (valid.empty()) continue;
     ++models;
     internal::Problem p = internal::BuildProblem(m);
-    auto sat = internal::MakeSatEngine(p);
+    auto sat = internal::MakeSatEngine(p, options);
     const size_t n = m.options.size();
     std::vector<std::vector<int>> sessions(2, std::vector<int>(n, -1));
     for (int step = 0; step < 12 * static_cast<int>(n); ++step) {
@@ -350,6 +357,19 @@ TEST(PropertyTest, SatEngineMatchesBruteForceAlongWalksThatAddAndDropPicks) {
   EXPECT_GT(models, 200);
   EXPECT_GT(steps, 20000);
   EXPECT_GT(infeasible, 50);
+}
+
+TEST(PropertyTest, SatEngineMatchesBruteForceAlongWalksThatAddAndDropPicks) {
+  ExpectSatEngineMatchesBruteForceAlongWalks({});
+}
+
+// The same walks with every value left to the solver decided by variable
+// elimination instead (as on a table-heavy model such as the Renault cars).
+TEST(PropertyTest, SatEngineWithEliminationMatchesBruteForceAlongWalks) {
+  internal::SatOptions eliminate;
+  eliminate.elimination_min_uncovered = 1;
+  eliminate.elimination_any_problem = true;
+  ExpectSatEngineMatchesBruteForceAlongWalks(eliminate);
 }
 
 TEST(PropertyTest, ExplanationsAreMinimalAndSufficient) {

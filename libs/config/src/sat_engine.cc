@@ -5,6 +5,7 @@
 // for what neither reaches; see "Valid domains on the SAT path" below.
 
 #include <algorithm>
+#include <atomic>
 #include <cadical.hpp>
 #include <cstdint>
 #include <cstdlib>
@@ -13,6 +14,7 @@
 #include <random>
 #include <unordered_map>
 
+#include "internal/counter.h"
 #include "internal/engine.h"
 
 namespace atelier::config::internal {
@@ -622,10 +624,16 @@ std::unique_ptr<Instance> Build(const Problem& p, std::shared_ptr<const Cnf>* cn
 
 class SatEngine final : public Engine {
  public:
-  explicit SatEngine(const Problem& p) : p_(p) {
+  SatEngine(const Problem& p, const SatOptions& options)
+      : p_(p),
+        options_(options),
+        elimination_on_(options.elimination_min_uncovered > 0 &&
+                        (options.elimination_any_problem || MostlyTables(p))) {
     const int n = static_cast<int>(p_.domain.size());
     vbase_.resize(n + 1, 0);
     for (int var = 0; var < n; ++var) vbase_[var + 1] = vbase_[var] + p_.domain[var];
+    var_of_.resize(vbase_[n]);
+    for (int var = 0; var < n; ++var) std::fill(var_of_.begin() + vbase_[var], var_of_.begin() + vbase_[var + 1], var);
     // Builds the first instance now: the value literals and the clauses.
     Lease lease(this);
     vlit_.resize(vbase_[n]);
@@ -930,6 +938,12 @@ class SatEngine final : public Engine {
       const int k = read_model();
       if (!in.uncovered.empty()) sweep(k);
     }
+    // Many values left (a table-heavy model): variable elimination decides
+    // them all at once (before probing each: on the table encoding one
+    // probe propagates much of the model).
+    if (static_cast<int>(in.uncovered.size()) >= options_.elimination_min_uncovered && elimination_on_.load()) {
+      ByElimination(in, fixed);
+    }
     // What neither a witness nor a repair reached: drop the failed literals,
     // then ask CaDiCaL for a model with at least one of the rest (a clause
     // for this call only). Unsatisfiable: none of them has a completion.
@@ -957,6 +971,29 @@ class SatEngine final : public Engine {
       if (!in.uncovered.empty()) sweep(k);
     }
     return true;
+  }
+
+  // Decides in.uncovered by EliminationCounter::ValidDomains (the picks have
+  // a completion: a witness was found). Leaves it as it was when the
+  // elimination runs out of budget, and then stops using elimination.
+  void ByElimination(Instance& in, const Assignment& fixed) const {
+    std::call_once(elimination_once_, [this] {
+      eliminator_ = std::make_unique<EliminationCounter>(p_);
+      if (!eliminator_->usable()) elimination_on_ = false;
+    });
+    if (!elimination_on_.load()) return;
+    CountBudget budget;
+    budget.max_seconds = options_.elimination_seconds;
+    std::vector<std::vector<char>> valid;
+    const std::optional<bool> feasible = eliminator_->ValidDomains(fixed, budget, &valid);
+    if (!feasible || !*feasible) {
+      // Out of budget (or, impossibly, no completion where a model was
+      // found): the solver decides.
+      elimination_on_ = false;
+      return;
+    }
+    for (int idx : in.uncovered) in.supported[idx] = valid[var_of_[idx]][idx - vbase_[var_of_[idx]]];
+    in.uncovered.clear();
   }
 
   // False when propagating `lit` under the picks conflicts (a failed
@@ -1032,6 +1069,11 @@ class SatEngine final : public Engine {
   }
 
   Problem p_;
+  SatOptions options_;
+  mutable std::atomic<bool> elimination_on_;
+  mutable std::once_flag elimination_once_;
+  mutable std::unique_ptr<EliminationCounter> eliminator_;  // built once under elimination_once_
+  std::vector<int> var_of_;  // the variable of each value index
   std::vector<int> vbase_;  // value index of (var, 0)
   std::vector<int> vlit_;   // encoded literal of each value
   size_t words_ = 1;
@@ -1058,7 +1100,15 @@ WorkScope::~WorkScope() {
 
 bool WorkScope::Exhausted() { return work.exhausted; }
 
-std::unique_ptr<Engine> MakeSatEngine(const Problem& problem) { return std::make_unique<SatEngine>(problem); }
+std::unique_ptr<Engine> MakeSatEngine(const Problem& problem, const SatOptions& options) {
+  return std::make_unique<SatEngine>(problem, options);
+}
+
+bool MostlyTables(const Problem& problem) {
+  size_t tables = 0;
+  for (const Rule& r : problem.constraints) tables += r.kind == Rule::Kind::kConstraint ? 0 : 1;
+  return tables * 2 > problem.constraints.size();
+}
 
 struct RuleExplainer::Impl {
   CaDiCaL::Solver solver;

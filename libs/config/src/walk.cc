@@ -56,6 +56,10 @@ Result<WalkResult> RandomWalks(const CompiledModel& model, const WalkOptions& op
       bool ok = model.ValidDomains(picks, &avail);
       cpu_samples.push_back(ThreadCpuMs() - cpu);
       samples.push_back(MsSince(t));
+      if (samples.size() == 1) {
+        result.first_step_ms = samples[0];
+        result.first_step_cpu_ms = cpu_samples[0];
+      }
       if (!ok) return Error::Internal("walk reached an inconsistent state (seed " +
                                       std::to_string(options.first_seed + w) + ")");
       if (options.on_step) options.on_step(picks, avail);

@@ -66,6 +66,18 @@ class EliminationCounter {
   std::optional<mpz_class> Count(const Assignment& fixed, const CountBudget& budget,
                                  CountStats* stats = nullptr) const;
 
+  // The valid domains of `fixed`: (*supported)[v][value] = 1 when some
+  // complete assignment extending `fixed` with v = value satisfies every
+  // constraint (all 0 when none does). Variable elimination in the
+  // existential semiring, each bucket kept, then a downward pass from the
+  // last bucket to the first (bucket-tree calibration): a bucket's rows
+  // that extend to a solution are those whose projection on its message
+  // its parent found extensible. Splits like Count when a table outgrows
+  // the cap (the branches' domains are united). False when `fixed` has no
+  // completion; nullopt when the budget runs out first.
+  std::optional<bool> ValidDomains(const Assignment& fixed, const CountBudget& budget,
+                                   std::vector<std::vector<char>>* supported, CountStats* stats = nullptr) const;
+
   // Calls of Count (by any counter of the process) that ran the
   // elimination; for tests of the counts cached above it.
   static int64_t RunsStarted();

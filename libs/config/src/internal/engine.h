@@ -106,8 +106,26 @@ class WorkScope {
   bool saved_exhausted_;
 };
 
+struct SatOptions {
+  // A problem stated mostly in tables (a car line's compatibility tables)
+  // reaches many values only through CaDiCaL, one model per value at tens
+  // of milliseconds each: when a step leaves at least this many values to
+  // the solver, variable elimination finds which of them are valid all at
+  // once (EliminationCounter::ValidDomains, exact; some 25 ms a step on
+  // the big car, 0.23 s without picks). 0 = never.
+  int elimination_min_uncovered = 1;
+  // Per step; a step that runs out falls back to the solver, and the
+  // engine stops trying elimination.
+  double elimination_seconds = 2;
+  // Tests: use elimination on any problem, not only mostly tables.
+  bool elimination_any_problem = false;
+};
+
 // Incremental CaDiCaL engine; never fails to build.
-std::unique_ptr<Engine> MakeSatEngine(const Problem& problem);
+std::unique_ptr<Engine> MakeSatEngine(const Problem& problem, const SatOptions& options = {});
+
+// True when most constraints of `problem` are tables.
+bool MostlyTables(const Problem& problem);
 
 // Finds a minimal set of constraints that together with `assumed` (var, value)
 // pairs is unsatisfiable, by SAT with one selector per rule constraint.

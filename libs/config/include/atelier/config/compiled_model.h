@@ -86,6 +86,12 @@ struct CompileOptions {
   // count is unknown.
   double count_time_budget_seconds = 2;
   int64_t count_row_budget = 12'000'000;
+  // The SAT path on a model stated mostly in tables: a step that leaves
+  // many values to CaDiCaL (the first states of the Renault "big" car, one
+  // model per value) decides them by variable elimination instead, exact
+  // (valid domains by bucket-tree calibration). false: always the solver
+  // (the engine as before; for comparisons).
+  bool sat_elimination = true;
 };
 
 // Budgets of CountConfigurations(model, options).

@@ -45,6 +45,10 @@ struct WalkResult {
   LatencyStats cpu_latency;
   int64_t picks = 0;
   int64_t verify_failures = 0;  // shown values that did not complete (must be 0)
+  // The first step of the first walk (no picks, nothing cached yet), also
+  // among the samples above.
+  double first_step_ms = 0;
+  double first_step_cpu_ms = 0;
 };
 
 // EVAL.md random walks: start with no picks; each step computes the valid
