@@ -7,7 +7,9 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "atelier/orders/accounts.h"
@@ -39,6 +41,17 @@ class BuyingHttpTest : public ::testing::Test {
     return testing::As(*client_, s, method, target, body, std::move(headers));
   }
   Shopper Register() { return RegisterShopper(*client_); }
+  // POST /api/v1/checkout as `s` under `key`, waiting out the per-address
+  // checkout rate limit (shared by every test in this process) as a client
+  // would: on 429, after its Retry-After.
+  HttpReply CheckoutAs(const Shopper& s, const std::string& body, const std::string& key) {
+    for (int attempt = 0;; ++attempt) {
+      HttpReply r = As(s, "POST", "/api/v1/checkout", body, {{"Idempotency-Key", key}});
+      if (r.status != 429 || attempt == 5) return r;
+      const std::string wait = r.Header("retry-after");
+      std::this_thread::sleep_for(std::chrono::seconds(wait.empty() ? 2 : std::stoi(wait)));
+    }
+  }
 
   // A SKU of a standard product with at least `min_units` in stock (or, with
   // `sold_out`, none anywhere).
@@ -550,15 +563,16 @@ TEST_F(BuyingHttpTest, CheckoutStoresTheShippingAddressForShopperAndMerchant) {
   Shopper s = Register();
   const std::string sku = StandardSku(false);
   ASSERT_EQ(As(s, "POST", "/api/v1/cart/items", R"({"sku":")" + sku + R"(","quantity":1})").status, 201);
-  HttpReply placed = As(s, "POST", "/api/v1/checkout",
-                        R"({"shipping":{"name":" Grace Hopper ","line1":"1 Navy Yard","line2":"Building 4",)"
-                        R"("city":"Arlington","postal_code":"22202","country":"us","region":"us-east"}})",
-                        {{"Idempotency-Key", "ship-fields-1"}});
+  HttpReply placed = CheckoutAs(
+      s,
+      R"({"shipping":{"name":" Grace Hopper ","line1":"1 Navy Yard","line2":"Building 4",)"
+      R"("city":"Arlington","state":"va","postal_code":"22202","country":"us","region":"us-east"}})",
+      "ship-fields-1");
   ASSERT_EQ(placed.status, 201) << placed.body;
   const int64_t id = Json(placed).at("id").as_int64();
-  const json::object expected = {{"name", "Grace Hopper"}, {"line1", "1 Navy Yard"},  {"line2", "Building 4"},
-                                 {"city", "Arlington"},    {"postal_code", "22202"}, {"region", "us-east"},
-                                 {"country", "US"}};
+  const json::object expected = {{"name", "Grace Hopper"}, {"line1", "1 Navy Yard"}, {"line2", "Building 4"},
+                                 {"city", "Arlington"},    {"state", "VA"},          {"postal_code", "22202"},
+                                 {"region", "us-east"},    {"country", "US"}};
   EXPECT_EQ(Json(placed).at("shipping"), expected);
   EXPECT_EQ(placed.Header("deprecation"), "");
   EXPECT_EQ(Json(As(s, "GET", "/api/v1/orders/" + std::to_string(id))).at("shipping"), expected);
@@ -579,10 +593,10 @@ TEST_F(BuyingHttpTest, CheckoutStoresTheShippingAddressForShopperAndMerchant) {
   EXPECT_TRUE(found) << "order " << id << " is not on the merchant's list";
 
   // Retried with the same key and another address: a different request.
-  HttpReply moved = As(s, "POST", "/api/v1/checkout",
-                       R"({"shipping":{"name":"Grace Hopper","line1":"1 Navy Yard","city":"Boston",)"
-                       R"("postal_code":"22202","country":"US","region":"us-east"}})",
-                       {{"Idempotency-Key", "ship-fields-1"}});
+  HttpReply moved = CheckoutAs(s,
+                               R"({"shipping":{"name":"Grace Hopper","line1":"1 Navy Yard","city":"Boston",)"
+                               R"("state":"VA","postal_code":"22202","country":"US","region":"us-east"}})",
+                               "ship-fields-1");
   EXPECT_EQ(moved.status, 409) << moved.body;
   EXPECT_EQ(ErrorField(moved), "idempotency_key");
 }
@@ -594,9 +608,10 @@ TEST_F(BuyingHttpTest, CheckoutTakesAnAddressAsOneTextOrNone) {
   Shopper s = Register();
   const std::string sku = StandardSku(false);
   ASSERT_EQ(As(s, "POST", "/api/v1/cart/items", R"({"sku":")" + sku + R"(","quantity":1})").status, 201);
-  HttpReply text = As(s, "POST", "/api/v1/checkout",
-                      R"({"shipping":{"name":"Ada Lovelace","address":"1 Infinite Loop\nCupertino, CA 95014","region":"us-east"}})",
-                      {{"Idempotency-Key", "ship-text-1"}});
+  HttpReply text = CheckoutAs(
+      s,
+      R"({"shipping":{"name":"Ada Lovelace","address":"1 Infinite Loop\nCupertino, CA 95014","region":"us-east"}})",
+      "ship-text-1");
   ASSERT_EQ(text.status, 201) << text.body;
   const json::value shipping = Json(text).at("shipping");
   EXPECT_EQ(shipping.at("name"), "Ada Lovelace");
@@ -605,8 +620,7 @@ TEST_F(BuyingHttpTest, CheckoutTakesAnAddressAsOneTextOrNone) {
   EXPECT_EQ(text.Header("deprecation"), "@1796169600");  // RFC 9745: when it was deprecated
 
   ASSERT_EQ(As(s, "POST", "/api/v1/cart/items", R"({"sku":")" + sku + R"(","quantity":1})").status, 201);
-  HttpReply none = As(s, "POST", "/api/v1/checkout", R"({"shipping":{"region":"us-east"}})",
-                      {{"Idempotency-Key", "ship-none-1"}});
+  HttpReply none = CheckoutAs(s, R"({"shipping":{"region":"us-east"}})", "ship-none-1");
   ASSERT_EQ(none.status, 201) << none.body;
   EXPECT_TRUE(Json(none).at("shipping").is_null()) << none.body;
   EXPECT_EQ(none.Header("deprecation"), "");
@@ -618,7 +632,7 @@ TEST_F(BuyingHttpTest, CheckoutNamesTheShippingFieldAtFault) {
   const std::string sku = StandardSku(false);
   ASSERT_EQ(As(s, "POST", "/api/v1/cart/items", R"({"sku":")" + sku + R"(","quantity":1})").status, 201);
   const std::string good = R"("name":"Grace Hopper","line1":"1 Navy Yard","city":"Arlington",)"
-                           R"("postal_code":"22202","country":"US")";
+                           R"("state":"VA","postal_code":"22202","country":"US")";
   const std::vector<std::pair<std::string, std::string>> cases = {
       {R"({"shipping":{"line1":"1 Navy Yard","city":"Arlington","postal_code":"22202","country":"US"}})",
        "shipping.name"},
@@ -637,16 +651,153 @@ TEST_F(BuyingHttpTest, CheckoutNamesTheShippingFieldAtFault) {
       {"{\"shipping\":{" + good + R"(,"line2":7}})", "shipping.line2"},
       {"{\"shipping\":{" + good + R"(,"address":"1 Navy Yard, Arlington"}})", "shipping.address"},
       {R"({"shipping":{"name":"Ada","address":"  "}})", "shipping.address"},
+      {R"({"shipping":{"name":"Ada","address":"1 Navy Yard, Arlington","state":"VA"}})", "shipping.address"},
+      // The state: required for the US, Canada and Australia, as a code.
+      {R"({"shipping":{"name":"Grace Hopper","line1":"1 Navy Yard","city":"Arlington","postal_code":"22202","country":"US"}})",
+       "shipping.state"},
+      {R"({"shipping":{"name":"Grace Hopper","line1":"1 Navy Yard","city":"Arlington","state":"Virginia","postal_code":"22202","country":"US"}})",
+       "shipping.state"},
+      {R"({"shipping":{"name":"Grace Hopper","line1":"1 Navy Yard","city":"Toronto","state":"NY","postal_code":"M5J 2N8","country":"CA"}})",
+       "shipping.state"},
+      {R"({"shipping":{"name":"Grace Hopper","line1":"1 Navy Yard","city":"Sydney","postal_code":"2000","country":"AU"}})",
+       "shipping.state"},
+      {R"({"shipping":{"name":"Grace Hopper","line1":"1 Navy Yard","city":"Arlington","state":7,"postal_code":"22202","country":"US"}})",
+       "shipping.state"},
+      {"{\"shipping\":{" + good + R"(},"save_address":"yes"})", "save_address"},
       {R"({"shipping":"1 Navy Yard"})", "shipping"},
   };
   int n = 0;
   for (const auto& [body, field] : cases) {
-    HttpReply r = As(s, "POST", "/api/v1/checkout", body, {{"Idempotency-Key", "ship-bad-" + std::to_string(++n)}});
+    HttpReply r = CheckoutAs(s, body, "ship-bad-" + std::to_string(++n));
     EXPECT_EQ(r.status, 400) << body << " -> " << r.body;
     EXPECT_EQ(ErrorField(r), field) << body << " -> " << r.body;
+    if (field == "shipping.state") {
+      EXPECT_NE(ErrorMember(r, "message").find("shipping.state"), std::string::npos) << r.body;
+    }
   }
   EXPECT_EQ(Json(As(s, "GET", "/api/v1/orders")).at("total").as_int64(), 0);
   EXPECT_EQ(Json(As(s, "GET", "/api/v1/cart")).at("item_count").as_int64(), 1);
+}
+
+// Elsewhere the state is optional; an Australian address takes its
+// three-letter code.
+TEST_F(BuyingHttpTest, TheStateIsOptionalOutsideTheUsCanadaAndAustralia) {
+  Shopper s = Register();
+  const std::string sku = StandardSku(false);
+  ASSERT_EQ(As(s, "POST", "/api/v1/cart/items", R"({"sku":")" + sku + R"(","quantity":1})").status, 201);
+  HttpReply mx = CheckoutAs(s,
+                            R"({"shipping":{"name":"Frida Kahlo","line1":"Londres 247","city":"Coyoacán",)"
+                            R"("postal_code":"04100","country":"MX","region":"us-west"}})",
+                            "ship-mx-1");
+  ASSERT_EQ(mx.status, 201) << mx.body;
+  EXPECT_EQ(Json(mx).at("shipping").at("state").as_string(), "");
+  ASSERT_EQ(As(s, "POST", "/api/v1/cart/items", R"({"sku":")" + sku + R"(","quantity":1})").status, 201);
+  HttpReply au =
+      CheckoutAs(s,
+                 R"({"shipping":{"name":"Ada","line1":"1 George St","city":"Sydney","state":"nsw",)"
+                 R"("postal_code":"2000","country":"AU"}})",
+                 "ship-au-1");
+  ASSERT_EQ(au.status, 201) << au.body;
+  EXPECT_EQ(Json(au).at("shipping").at("state").as_string(), "NSW");
+}
+
+// --- the saved address ----------------------------------------------------
+
+// "Save this address for next time": a checkout with save_address saves its
+// address on the account; one without leaves the saved one as it was; the
+// deprecated one-text form is never saved.
+TEST_F(BuyingHttpTest, ACheckoutThatAsksSavesItsAddressOnTheAccount) {
+  Shopper s = Register();
+  HttpReply none = As(s, "GET", "/api/v1/account/address");
+  ASSERT_EQ(none.status, 200) << none.body;
+  EXPECT_TRUE(Json(none).at("address").is_null()) << none.body;
+  EXPECT_EQ(none.Header("cache-control"), "no-store");
+
+  const std::string sku = StandardSku(false);
+  ASSERT_EQ(As(s, "POST", "/api/v1/cart/items", R"({"sku":")" + sku + R"(","quantity":1})").status, 201);
+  HttpReply placed = CheckoutAs(
+      s,
+      R"({"save_address":true,"shipping":{"name":"Grace Hopper","line1":"1 Navy Yard",)"
+      R"("city":"Arlington","state":"va","postal_code":"22202","country":"US","region":"us-east"}})",
+      "save-1");
+  ASSERT_EQ(placed.status, 201) << placed.body;
+  const json::value saved = Json(As(s, "GET", "/api/v1/account/address")).at("address");
+  ASSERT_TRUE(saved.is_object()) << saved;
+  EXPECT_EQ(saved.at("name").as_string(), "Grace Hopper");
+  EXPECT_EQ(saved.at("line1").as_string(), "1 Navy Yard");
+  EXPECT_EQ(saved.at("line2").as_string(), "");
+  EXPECT_EQ(saved.at("city").as_string(), "Arlington");
+  EXPECT_EQ(saved.at("state").as_string(), "VA");
+  EXPECT_EQ(saved.at("postal_code").as_string(), "22202");
+  EXPECT_EQ(saved.at("country").as_string(), "US");
+  EXPECT_GT(saved.at("updated_at").as_int64(), 0);
+
+  // Not asked: the saved address stays.
+  ASSERT_EQ(As(s, "POST", "/api/v1/cart/items", R"({"sku":")" + sku + R"(","quantity":1})").status, 201);
+  ASSERT_EQ(
+      CheckoutAs(s,
+                 R"({"shipping":{"name":"Someone Else","line1":"9 Gift Rd","city":"Austin","state":"TX",)"
+                 R"("postal_code":"78701","country":"US"}})",
+                 "save-2")
+          .status,
+      201);
+  // A one-text address is not saved, even when asked.
+  ASSERT_EQ(As(s, "POST", "/api/v1/cart/items", R"({"sku":")" + sku + R"(","quantity":1})").status, 201);
+  HttpReply text = CheckoutAs(
+      s, R"({"save_address":true,"shipping":{"name":"Ada","address":"1 Infinite Loop\nCupertino"}})",
+      "save-3");
+  ASSERT_EQ(text.status, 201) << text.body;
+  EXPECT_EQ(text.Header("deprecation"), "@1796169600");
+  EXPECT_EQ(Json(As(s, "GET", "/api/v1/account/address")).at("address").at("name").as_string(),
+            "Grace Hopper");
+  // A checkout that fails saves nothing.
+  HttpReply failed =
+      CheckoutAs(s,
+                 R"({"save_address":true,"shipping":{"name":"Nobody","line1":"1 Empty Cart Way",)"
+                 R"("city":"Arlington","state":"VA","postal_code":"22202","country":"US"}})",
+                 "save-4");
+  EXPECT_EQ(failed.status, 400) << failed.body;
+  EXPECT_EQ(Json(As(s, "GET", "/api/v1/account/address")).at("address").at("name").as_string(),
+            "Grace Hopper");
+}
+
+// GET/PUT/DELETE /api/v1/account/address: checked like a checkout's
+// address, the shopper's own, CSRF-protected.
+TEST_F(BuyingHttpTest, TheAccountAddressIsReadChangedAndForgotten) {
+  EXPECT_EQ(Send("GET", "/api/v1/account/address").status, 401);
+  Shopper s = Register();
+  HttpReply no_state =
+      As(s, "PUT", "/api/v1/account/address",
+         R"({"name":"Ada","line1":"1 Main St","city":"Boston","postal_code":"02108","country":"US"})");
+  EXPECT_EQ(no_state.status, 400) << no_state.body;
+  EXPECT_EQ(ErrorField(no_state), "shipping.state");
+  HttpReply one_text =
+      As(s, "PUT", "/api/v1/account/address", R"({"name":"Ada","address":"1 Main St, Boston"})");
+  EXPECT_EQ(one_text.status, 400) << one_text.body;
+  EXPECT_EQ(ErrorField(one_text), "shipping.address");
+  HttpReply no_csrf = Send("PUT", "/api/v1/account/address", kSampleAddressJson,
+                           {{"Cookie", "atelier_session=" + s.session}});
+  EXPECT_EQ(no_csrf.status, 403);
+  EXPECT_EQ(ErrorField(no_csrf), "csrf_token");
+  EXPECT_TRUE(Json(As(s, "GET", "/api/v1/account/address")).at("address").is_null());
+
+  HttpReply put = As(s, "PUT", "/api/v1/account/address",
+                     R"({"name":" Ada Lovelace ","line1":"1 Main St","city":"Boston","state":"ma",)"
+                     R"("postal_code":"02108","country":"us"})");
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(Json(put).at("address").at("name").as_string(), "Ada Lovelace");
+  EXPECT_EQ(Json(put).at("address").at("state").as_string(), "MA");
+  EXPECT_EQ(Json(As(s, "GET", "/api/v1/account/address")).at("address"), Json(put).at("address"));
+  // Another shopper does not see it.
+  Shopper other = Register();
+  EXPECT_TRUE(Json(As(other, "GET", "/api/v1/account/address")).at("address").is_null());
+
+  EXPECT_EQ(
+      Send("DELETE", "/api/v1/account/address", {}, {{"Cookie", "atelier_session=" + s.session}}).status,
+      403);
+  EXPECT_EQ(As(s, "DELETE", "/api/v1/account/address").status, 204);
+  EXPECT_TRUE(Json(As(s, "GET", "/api/v1/account/address")).at("address").is_null());
+  EXPECT_EQ(As(s, "DELETE", "/api/v1/account/address").status, 204);
 }
 
 }  // namespace

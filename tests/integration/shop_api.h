@@ -129,4 +129,17 @@ inline Shopper RegisterShopper(HttpClient& client, const std::string& email_pref
   return RegisterShopperWithEmail(client, UniqueEmail(email_prefix), std::move(extra));
 }
 
+// A US shipping address in the API's fields, state included, as JSON.
+inline constexpr char kSampleAddressJson[] =
+    R"({"name":"Grace Hopper","line1":"1 Navy Yard","line2":"Building 4","city":"Arlington",)"
+    R"("state":"VA","postal_code":"22202","country":"US"})";
+
+// Saves `address_json` as `s`'s default shipping address (PUT
+// /api/v1/account/address): what one-click buys ship to.
+inline void SaveAddress(HttpClient& client, const Shopper& s,
+                        const std::string& address_json = kSampleAddressJson) {
+  HttpReply r = As(client, s, "PUT", "/api/v1/account/address", address_json);
+  EXPECT_EQ(r.status, 200) << r.body;
+}
+
 }  // namespace atelier::testing

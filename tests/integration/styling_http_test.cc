@@ -56,8 +56,14 @@ class StylingHttpTest : public ::testing::Test {
     return p;
   }
 
-  // A new shopper, registered and then logged in afresh.
-  Person Shopper() { return Login(RegisterShopper(*client_, "shopper").email); }
+  // A new shopper, registered and then logged in afresh, with a saved
+  // shipping address (one-click buys ship there) unless `with_address` is
+  // false.
+  Person Shopper(bool with_address = true) {
+    Person p = Login(RegisterShopper(*client_, "shopper").email);
+    if (with_address) SaveAddress(*client_, p);
+    return p;
+  }
 
   // A staff account with the stylist role, as `atelier admin create-staff`
   // makes it, logged in over HTTP.
@@ -228,6 +234,43 @@ TEST_F(StylingHttpTest, StylistPicksReachTheShopperWhoBuysOneInOneClick) {
   HttpReply custom_order =
       As(alice, "GET", "/api/v1/orders/" + std::to_string(Json(built).at("order").at("id").as_int64()));
   EXPECT_EQ(Json(custom_order).at("fulfilment").as_string(), "build_to_order");
+}
+
+// One click ships to the saved address; without one it is 409 naming
+// `shipping` with a message that says to add an address, and once one is
+// saved the same click goes through.
+TEST_F(StylingHttpTest, OneClickShipsToTheSavedAddressAndWithoutOneSaysToAddIt) {
+  Stylist();
+  Person carol = Shopper(/*with_address=*/false);
+  json::object asked = Ask(carol);
+  const int64_t id = asked.at("id").as_int64();
+  Person stylist = StylistById(asked.at("stylist").at("id").as_int64());
+  HttpReply picked = As(stylist, "POST", Path(id, "/picks"), R"({"sku":")" + StockSku() + R"(","note":"x"})");
+  ASSERT_EQ(picked.status, 201) << picked.body;
+  const std::string buy = Path(id, "/picks/" + std::to_string(Json(picked).at("id").as_int64()) + "/buy");
+
+  HttpReply refused = As(carol, "POST", buy, {}, {{"Idempotency-Key", "no-address-1"}});
+  EXPECT_EQ(refused.status, 409) << refused.body;
+  EXPECT_EQ(ErrorCodeOf(refused), "conflict");
+  EXPECT_EQ(ErrorField(refused), "shipping");
+  EXPECT_NE(ErrorMember(refused, "message").find("add a shipping address"), std::string::npos)
+      << refused.body;
+  EXPECT_EQ(Json(As(carol, "GET", "/api/v1/orders")).at("total").as_int64(), 0);
+
+  SaveAddress(*client_, carol,
+              R"({"name":"Carol Danvers","line1":"5 Harbour St","city":"Toronto","state":"on",)"
+              R"("postal_code":"M5J 2N8","country":"ca"})");
+  HttpReply bought = As(carol, "POST", buy, {}, {{"Idempotency-Key", "no-address-1"}});
+  ASSERT_EQ(bought.status, 201) << bought.body;
+  const json::value shipped = Json(bought).at("order").at("shipping");
+  EXPECT_EQ(shipped.at("name").as_string(), "Carol Danvers");
+  EXPECT_EQ(shipped.at("state").as_string(), "ON");
+  EXPECT_EQ(shipped.at("country").as_string(), "CA");
+  const json::value order = Json(
+      As(carol, "GET", "/api/v1/orders/" + std::to_string(Json(bought).at("order").at("id").as_int64())));
+  EXPECT_EQ(order.at("shipping").at("city").as_string(), "Toronto");
+  EXPECT_EQ(order.at("shipping").at("state").as_string(), "ON");
+  EXPECT_EQ(order.at("shipping").at("postal_code").as_string(), "M5J 2N8");
 }
 
 TEST_F(StylingHttpTest, OneClickBuysThePickAloneAndLeavesTheCartAsItWas) {

@@ -1,6 +1,8 @@
 // Buying in a real browser against a real demo shop: register, fill the cart
-// with a product and a configured SUV built to order, check out, follow the
-// order, and start a new configuration from it.
+// with a product and a configured SUV built to order, check out (the state
+// the shop needs for a US address, and "Save this address for next time"),
+// follow the order, start a new configuration from it, and find the address
+// saved on the account and filled in at the next checkout.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -81,7 +83,7 @@ test('register, fill the cart, check out and follow the order', async () => {
   await page.click('a:has-text("Checkout")');
   await page.waitForSelector('.checkout-form');
   for (const [id, token] of [['#f-name', 'name'], ['#f-line1', 'address-line1'], ['#f-line2', 'address-line2'],
-    ['#f-city', 'address-level2'], ['#f-postal_code', 'postal-code'], ['#f-country', 'country']]) {
+    ['#f-city', 'address-level2'], ['#f-state', 'address-level1'], ['#f-postal_code', 'postal-code'], ['#f-country', 'country']]) {
     assert.equal(await page.getAttribute(id, 'autocomplete'), `shipping ${token}`, id);
     assert.ok(await page.locator(`label[for="${id.slice(1)}"]`).count(), `${id} has a label`);
   }
@@ -99,6 +101,26 @@ test('register, fill the cart, check out and follow the order', async () => {
   await page.screenshot({ path: join(screenshotDir, 'checkout-error.png'), fullPage: true });
   await page.fill('#f-postal_code', '95014');
   assert.equal(await page.getAttribute('#f-postal_code', 'aria-invalid'), null, 'the error goes once the field changes');
+  // The ZIP code tells the state; the shopper can change it.
+  assert.equal(await page.textContent('label[for="f-state"]'), 'State');
+  assert.equal(await page.inputValue('#f-state'), 'CA');
+  // A US address needs its state: the shop's answer goes beside the field.
+  await page.selectOption('#f-state', '');
+  await page.click('.checkout-form button[type=submit]');
+  await page.waitForSelector('#f-state[aria-invalid="true"]');
+  assert.equal(await page.textContent('#f-state-error'), 'Choose the state.');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'f-state');
+  await page.screenshot({ path: join(screenshotDir, 'checkout-state-error.png'), fullPage: true });
+  // The list follows the country: Canada's provinces, then back.
+  await page.selectOption('#f-country', 'CA');
+  assert.equal(await page.textContent('label[for="f-state"]'), 'Province or territory');
+  assert.ok(await page.locator('#f-state option[value="QC"]').count());
+  await page.selectOption('#f-country', 'US');
+  await page.selectOption('#f-state', 'CA');
+  assert.equal(await page.getAttribute('#f-state', 'aria-invalid'), null, 'the error goes once the state is chosen');
+  // "Save this address for next time" is ticked unless the shopper unticks it.
+  assert.equal(await page.isChecked('#f-save_address'), true);
+  assert.ok(await page.locator('label[for="f-save_address"]').count());
   await page.screenshot({ path: join(screenshotDir, 'checkout.png'), fullPage: true });
   await page.click('.checkout-form button[type=submit]');
   await page.waitForURL(/\/orders\/\d+/);
@@ -110,7 +132,7 @@ test('register, fill the cart, check out and follow the order', async () => {
   assert.match(await page.textContent('.tracker li.done'), /Placed/);
   assert.equal(await page.textContent('#cart-count'), '0');
   const shipTo = await page.textContent('.ship-to');
-  for (const part of ['Delivering to', 'Ada Lovelace', '1 Infinite Loop', 'Cupertino 95014', 'United States']) {
+  for (const part of ['Delivering to', 'Ada Lovelace', '1 Infinite Loop', 'Cupertino, CA 95014', 'United States']) {
     assert.ok(shipTo.includes(part), `the order page's address lacks "${part}": ${shipTo}`);
   }
   await page.screenshot({ path: join(screenshotDir, 'order.png'), fullPage: true });
@@ -124,11 +146,46 @@ test('register, fill the cart, check out and follow the order', async () => {
   assert.equal(await page.getAttribute('button.chip[data-option="towing"][data-value="true"]', 'aria-pressed'), 'true');
   assert.match(await page.textContent('.cfg-complete'), /Complete/);
 
-  // The account page lists the order.
+  // The account page lists the order, and the address checkout saved.
   await page.goto(shop.url + '/account');
   await page.waitForSelector('table.orders');
   assert.match(await page.textContent('table.orders'), /Placed/);
+  assert.equal(await page.textContent('#address .address'), 'Ada Lovelace\n1 Infinite Loop\nCupertino, CA 95014\nUnited States');
   await page.screenshot({ path: join(screenshotDir, 'account.png'), fullPage: true });
+
+  // The next checkout starts from the saved address.
+  await page.goto(shop.url + `/p/${product.id}`);
+  await page.click('.add-to-cart button[type=submit]');
+  await page.waitForSelector('.add-to-cart .add-msg.ok');
+  await page.goto(shop.url + '/checkout');
+  await page.waitForSelector('.checkout-form');
+  assert.match(await page.textContent('.checkout-form .prefilled'), /saved on your account/);
+  for (const [id, value] of [['#f-name', 'Ada Lovelace'], ['#f-line1', '1 Infinite Loop'], ['#f-city', 'Cupertino'],
+    ['#f-state', 'CA'], ['#f-postal_code', '95014'], ['#f-country', 'US']]) {
+    assert.equal(await page.inputValue(id), value, id);
+  }
+  await page.screenshot({ path: join(screenshotDir, 'checkout-prefilled.png'), fullPage: true });
+
+  // Changed on the account page: Canada, with a province; the shop's own
+  // check of the postal code comes back under the field.
+  await page.goto(shop.url + '/account');
+  await page.click('#address button:has-text("Change address")');
+  await page.waitForSelector('#address form.address-form');
+  await page.selectOption('#f-country', 'CA');
+  assert.equal(await page.inputValue('#f-state'), '', 'California is not a province');
+  await page.fill('#f-line1', '1 Lovelace Ave');
+  await page.fill('#f-city', 'Toronto');
+  await page.fill('#f-postal_code', 'M5V 2T6!');
+  await page.selectOption('#f-state', 'ON');
+  await page.click('#address button[type=submit]');
+  await page.waitForSelector('#f-postal_code[aria-invalid="true"]');
+  assert.match(await page.textContent('#f-postal_code-error'), /ZIP or postal code is 2 to 12 letters/);
+  await page.screenshot({ path: join(screenshotDir, 'account-address-error.png'), fullPage: true });
+  await page.fill('#f-postal_code', 'M5V 2T6');
+  await page.click('#address button[type=submit]');
+  await page.waitForSelector('#address .saved-ok:has-text("Saved.")');
+  assert.equal(await page.textContent('#address .address'), 'Ada Lovelace\n1 Lovelace Ave\nToronto ON M5V 2T6\nCanada');
+  await page.screenshot({ path: join(screenshotDir, 'account-address.png'), fullPage: true });
   await context.close();
 });
 
@@ -157,11 +214,15 @@ test('the cart and an order fit a phone screen', async () => {
   overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 1, `checkout is ${overflow}px wider than the phone`);
   await fillAddress(page, { name: 'Grace Hopper', line1: '1 Navy Yard', line2: 'Building 4, floor 2', city: 'Arlington', postal_code: '22202', region: 'us-east' });
+  await page.selectOption('#f-state', 'VA');
+  // Not this time: the address is not saved.
+  await page.uncheck('#f-save_address');
+  await page.evaluate(() => window.scrollTo(0, 0));  // the sticky header at the top of the full-page shot
   await page.screenshot({ path: join(screenshotDir, 'phone-checkout.png'), fullPage: true });
   // Keyboard only: Enter in the last field places the order.
   await page.press('#f-postal_code', 'Enter');
   await page.waitForSelector('.tracker');
-  assert.match(await page.textContent('.ship-to'), /Building 4, floor 2/);
+  assert.match(await page.textContent('.ship-to'), /Building 4, floor 2\nArlington, VA 22202/);
   overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 1, `order page is ${overflow}px wider than the phone`);
   await page.screenshot({ path: join(screenshotDir, 'phone-order.png'), fullPage: true });
@@ -171,6 +232,14 @@ test('the cart and an order fit a phone screen', async () => {
   await page.click('button:has-text("Yes, cancel it")');
   await page.waitForSelector('.order-head .status-cancelled');
   assert.match(await page.textContent('.tracker'), /Cancelled/);
+  // Unticked: nothing saved; the account page offers to add one.
+  await page.goto(shop.url + '/account');
+  await page.waitForSelector('#address button:has-text("Add an address")');
+  assert.equal(await page.locator('#address .address').count(), 0);
+  assert.match(await page.textContent('#address'), /No delivery address saved yet/);
+  overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `account page is ${overflow}px wider than the phone`);
+  await page.screenshot({ path: join(screenshotDir, 'phone-account.png'), fullPage: true });
   await context.close();
 });
 
@@ -197,6 +266,7 @@ test('"same as this order, but…" from an SUV bought from stock: one change, th
   await page.waitForSelector('.add-to-cart .add-msg.ok');
   await page.goto(shop.url + '/checkout');
   await fillAddress(page, { name: 'Katherine Johnson', line1: '1 NASA Parkway', city: 'Hampton', postal_code: '23666' });
+  await page.selectOption('#f-state', 'VA');
   await page.click('.checkout-form button[type=submit]');
   await page.waitForURL(/\/orders\/\d+/);
   await page.waitForSelector('.tracker');

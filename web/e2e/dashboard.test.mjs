@@ -115,7 +115,7 @@ test('an order placed by a shopper moves through the production board', async ()
   const added = await shopper.request.post(shop.url + '/api/v1/cart/items', { data: { sku: product.sku, quantity: 1 }, headers });
   assert.equal(added.status(), 201, await added.text());
   const checkout = await shopper.request.post(shop.url + '/api/v1/checkout', {
-    data: { shipping: { name: 'Ada Lovelace', line1: '1 Loom Street', city: 'Boston', postal_code: '02108', country: 'US', region: 'us-east' } },
+    data: { shipping: { name: 'Ada Lovelace', line1: '1 Loom Street', city: 'Boston', state: 'MA', postal_code: '02108', country: 'US', region: 'us-east' } },
     headers: { ...headers, 'Idempotency-Key': `board-${Date.now()}` },
   });
   assert.equal(checkout.status(), 201, await checkout.text());
@@ -150,7 +150,7 @@ test('the plant calendar shows a booked build-to-order slot, closes a day and ch
   const added = await shopper.request.post(shop.url + '/api/v1/cart/items', { data: { model_id: 'suv', selections, quantity: 1 }, headers });
   assert.equal(added.status(), 201, await added.text());
   const checkout = await shopper.request.post(shop.url + '/api/v1/checkout', {
-    data: { shipping: { name: 'Ada Lovelace', line1: '1 Loom Street', city: 'Boston', postal_code: '02108', country: 'US', region: 'us-east' } },
+    data: { shipping: { name: 'Ada Lovelace', line1: '1 Loom Street', city: 'Boston', state: 'MA', postal_code: '02108', country: 'US', region: 'us-east' } },
     headers: { ...headers, 'Idempotency-Key': `plant-${Date.now()}` },
   });
   assert.equal(checkout.status(), 201, await checkout.text());

@@ -4,8 +4,9 @@
 // request in the workspace, searches with the find tool prefilled from the
 // sheet and sends a pick with a note; the shopper sees the pick and the note,
 // buys it in one click and gets an order for that pick alone (what the cart
-// holds stays there, and a retry gives the same order); and messages go
-// both ways.
+// holds stays there, and a retry gives the same order), shipped to the
+// address saved on the account (without one, the page says to add it and
+// links to the account's address form); and messages go both ways.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -144,6 +145,37 @@ test("a stylist's picks reach the shopper, who buys one in one click; messages g
   await shopper.waitForFunction(() => document.querySelector('#cart-count')?.textContent === '1');
   const cartBefore = await shopper.evaluate(async () => (await fetch('/api/v1/cart')).json());
 
+  // One click ships to the address saved on the account; this shopper has
+  // none yet: the page says so and links to the address form, which comes
+  // back here.
+  assert.match(await shopper.textContent('#buy-hint'), /add your address/);
+  await shopper.locator('.pick').first().locator('button:has-text("Buy now")').click();
+  await shopper.waitForSelector('.pick-status.field-error a.add-address');
+  const refusal = await shopper.locator('.pick').first().locator('.pick-status').textContent();
+  assert.match(refusal, /^Add a shipping address to your account to buy in one click/);
+  assert.match(refusal, /Add your address$/);
+  await shopper.evaluate(() => window.scrollTo(0, 0));  // the sticky header at the top of the full-page shot
+  await shopper.screenshot({ path: join(screenshotDir, 'styling-no-address.png'), fullPage: true });
+  await shopper.locator('.pick').first().locator('a.add-address').click();
+  await shopper.waitForURL(/\/account\?next=.*#address$/);
+  await shopper.waitForSelector('#address form.address-form');
+  assert.equal(await shopper.evaluate(() => document.activeElement?.id), 'f-name');
+  await shopper.fill('#f-name', 'Grace Hopper');
+  await shopper.fill('#f-line1', '200 Water St');
+  await shopper.fill('#f-city', 'Brooklyn');
+  await shopper.fill('#f-postal_code', '11201');
+  await shopper.selectOption('#f-state', 'NY');
+  await shopper.screenshot({ path: join(screenshotDir, 'styling-account-address.png'), fullPage: true });
+  await shopper.click('#address button[type=submit]');
+  await shopper.waitForSelector('#address .saved-ok:has-text("Saved.")');
+  assert.match(await shopper.textContent('#address .address'), /Brooklyn, NY 11201/);
+  await shopper.click('#address a:has-text("Back to your personal shopper")');
+  await shopper.waitForURL(/\/personal-shopper\?request=\d+$/);
+  await shopper.waitForSelector('#buy-hint .ships-to');
+  assert.match(await shopper.textContent('#buy-hint'), /It ships to Grace Hopper, Brooklyn, NY\./);
+  await shopper.screenshot({ path: join(screenshotDir, 'styling-ships-to.png') });
+  assert.deepEqual(await shopper.evaluate(async () => (await fetch('/api/v1/cart')).json()), cartBefore);
+
   // One click buys the first pick, and only it: the cart keeps the other.
   await shopper.locator('.pick').first().locator('button:has-text("Buy now")').click();
   await shopper.waitForURL(/\/orders\/\d+$/);
@@ -155,6 +187,8 @@ test("a stylist's picks reach the shopper, who buys one in one click; messages g
   assert.equal(order.lines.length, 1);
   assert.equal(order.lines[0].quantity, 1);
   assert.equal(order.lines[0].kind, 'product');
+  assert.equal(order.shipping.state, 'NY');
+  assert.match(await shopper.textContent('.ship-to'), /Grace Hopper\n200 Water St\nBrooklyn, NY 11201\nUnited States/);
   assert.equal(await shopper.textContent('#cart-count'), '1');
   const cartAfter = await shopper.evaluate(async () => (await fetch('/api/v1/cart')).json());
   assert.deepEqual(cartAfter, cartBefore);

@@ -297,9 +297,34 @@ export interface ShippingAddress {
   line1: string;
   line2: string;
   city: string;
+  state?: string;  // "" when none; older servers send none
   postal_code: string;
   region: string;
   country: string;
+}
+
+// The account's saved default shipping address (GET/PUT
+// /api/v1/account/address): what checkout fills in and one-click buys ship to.
+export interface SavedAddress {
+  name: string;
+  line1: string;
+  line2: string;
+  city: string;
+  state: string;
+  postal_code: string;
+  country: string;
+  updated_at?: number;
+}
+
+// The saved address; null when the account has none (or the shop is too
+// old to keep one).
+export async function savedAddress(): Promise<SavedAddress | null> {
+  try {
+    return (await api<{ address: SavedAddress | null }>('/api/v1/account/address')).address;
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 404 || e.status === 405)) return null;
+    throw e;
+  }
 }
 
 export interface Order {
@@ -332,6 +357,32 @@ export const countries: [string, string][] = [
   ['CA', 'Canada'],
   ['MX', 'Mexico'],
 ];
+
+// The states, provinces and territories of the countries whose addresses
+// need one (the shop requires it for US, CA and AU), by postal code.
+export const statesOf: Record<string, { label: string; choices: [string, string][] }> = {
+  US: { label: 'State', choices: [
+    ['AL', 'Alabama'], ['AK', 'Alaska'], ['AZ', 'Arizona'], ['AR', 'Arkansas'], ['CA', 'California'], ['CO', 'Colorado'],
+    ['CT', 'Connecticut'], ['DE', 'Delaware'], ['DC', 'District of Columbia'], ['FL', 'Florida'], ['GA', 'Georgia'],
+    ['HI', 'Hawaii'], ['ID', 'Idaho'], ['IL', 'Illinois'], ['IN', 'Indiana'], ['IA', 'Iowa'], ['KS', 'Kansas'],
+    ['KY', 'Kentucky'], ['LA', 'Louisiana'], ['ME', 'Maine'], ['MD', 'Maryland'], ['MA', 'Massachusetts'],
+    ['MI', 'Michigan'], ['MN', 'Minnesota'], ['MS', 'Mississippi'], ['MO', 'Missouri'], ['MT', 'Montana'],
+    ['NE', 'Nebraska'], ['NV', 'Nevada'], ['NH', 'New Hampshire'], ['NJ', 'New Jersey'], ['NM', 'New Mexico'],
+    ['NY', 'New York'], ['NC', 'North Carolina'], ['ND', 'North Dakota'], ['OH', 'Ohio'], ['OK', 'Oklahoma'],
+    ['OR', 'Oregon'], ['PA', 'Pennsylvania'], ['RI', 'Rhode Island'], ['SC', 'South Carolina'], ['SD', 'South Dakota'],
+    ['TN', 'Tennessee'], ['TX', 'Texas'], ['UT', 'Utah'], ['VT', 'Vermont'], ['VA', 'Virginia'], ['WA', 'Washington'],
+    ['WV', 'West Virginia'], ['WI', 'Wisconsin'], ['WY', 'Wyoming'], ['AS', 'American Samoa'], ['GU', 'Guam'],
+    ['MP', 'Northern Mariana Islands'], ['PR', 'Puerto Rico'], ['VI', 'U.S. Virgin Islands'],
+    ['UM', 'U.S. Minor Outlying Islands'], ['AA', 'Armed Forces Americas'], ['AE', 'Armed Forces Europe'],
+    ['AP', 'Armed Forces Pacific']] },
+  CA: { label: 'Province or territory', choices: [
+    ['AB', 'Alberta'], ['BC', 'British Columbia'], ['MB', 'Manitoba'], ['NB', 'New Brunswick'],
+    ['NL', 'Newfoundland and Labrador'], ['NS', 'Nova Scotia'], ['NT', 'Northwest Territories'], ['NU', 'Nunavut'],
+    ['ON', 'Ontario'], ['PE', 'Prince Edward Island'], ['QC', 'Quebec'], ['SK', 'Saskatchewan'], ['YT', 'Yukon']] },
+  AU: { label: 'State or territory', choices: [
+    ['ACT', 'Australian Capital Territory'], ['NSW', 'New South Wales'], ['NT', 'Northern Territory'],
+    ['QLD', 'Queensland'], ['SA', 'South Australia'], ['TAS', 'Tasmania'], ['VIC', 'Victoria'], ['WA', 'Western Australia']] },
+};
 
 // A country's name for people ("US" -> "United States").
 export function countryName(code: string): string {

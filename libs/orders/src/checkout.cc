@@ -4,6 +4,7 @@
 #include <tuple>
 #include <vector>
 
+#include "atelier/orders/addresses.h"
 #include "atelier/store/events.h"
 #include "internal/cart_rows.h"
 #include "internal/crypto.h"
@@ -36,6 +37,9 @@ std::string RequestHash(const CheckoutRequest& r, const std::vector<DirectItem>*
     for (const std::string* part : {&a.name, &a.line1, &a.line2, &a.city, &a.postal_code, &a.country}) {
       text += "\nship=" + std::to_string(part->size()) + ":" + *part;
     }
+    // Only when present, so that the hashes of orders placed before there
+    // was a state stay as they were (their retries still match).
+    if (!a.state.empty()) text += "\nstate=" + a.state;
   }
   for (const auto& [item, q] : r.accepted_quotes) {
     text += "\nquote=" + std::to_string(item) + "," + std::to_string(q.plant_id) + "," + q.product_line +
@@ -303,13 +307,14 @@ Result<Order> Checkout::PlaceOrder(const CheckoutRequest& request, const std::ve
         auto inserted,
         s.Query("INSERT INTO orders (account_id, idempotency_key, request_hash, status, fulfilment, region, "
                 "total_amount, currency, expected_delivery_day, created_at, updated_at, shipping_name, "
-                "shipping_line1, shipping_line2, shipping_city, shipping_postal_code, shipping_country) "
-                "VALUES (?, ?, ?, 'placed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                "shipping_line1, shipping_line2, shipping_city, shipping_postal_code, shipping_country, "
+                "shipping_state) "
+                "VALUES (?, ?, ?, 'placed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 {request.account_id, request.idempotency_key, request_hash,
                  std::string(FulfilmentName(build_to_order ? Fulfilment::kBuildToOrder : Fulfilment::kStock)),
                  region, total, currency, expected, now, now, request.shipping.name, request.shipping.line1,
                  request.shipping.line2, request.shipping.city, request.shipping.postal_code,
-                 request.shipping.country}));
+                 request.shipping.country, request.shipping.state}));
     const int64_t order_id = inserted.at(0).Int(0);
     int64_t line_no = 0;
     for (const auto& l : lines) {
@@ -345,6 +350,12 @@ Result<Order> Checkout::PlaceOrder(const CheckoutRequest& request, const std::ve
                {order_id, total, currency, now, now}));
     if (direct == nullptr) {
       ATELIER_RETURN_IF_ERROR(s.Exec("DELETE FROM cart_items WHERE cart_id = ?", {cart_id}));
+    }
+    // "Save this address for next time": with the order, so an order that
+    // rolls back saves nothing. A one-text address (no city, no country)
+    // is never saved.
+    if (request.save_address && !request.shipping.empty() && !request.shipping.country.empty()) {
+      ATELIER_RETURN_IF_ERROR(SaveAddress(s, request.account_id, request.shipping, now));
     }
     ATELIER_ASSIGN_OR_RETURN(result, internal::LoadOrder(s, order_id));
     return Ok();

@@ -64,7 +64,44 @@ Status CheckLine(std::string& value, std::string_view member, bool required, siz
   return Ok();
 }
 
+// Postal abbreviations of the states, provinces and territories of the
+// countries whose addresses need one.
+constexpr std::string_view kUsStates[] = {
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS",
+    "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC",
+    "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY",
+    // Territories and military post offices.
+    "AS", "GU", "MP", "PR", "VI", "UM", "AA", "AE", "AP"};
+constexpr std::string_view kCaProvinces[] = {"AB", "BC", "MB", "NB", "NL", "NS", "NT",
+                                             "NU", "ON", "PE", "QC", "SK", "YT"};
+constexpr std::string_view kAuStates[] = {"ACT", "NSW", "NT", "QLD", "SA", "TAS", "VIC", "WA"};
+
+template <size_t N>
+bool Listed(const std::string_view (&codes)[N], std::string_view code) {
+  return std::find(std::begin(codes), std::end(codes), code) != std::end(codes);
+}
+
+Status CheckState(std::string& state, const std::string& country) {
+  ATELIER_RETURN_IF_ERROR(CheckLine(state, "state", CountryNeedsState(country), kMaxStateBytes));
+  if (!CountryNeedsState(country)) return Ok();
+  for (char& c : state) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  const bool known = country == "US"   ? Listed(kUsStates, state)
+                     : country == "CA" ? Listed(kCaProvinces, state)
+                                       : Listed(kAuStates, state);
+  if (!known) {
+    const char* example = country == "US"   ? "a US state code like \"NY\""
+                          : country == "CA" ? "a Canadian province code like \"QC\""
+                                            : "an Australian state code like \"NSW\"";
+    return Error::InvalidArgument("shipping.state must be " + std::string(example), "shipping.state");
+  }
+  return Ok();
+}
+
 }  // namespace
+
+bool CountryNeedsState(std::string_view country) {
+  return country == "US" || country == "CA" || country == "AU";
+}
 
 Result<ShippingAddress> CheckShippingAddress(ShippingAddress a, AddressForm form) {
   const bool structured = form == AddressForm::kStructured;
@@ -72,7 +109,8 @@ Result<ShippingAddress> CheckShippingAddress(ShippingAddress a, AddressForm form
   ATELIER_RETURN_IF_ERROR(CheckLine(a.line1, structured ? "line1" : "address", true,
                                     structured ? kMaxAddressLineBytes : kMaxOneTextAddressBytes, !structured));
   if (!structured) {
-    if (!a.line2.empty() || !a.city.empty() || !a.postal_code.empty() || !a.country.empty()) {
+    if (!a.line2.empty() || !a.city.empty() || !a.postal_code.empty() || !a.country.empty() ||
+        !Trim(a.state).empty()) {
       return Error::InvalidArgument("send the address either as one text or in fields (line1, city, ...), not both",
                                     "shipping.address");
     }
@@ -97,6 +135,7 @@ Result<ShippingAddress> CheckShippingAddress(ShippingAddress a, AddressForm form
                                   "shipping.country");
   }
   for (char& c : a.country) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  ATELIER_RETURN_IF_ERROR(CheckState(a.state, a.country));
   return a;
 }
 
@@ -105,11 +144,12 @@ namespace internal {
 Result<Order> LoadOrder(store::Session& s, int64_t order_id) {
   ATELIER_ASSIGN_OR_RETURN(
       auto rows,
-      s.Query("SELECT o.id, o.account_id, o.status, o.fulfilment, o.region, o.total_amount, o.currency, "
-              "o.expected_delivery_day, o.created_at, o.updated_at, p.status, o.shipping_name, "
-              "o.shipping_line1, o.shipping_line2, o.shipping_city, o.shipping_postal_code, o.shipping_country "
-              "FROM orders o LEFT JOIN payments p ON p.order_id = o.id WHERE o.id = ?",
-              {order_id}));
+      s.Query(
+          "SELECT o.id, o.account_id, o.status, o.fulfilment, o.region, o.total_amount, o.currency, "
+          "o.expected_delivery_day, o.created_at, o.updated_at, p.status, o.shipping_name, "
+          "o.shipping_line1, o.shipping_line2, o.shipping_city, o.shipping_postal_code, o.shipping_country, "
+          "o.shipping_state FROM orders o LEFT JOIN payments p ON p.order_id = o.id WHERE o.id = ?",
+          {order_id}));
   if (rows.empty()) return Error::NotFound("no order " + std::to_string(order_id), "order_id");
   const store::Row& r = rows[0];
   Order o;
@@ -124,7 +164,7 @@ Result<Order> LoadOrder(store::Session& s, int64_t order_id) {
   o.created_at = r.Int(8);
   o.updated_at = r.Int(9);
   o.payment_status = r.Text(10);
-  o.shipping = {r.Text(11), r.Text(12), r.Text(13), r.Text(14), r.Text(15), r.Text(16)};
+  o.shipping = {r.Text(11), r.Text(12), r.Text(13), r.Text(14), r.Text(15), r.Text(16), r.Text(17)};
 
   ATELIER_ASSIGN_OR_RETURN(
       auto lines,

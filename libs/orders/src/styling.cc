@@ -7,6 +7,8 @@
 #include <cstdio>
 
 #include "atelier/core/strings.h"
+#include "atelier/orders/addresses.h"
+#include "internal/order_rows.h"
 
 namespace atelier::orders {
 
@@ -498,6 +500,20 @@ Result<int64_t> StylingDesk::AddPickToCart(const StylingCaller& shopper, int64_t
   return carts_.AddConfigured(owner, pick.configured, 1);
 }
 
+namespace {
+
+// Best effort: a failed purchase leaves its key free, so the shopper can
+// try again with it.
+void ReleaseClaim(store::Database& db, int64_t account_id, const std::string& key) {
+  (void)db.Transact([&](store::Session& s) -> Status {
+    ATELIER_RETURN_IF_ERROR(s.Exec(
+        "DELETE FROM style_pick_purchases WHERE account_id = ? AND idempotency_key = ?", {account_id, key}));
+    return Ok();
+  });
+}
+
+}  // namespace
+
 Result<Order> StylingDesk::BuyPick(const StylingCaller& shopper, int64_t request_id, int64_t pick_id,
                                    std::string_view idempotency_key, CheckoutFailure* failure) {
   ATELIER_RETURN_IF_ERROR(CheckIdempotencyKeyShape(idempotency_key));
@@ -506,6 +522,9 @@ Result<Order> StylingDesk::BuyPick(const StylingCaller& shopper, int64_t request
   CheckoutRequest checkout;
   checkout.account_id = shopper.account_id;
   checkout.idempotency_key = key;
+  // It ships to the shopper's saved address: a one-click buy asks nothing.
+  ATELIER_ASSIGN_OR_RETURN(std::optional<SavedAddress> saved, LoadSavedAddress(db_, shopper.account_id));
+  std::optional<Order> bought_before;
 
   // Claim the key for this pick: the claim is how the request's picks list
   // the orders bought from them, and it keeps one key to one pick. A retry
@@ -515,6 +534,7 @@ Result<Order> StylingDesk::BuyPick(const StylingCaller& shopper, int64_t request
   const int64_t now = options_.clock() / 1000;
   Status claimed = db_.Transact([&](store::Session& s) -> Status {
     claimed_now = false;
+    bought_before.reset();
     ATELIER_ASSIGN_OR_RETURN(auto previous,
                              s.Query("SELECT pick_id FROM style_pick_purchases WHERE account_id = ? AND "
                                      "idempotency_key = ?",
@@ -522,6 +542,15 @@ Result<Order> StylingDesk::BuyPick(const StylingCaller& shopper, int64_t request
     if (!previous.empty()) {
       if (previous[0].Int(0) != pick_id) {
         return Error::Conflict("Idempotency-Key was already used to buy another pick", "idempotency_key");
+      }
+      // A retry of a purchase that went through gets its order, also when
+      // the saved address changed in between.
+      ATELIER_ASSIGN_OR_RETURN(auto placed,
+                               s.Query("SELECT id FROM orders WHERE account_id = ? AND idempotency_key = ?",
+                                       {shopper.account_id, key}));
+      if (!placed.empty()) {
+        ATELIER_ASSIGN_OR_RETURN(Order o, internal::LoadOrder(s, placed[0].Int(0)));
+        bought_before = std::move(o);
       }
       return Ok();
     }
@@ -540,6 +569,15 @@ Result<Order> StylingDesk::BuyPick(const StylingCaller& shopper, int64_t request
     return Ok();
   });
   if (!claimed.ok()) return claimed.error();
+  if (bought_before) return std::move(*bought_before);
+  if (!saved) {
+    if (claimed_now) ReleaseClaim(db_, shopper.account_id, key);
+    return Error::Conflict(
+        "add a shipping address to your account to buy in one click: one-click orders ship to "
+        "your saved address",
+        "shipping");
+  }
+  checkout.shipping = saved->address;
 
   // Exactly the pick, one of it, beside the cart: the cart's lines stay
   // where they are, for the shopper's own checkout.
@@ -549,16 +587,7 @@ Result<Order> StylingDesk::BuyPick(const StylingCaller& shopper, int64_t request
   item.configured = pick.configured;
   item.quantity = 1;
   auto order = checkout_.PlaceItems(checkout, {item}, failure);
-  if (!order.ok() && claimed_now) {
-    // Best effort: a failed purchase leaves the key free, so the shopper
-    // can try again with it.
-    (void)db_.Transact([&](store::Session& s) -> Status {
-      ATELIER_RETURN_IF_ERROR(
-          s.Exec("DELETE FROM style_pick_purchases WHERE account_id = ? AND idempotency_key = ?",
-                 {shopper.account_id, key}));
-      return Ok();
-    });
-  }
+  if (!order.ok() && claimed_now) ReleaseClaim(db_, shopper.account_id, key);
   return order;
 }
 

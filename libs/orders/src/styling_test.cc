@@ -5,6 +5,7 @@
 #include <map>
 #include <thread>
 
+#include "atelier/orders/addresses.h"
 #include "internal/test_support.h"
 #include "testing/local_postgres.h"
 
@@ -58,6 +59,14 @@ class StylingTest : public ::testing::Test, protected testing::BuyingWorld {
     testing::MustOk(scheduler.SetTransit("DC-EAST", "us-east", 1));
     alice_ = Shopper(RegisterShopper("alice@example.com"));
     bob_ = Shopper(RegisterShopper("bob@example.com"));
+    // One-click buys ship to the saved address: Alice has one, Bob none.
+    Must(AddressBook(*db, clock.AsClock()).Put(alice_.account_id, Home()));
+  }
+
+  static ShippingAddress Home() {
+    ShippingAddress a{"Alice Liddell", "2 Rabbit Hole Rd", "Apt 4", "Brooklyn", "11201", "US"};
+    a.state = "NY";
+    return a;
   }
 
   static StylingCaller Shopper(int64_t id) { return {id, Role::kShopper}; }
@@ -278,6 +287,57 @@ TEST_F(StylingTest, BuysAPickInOneClickOnceperKey) {
   EXPECT_EQ(Must(desk.Get(alice_, r.id)).picks.at(0).order_ids.size(), 2u);
 }
 
+TEST_F(StylingTest, OneClickShipsToTheSavedAddress) {
+  shop.AddStock(loafer_, dc_, 3);
+  StylingCaller sam = Stylist("sam@shop.example");
+  StyleRequest r = Must(desk.Open(alice_, Sheet()));
+  StylePick pick = Must(desk.AddPick(sam, r.id, ProductPick("LOAFER-10")));
+  Order order = Must(desk.BuyPick(alice_, r.id, pick.id, "buy-1"));
+  EXPECT_EQ(order.shipping, Home());
+  EXPECT_EQ(Must(book.GetOrder(alice_.account_id, order.id)).shipping.state, "NY");
+
+  // A retry after the address changed still gets the first order; the next
+  // purchase goes to the new address.
+  ShippingAddress moved = Home();
+  moved.line1 = "9 Looking Glass Ln";
+  moved.city = "Austin";
+  moved.postal_code = "78701";
+  moved.state = "tx";
+  Must(AddressBook(*db, clock.AsClock()).Put(alice_.account_id, moved));
+  Order again = Must(desk.BuyPick(alice_, r.id, pick.id, "buy-1"));
+  EXPECT_EQ(again.id, order.id);
+  EXPECT_EQ(again.shipping.city, "Brooklyn");
+  Order next = Must(desk.BuyPick(alice_, r.id, pick.id, "buy-2"));
+  EXPECT_EQ(next.shipping.city, "Austin");
+  EXPECT_EQ(next.shipping.state, "TX");
+}
+
+TEST_F(StylingTest, OneClickWithoutASavedAddressIsAConflictThatSaysToAddOne) {
+  const int64_t loafers = shop.AddStock(loafer_, dc_, 3);
+  StylingCaller sam = Stylist("sam@shop.example");
+  StyleRequest r = Must(desk.Open(bob_, Sheet()));
+  StylePick pick = Must(desk.AddPick(sam, r.id, ProductPick("LOAFER-10")));
+  auto refused = desk.BuyPick(bob_, r.id, pick.id, "bob-1");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(refused.error().field, "shipping");
+  EXPECT_NE(refused.error().message.find("add a shipping address"), std::string::npos)
+      << refused.error().message;
+  EXPECT_EQ(shop.Count("orders"), 0);
+  EXPECT_EQ(shop.Quantity(loafers), 3);
+  EXPECT_TRUE(Must(desk.Get(bob_, r.id)).picks.at(0).order_ids.empty());
+
+  // Once Bob saves an address, the same key buys the pick.
+  ShippingAddress home = Home();
+  home.name = "Bob Builder";
+  Must(AddressBook(*db, clock.AsClock()).Put(bob_.account_id, home));
+  Order order = Must(desk.BuyPick(bob_, r.id, pick.id, "bob-1"));
+  EXPECT_EQ(order.shipping.name, "Bob Builder");
+  // Forgetting it stops one-click buys again.
+  testing::MustOk(AddressBook(*db, clock.AsClock()).Remove(bob_.account_id));
+  EXPECT_EQ(desk.BuyPick(bob_, r.id, pick.id, "bob-2").error().field, "shipping");
+}
+
 TEST_F(StylingTest, OneClickBuysOnlyThePickAndLeavesTheCartAlone) {
   const int64_t loafers = shop.AddStock(loafer_, dc_, 3);
   shop.AddStock(boot_, dc_, 2);
@@ -413,7 +473,12 @@ TEST(StylingPostgresTest, AssignsEvenlyAndBuysInOneClick) {
   pick.note = "a wide last";
   StylePick sent = Must(desk.AddPick(stylist, r.id, pick));
   Must(desk.PostMessage(shopper, r.id, "thank you"));
+  EXPECT_EQ(desk.BuyPick(shopper, r.id, sent.id, "pg-buy").error().field, "shipping");
+  ShippingAddress home{"Pat Gres", "1 Elephant Rd", "", "Toronto", "M5V 2T6", "CA"};
+  home.state = "ON";
+  Must(AddressBook(*db, clock.AsClock()).Put(shopper.account_id, home));
   Order order = Must(desk.BuyPick(shopper, r.id, sent.id, "pg-buy"));
+  EXPECT_EQ(order.shipping.state, "ON");
   EXPECT_EQ(Must(desk.BuyPick(shopper, r.id, sent.id, "pg-buy")).id, order.id);
   StyleRequest seen = Must(desk.Get(stylist, r.id));
   EXPECT_EQ(seen.picks.at(0).order_ids, std::vector<int64_t>{order.id});

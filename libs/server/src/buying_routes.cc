@@ -25,6 +25,7 @@
 
 #include "atelier/config/json.h"
 #include "atelier/core/strings.h"
+#include "atelier/orders/addresses.h"
 #include "atelier/server/auth.h"
 #include "atelier/server/errors.h"
 #include "atelier/server/json.h"
@@ -84,7 +85,7 @@ Result<orders::Selections> SelectionsField(const json::object& o, std::string_vi
 }
 
 // The address in a checkout's `shipping` object: in fields (name, line1,
-// line2, city, postal_code, country), or as name + one free-text `address`
+// line2, city, state, postal_code, country), or as name + one free-text `address`
 // (deprecated: what older clients send; kept in line1 unchecked beyond its
 // length, and answered with a Deprecation header); none at all when only
 // `region` is sent.
@@ -92,8 +93,9 @@ Result<orders::ShippingAddress> ShippingAddressField(const json::object& shippin
   orders::ShippingAddress a;
   std::string text;
   const std::pair<std::string_view, std::string*> members[] = {
-      {"name", &a.name},         {"line1", &a.line1},   {"line2", &a.line2},    {"city", &a.city},
-      {"postal_code", &a.postal_code}, {"country", &a.country}, {"address", &text}};
+      {"name", &a.name},       {"line1", &a.line1}, {"line2", &a.line2},
+      {"city", &a.city},       {"state", &a.state}, {"postal_code", &a.postal_code},
+      {"country", &a.country}, {"address", &text}};
   for (const auto& [name, out] : members) {
     const json::value* v = shipping.if_contains(name);
     const std::string field = "shipping." + std::string(name);
@@ -102,7 +104,7 @@ Result<orders::ShippingAddress> ShippingAddressField(const json::object& shippin
     *out = std::string(v->as_string());
   }
   const bool structured = !Trim(a.line1).empty() || !Trim(a.line2).empty() || !Trim(a.city).empty() ||
-                          !Trim(a.postal_code).empty() || !Trim(a.country).empty();
+                          !Trim(a.state).empty() || !Trim(a.postal_code).empty() || !Trim(a.country).empty();
   const json::value* one_text = shipping.if_contains("address");
   const bool has_text = one_text != nullptr && !one_text->is_null();
   if (has_text && structured) {
@@ -117,7 +119,26 @@ Result<orders::ShippingAddress> ShippingAddressField(const json::object& shippin
   return orders::CheckShippingAddress(std::move(a), orders::AddressForm::kStructured);
 }
 
+// A boolean member; `fallback` when absent or null.
+Result<bool> BoolField(const json::object& o, std::string_view name, bool fallback) {
+  const json::value* v = o.if_contains(name);
+  if (v == nullptr || v->is_null()) return fallback;
+  if (!v->is_bool())
+    return Error::InvalidArgument(std::string(name) + " must be true or false", std::string(name));
+  return v->as_bool();
+}
+
 // --- encodings --------------------------------------------------------------
+
+// A saved address (GET/PUT /api/v1/account/address): the address fields and
+// when it was saved.
+json::object SavedAddressJson(const orders::SavedAddress& saved) {
+  const orders::ShippingAddress& a = saved.address;
+  return json::object{{"name", a.name},       {"line1", a.line1},
+                      {"line2", a.line2},     {"city", a.city},
+                      {"state", a.state},     {"postal_code", a.postal_code},
+                      {"country", a.country}, {"updated_at", saved.updated_at}};
+}
 
 json::object SelectionsJson(const orders::Selections& selections) {
   json::object o;
@@ -267,10 +288,10 @@ json::object OrderJson(Services& services, const orders::Order& order) {
     o["shipping"] = nullptr;
   } else {
     const orders::ShippingAddress& a = order.shipping;
-    o["shipping"] = json::object{{"name", a.name},       {"line1", a.line1},
-                                 {"line2", a.line2},     {"city", a.city},
-                                 {"postal_code", a.postal_code}, {"region", order.region},
-                                 {"country", a.country}};
+    o["shipping"] =
+        json::object{{"name", a.name},         {"line1", a.line1},    {"line2", a.line2},
+                     {"city", a.city},         {"state", a.state},    {"postal_code", a.postal_code},
+                     {"region", order.region}, {"country", a.country}};
   }
   o["total"] = MoneyJson(order.total);
   o["expected_delivery_date"] = order.expected_delivery_date.empty() ? json::value(nullptr)
@@ -568,6 +589,67 @@ void RegisterAuthRoutes(Router& router, Services& services) {
   });
 }
 
+// The shopper's saved default shipping address (orders/addresses.h): what
+// the checkout page fills in and one-click buys ship to.
+void RegisterAccountRoutes(Router& router, Services& services) {
+  router.Get("/api/v1/account/address", [&services](Request& request) {
+    if (!services.accounts || services.db == nullptr) return BuyingUnavailable();
+    auto session = RequireSession(services, request);
+    if (!session.ok()) return ErrorResponse(session.error());
+    auto saved = orders::AddressBook(*services.db).Get(session->account.id);
+    if (!saved.ok()) return ErrorResponse(saved.error());
+    json::object o;
+    o["address"] = *saved ? json::value(SavedAddressJson(**saved)) : json::value(nullptr);
+    Response r = JsonResponse(o);
+    r.SetHeader("Cache-Control", "no-store");
+    return r;
+  });
+
+  router.Put("/api/v1/account/address", [&services](Request& request) {
+    if (!services.accounts || services.db == nullptr) return BuyingUnavailable();
+    auto session = RequireSession(services, request);
+    if (!session.ok()) return ErrorResponse(session.error());
+    if (Status ok = CheckWrite(request, &*session); !ok.ok()) return ErrorResponse(ok.error());
+    auto body = ObjectBody(request);
+    if (!body.ok()) return ErrorResponse(body.error());
+    if (body->contains("address")) {
+      return ErrorResponse(Error::InvalidArgument(
+          "a saved address is sent in fields (name, line1, line2, city, state, postal_code, country)",
+          "shipping.address"));
+    }
+    orders::ShippingAddress a;
+    const std::pair<std::string_view, std::string*> members[] = {
+        {"name", &a.name},      {"line1", &a.line1}, {"line2", &a.line2},
+        {"city", &a.city},      {"state", &a.state}, {"postal_code", &a.postal_code},
+        {"country", &a.country}};
+    for (const auto& [name, out] : members) {
+      auto value = StringField(*body, name, false, "shipping.");
+      if (!value.ok()) return ErrorResponse(value.error());
+      *out = std::move(*value);
+    }
+    auto saved = orders::AddressBook(*services.db).Put(session->account.id, std::move(a));
+    if (!saved.ok()) return ErrorResponse(saved.error());
+    json::object o;
+    o["address"] = SavedAddressJson(*saved);
+    Response r = JsonResponse(o);
+    r.SetHeader("Cache-Control", "no-store");
+    return r;
+  });
+
+  router.Delete("/api/v1/account/address", [&services](Request& request) {
+    if (!services.accounts || services.db == nullptr) return BuyingUnavailable();
+    auto session = RequireSession(services, request);
+    if (!session.ok()) return ErrorResponse(session.error());
+    if (Status ok = CheckWrite(request, &*session); !ok.ok()) return ErrorResponse(ok.error());
+    if (Status removed = orders::AddressBook(*services.db).Remove(session->account.id); !removed.ok()) {
+      return ErrorResponse(removed.error());
+    }
+    Response r;
+    r.status = 204;
+    return r;
+  });
+}
+
 void RegisterCartRoutes(Router& router, Services& services) {
   router.Get("/api/v1/cart", [&services](Request& request) {
     if (!services.carts) return BuyingUnavailable();
@@ -669,6 +751,9 @@ void RegisterCheckoutRoutes(Router& router, Services& services) {
         if (!region.ok()) return ErrorResponse(region.error());
         checkout.region = *region;
       }
+      auto save = BoolField(*body, "save_address", false);
+      if (!save.ok()) return ErrorResponse(save.error());
+      checkout.save_address = *save && !one_text_address;
     }
     orders::CheckoutFailure failure;
     auto order = services.checkout->Place(checkout, &failure);
@@ -981,6 +1066,7 @@ Response ConfigureFrom(Services& services, const Request& request, const config:
 
 void RegisterBuyingRoutes(Router& router, Services& services) {
   RegisterAuthRoutes(router, services);
+  RegisterAccountRoutes(router, services);
   RegisterCartRoutes(router, services);
   RegisterCheckoutRoutes(router, services);
   RegisterOrderRoutes(router, services);

@@ -77,5 +77,46 @@ TEST(OpenApiTest, EveryOperationDeclaresItsPathParametersAndResponses) {
   }
 }
 
+// The address state, "save this address" and the saved account address
+// (migration 9) are described where clients look for them.
+TEST(OpenApiTest, DescribesTheAddressStateAndTheSavedAddress) {
+  auto doc = boost::json::parse(*OpenApiDocument()).as_object();
+  const auto& paths = doc.at("paths").as_object();
+  const auto& checkout = paths.at("/api/v1/checkout")
+                             .at("post")
+                             .at("requestBody")
+                             .at("content")
+                             .at("application/json")
+                             .at("schema")
+                             .at("properties")
+                             .as_object();
+  EXPECT_TRUE(checkout.at("shipping").at("properties").as_object().contains("state"));
+  EXPECT_EQ(checkout.at("save_address").at("type").as_string(), "boolean");
+  // The deprecated one-text form is still described, as deprecated.
+  EXPECT_TRUE(checkout.at("shipping").at("properties").at("address").at("deprecated").as_bool());
+  const auto& order = doc.at("components").at("schemas").at("Order").at("properties").as_object();
+  EXPECT_TRUE(order.at("shipping").at("properties").as_object().contains("state"));
+  const auto& address = paths.at("/api/v1/account/address").as_object();
+  for (const char* method : {"get", "put", "delete"}) EXPECT_TRUE(address.contains(method)) << method;
+  EXPECT_TRUE(address.at("put").at("responses").as_object().contains("400"));
+  const auto& fields = doc.at("components").at("schemas").at("AddressFields").at("properties").as_object();
+  for (const char* member : {"name", "line1", "line2", "city", "state", "postal_code", "country"}) {
+    EXPECT_TRUE(fields.contains(member)) << member;
+  }
+  const auto& buy = paths.at("/api/v1/stylist-requests/{id}/picks/{pick_id}/buy").at("post").as_object();
+  EXPECT_NE(std::string(buy.at("responses").at("409").at("description").as_string()).find("shipping"),
+            std::string::npos);
+  EXPECT_TRUE(buy.at("responses")
+                  .at("201")
+                  .at("content")
+                  .at("application/json")
+                  .at("schema")
+                  .at("properties")
+                  .at("order")
+                  .at("properties")
+                  .as_object()
+                  .contains("shipping"));
+}
+
 }  // namespace
 }  // namespace atelier::server

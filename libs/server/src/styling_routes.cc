@@ -318,6 +318,12 @@ void RegisterStylingRoutes(Router& router, Services& services) {
             o["expected_delivery_date"] = order->expected_delivery_date.empty()
                                               ? json::value(nullptr)
                                               : json::value(order->expected_delivery_date);
+            // Where it ships: the saved address it was bought with.
+            const orders::ShippingAddress& a = order->shipping;
+            o["shipping"] =
+                json::object{{"name", a.name},      {"line1", a.line1}, {"line2", a.line2},
+                             {"city", a.city},      {"state", a.state}, {"postal_code", a.postal_code},
+                             {"country", a.country}};
             json::object body;
             body["order"] = std::move(o);
             body["pick_id"] = *pick_id;

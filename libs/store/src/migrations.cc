@@ -356,6 +356,25 @@ $$)",
   UNIQUE (list_id, item_id)))",
                          "CREATE INDEX rec_clicks_ts ON rec_clicks(ts)",
                      }));
+  // The state, province or territory of an order's address (orders.h
+  // ShippingAddress::state; required for US, CA and AU addresses), and each
+  // account's saved default shipping address: filled by a checkout that
+  // asked to save its address, changed on the account page
+  // (/api/v1/account/address), used by one-click buys.
+  all.push_back(Make(9, "address state and saved account addresses",
+                     {
+                         "ALTER TABLE orders ADD COLUMN shipping_state TEXT NOT NULL DEFAULT ''",
+                         R"(CREATE TABLE account_addresses (
+  account_id {INT} PRIMARY KEY REFERENCES accounts(id),
+  name TEXT NOT NULL,
+  line1 TEXT NOT NULL,
+  line2 TEXT NOT NULL DEFAULT '',
+  city TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT '',
+  postal_code TEXT NOT NULL,
+  country TEXT NOT NULL,
+  updated_at {INT} NOT NULL))",
+                     }));
   return all;
 }
 

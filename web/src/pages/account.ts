@@ -1,9 +1,12 @@
-// Sign in, create an account, and the account page with the shopper's orders.
-import { api, Order, formatDate, formatMoney, regions } from '../api';
+// Sign in, create an account, and the account page with the shopper's saved
+// delivery address (what checkout fills in and one-click buys ship to) and
+// orders.
+import './checkout.css';
+import { api, send, ApiError, Order, SavedAddress, countries, formatDate, formatMoney, regions, savedAddress } from '../api';
 import { loadModels } from '../configuration';
 import { orderStatusLabel } from './order';
 import { h, clear } from '../dom';
-import { clearErrors, field, fieldError, showError } from '../forms';
+import { addressErrorWords, addressForm, addressLines, clearErrors, field, fieldError, showError, showProblems } from '../forms';
 import { currentAccount, knownProduct, loadSession, signIn, signOut } from '../session';
 import { navigate, PageContext } from '../main';
 
@@ -84,7 +87,7 @@ export async function renderAccount(ctx: PageContext): Promise<void> {
     return;
   }
   document.title = 'Your account · Atelier';
-  const res = await api<{ items: Order[]; total: number }>('/api/v1/orders?per_page=50');
+  const [res, saved] = await Promise.all([api<{ items: Order[]; total: number }>('/api/v1/orders?per_page=50'), savedAddress()]);
   const models = await loadModels(res.items.flatMap((o) => o.lines.flatMap((l) => (l.configured ? [l.configured.model_id] : []))));
   const what = (o: Order) => o.lines.map((l) => `${l.quantity > 1 ? `${l.quantity} × ` : ''}${l.configured ? models.get(l.configured.model_id)?.name ?? l.configured.model_id : knownProduct(l.sku)?.title ?? l.sku}`).join(', ');
   const regionName = regions.find(([id]) => id === account.region)?.[1] ?? account.region;
@@ -93,6 +96,7 @@ export async function renderAccount(ctx: PageContext): Promise<void> {
     h('div', { class: 'account-head' },
       h('div', {}, h('h1', {}, 'Your account'), h('p', { class: 'hint' }, account.email, regionName ? ` · delivers to ${regionName}` : '')),
       h('button', { type: 'button', class: 'button', onclick: async () => { await signOut(); navigate('/'); } }, 'Sign out')),
+    addressSection(saved, ctx.query),
     h('h2', {}, 'Your orders'),
     res.items.length
       ? h('table', { class: 'orders' },
@@ -107,4 +111,77 @@ export async function renderAccount(ctx: PageContext): Promise<void> {
           h('td', { class: 'num', 'data-label': 'Total' }, formatMoney(o.total))))))
       : h('div', { class: 'notice' }, h('p', {}, 'No orders yet.'), h('a', { href: '/', 'data-link': true, class: 'button primary' }, 'Start shopping')),
   );
+}
+
+// The saved delivery address (section #address): shown as a label reads,
+// changed in the same form as at checkout, or forgotten. Without one, the
+// form is open. The personal-shopper page links here (with ?next= back to
+// the request) when a one-click buy needs an address.
+function addressSection(saved: SavedAddress | null, query: URLSearchParams): HTMLElement {
+  const section = h('section', { class: 'saved-address', id: 'address', 'aria-labelledby': 'address-h' });
+  const back = nextPath(query, '');
+  const backLink = () => (back && back !== '/account'
+    ? h('a', { href: back, 'data-link': true }, back.startsWith('/personal-shopper') ? 'Back to your personal shopper' : 'Back where you were')
+    : null);
+  const show = (current: SavedAddress | null, note = '') => {
+    clear(section);
+    section.append(h('h2', { id: 'address-h' }, 'Delivery address'));
+    if (current) {
+      section.append(
+        h('p', { class: 'address' }, addressLines(current).join('\n')),
+        h('div', { class: 'actions' },
+          h('button', { type: 'button', class: 'button', onclick: () => edit(current) }, 'Change address'),
+          h('button', { type: 'button', class: 'button subtle', onclick: async (e: Event) => {
+            (e.currentTarget as HTMLButtonElement).disabled = true;
+            await send('DELETE', '/api/v1/account/address');
+            show(null, 'Your saved address is removed.');
+          } }, 'Remove')),
+        h('p', { class: 'saved-ok', role: 'status' }, note, note ? ' ' : '', note ? backLink() : null));
+    } else {
+      section.append(
+        h('p', { class: 'hint' }, 'No delivery address saved yet. Checkout fills it in, and “Buy now” on your personal shopper’s picks ships there.'),
+        note ? h('p', { class: 'saved-ok', role: 'status' }, note) : '',
+        h('div', { class: 'actions' }, h('button', { type: 'button', class: 'button', onclick: () => edit(null) }, 'Add an address')));
+    }
+  };
+  const edit = (current: SavedAddress | null, note = '') => {
+    clear(section);
+    const form = addressForm(countries, 'US', 'Delivery address');
+    form.fill(current);
+    const general = h('p', { class: 'field-error', role: 'alert' });
+    const submit = h('button', { type: 'submit', class: 'button primary' }, 'Save address');
+    section.append(h('h2', { id: 'address-h' }, 'Delivery address'));
+    if (note) section.append(h('p', { class: 'saved-ok', role: 'status' }, note));
+    if (!current) section.append(h('p', { class: 'hint' }, 'Where you want things delivered: checkout fills it in, and “Buy now” on your personal shopper’s picks ships there.'));
+    section.append(
+      h('form', { class: 'address-form', novalidate: true, onsubmit: async (e: Event) => {
+        e.preventDefault();
+        clearErrors(form.fields, general);
+        if (showProblems(form.problems())) return;
+        submit.disabled = true;
+        try {
+          const res = await send<{ address: SavedAddress }>('PUT', '/api/v1/account/address', form.value());
+          show(res.address, 'Saved.');
+        } catch (err) {
+          showError(err instanceof ApiError ? addressErrorWords(err, form.fields.country.input.value) : err, form.fields, general);
+          submit.disabled = false;
+        }
+      } },
+      form.fieldset, general,
+      h('div', { class: 'actions' }, submit,
+        h('button', { type: 'button', class: 'button subtle', onclick: () => show(current) }, 'Cancel'))));
+    form.fields.name.input.focus();
+  };
+  // Coming to add the address (#address, from the personal shopper): the
+  // form is open.
+  if (!saved && location.hash === '#address') edit(null);
+  else show(saved);
+  if (location.hash === '#address') {
+    // After the router's scroll to the top.
+    requestAnimationFrame(() => {
+      section.scrollIntoView({ block: 'start' });
+      section.querySelector<HTMLElement>('input, button')?.focus({ preventScroll: true });  // the first field
+    });
+  }
+  return section;
 }

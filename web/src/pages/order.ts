@@ -3,7 +3,8 @@
 // delivered from stock), when each step happened, the expected delivery date,
 // what was ordered (with the shopper's own pictures), where it goes, and
 // "Same as this order, but…" for configured items.
-import { api, send, ApiError, Order, OrderLine, ShippingAddress, TrackingStep, countryName, formatDate, formatMoney, regions } from '../api';
+import { api, send, ApiError, Order, OrderLine, ShippingAddress, TrackingStep, formatDate, formatMoney, regions } from '../api';
+import { addressLines } from '../forms';
 import { h, clear } from '../dom';
 import { configurationSummary } from '../components';
 import { configureUrl, loadModels } from '../configuration';
@@ -101,16 +102,12 @@ export async function renderOrder(ctx: PageContext): Promise<void> {
   );
 }
 
-// Who and where the order goes, as a label would read. An address an older
-// client sent as one text is all in line1 (its line breaks kept).
+// Who and where the order goes, as a label would read (addressLines: the
+// state with the city in the US, Canada and Australia).
 function shipTo(a: ShippingAddress): HTMLElement {
-  // "Austin 78701" in the US and Canada, "06600 Ciudad de México" elsewhere.
-  const cityFirst = a.country === 'US' || a.country === 'CA';
-  const place = (cityFirst ? [a.city, a.postal_code] : [a.postal_code, a.city]).filter(Boolean).join(' ');
-  const lines = [a.name, a.line1, a.line2, place, a.country ? countryName(a.country) : ''].filter(Boolean);
   return h('section', { class: 'ship-to', 'aria-labelledby': 'ship-to-h' },
     h('h3', { id: 'ship-to-h' }, 'Delivering to'),
-    h('p', { class: 'address' }, lines.join('\n')));
+    h('p', { class: 'address' }, addressLines(a).join('\n')));
 }
 
 // "Cancel this order" while nothing has been built or shipped, with a

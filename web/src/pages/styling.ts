@@ -1,12 +1,15 @@
 // A human personal shopper (stylist): the shopper fills a spec sheet, the shop
 // assigns a stylist, and the stylist's picks arrive here with a note each.
 // A pick is bought in one click (POST .../picks/{id}/buy with an
-// Idempotency-Key: an order for that pick alone, the cart left as it is) or
-// put in the cart; the conversation runs underneath.
+// Idempotency-Key: an order for that pick alone, the cart left as it is,
+// shipped to the address saved on the account) or put in the cart; the
+// conversation runs underneath. Without a saved address the shop answers 409
+// (field "shipping"): the page says so, with a link to the account's
+// address form that comes back here.
 // Shown on /personal-shopper (the "Ask" panel) and on
 // /personal-shopper?request=ID (one request).
 import './styling.css';
-import { ApiError, Money, Selections, api, formatDate, formatMoney, send } from '../api';
+import { ApiError, Money, SavedAddress, Selections, api, formatDate, formatMoney, savedAddress, send } from '../api';
 import { h, clear } from '../dom';
 import { Field, field, showError } from '../forms';
 import { configurationSummary } from '../components';
@@ -233,10 +236,12 @@ export async function renderStyleRequest(ctx: PageContext, idText: string): Prom
       return;
     }
     const picks = r.picks ?? [];
-    const models = await loadModels([...new Set(picks.filter((p) => p.model_id).map((p) => p.model_id as string))]);
+    const [models, ship] = await Promise.all([
+      loadModels([...new Set(picks.filter((p) => p.model_id).map((p) => p.model_id as string))]),
+      picks.length ? savedAddress().catch(() => null) : Promise.resolve(null)]);
     const pickSection = h('section', { class: 'picks', 'aria-labelledby': 'picks-h' },
       h('h2', { id: 'picks-h' }, 'Your stylist’s picks'),
-      picks.length ? h('p', { class: 'hint', id: 'buy-hint' }, '“Buy now” orders that pick alone, one of it; whatever is in your cart stays there.') : null,
+      picks.length ? buyHint(r, ship) : null,
       picks.length ? h('ul', { class: 'pick-list' }, picks.map((p) => pickCard(r, p, models.get(p.model_id ?? '') ?? null)))
         : h('p', { class: 'empty' }, r.state === 'open'
           ? 'Your request is waiting for a stylist. Picks appear here as soon as one starts on it.'
@@ -266,6 +271,22 @@ export async function renderStyleRequest(ctx: PageContext, idText: string): Prom
   await draw();
 }
 
+// The account's address form, coming back to this request once saved.
+function addressUrl(r: StyleRequest): string {
+  return `/account?next=${encodeURIComponent(requestUrl(r.id))}#address`;
+}
+
+// What "Buy now" does and where it ships: the saved address, or a link to
+// add one (without it a one-click buy cannot go through).
+function buyHint(r: StyleRequest, ship: SavedAddress | null): HTMLElement {
+  const where = ship ? [ship.name, [ship.city, ship.state].filter(Boolean).join(', ')].filter(Boolean).join(', ') : '';
+  return h('p', { class: 'hint', id: 'buy-hint' },
+    '“Buy now” orders that pick alone, one of it; whatever is in your cart stays there. ',
+    ship
+      ? h('span', { class: 'ships-to' }, `It ships to ${where}. `, h('a', { href: addressUrl(r), 'data-link': true }, 'Change address'))
+      : h('span', { class: 'ships-to' }, 'It ships to the address saved on your account: ', h('a', { href: addressUrl(r), 'data-link': true }, 'add your address'), ' first.'));
+}
+
 function pickCard(r: StyleRequest, p: StylePick, model: Parameters<typeof configurationSummary>[0]): HTMLElement {
   const titleId = `pick-${p.id}-title`;
   const status = h('p', { class: 'pick-status', role: 'status' });
@@ -287,6 +308,13 @@ function pickCard(r: StyleRequest, p: StylePick, model: Parameters<typeof config
       if (e instanceof ApiError && e.status < 500) key = '';
       status.className = 'pick-status field-error';
       status.textContent = (e as Error).message;
+      if (e instanceof ApiError && e.status === 409 && e.field === 'shipping') {
+        // No saved address: say so in the shop's words, and where to add one.
+        clear(status);
+        const text = e.message.charAt(0).toUpperCase() + e.message.slice(1);
+        status.append(/[.!]$/.test(text) ? text : `${text}.`, ' ',
+          h('a', { href: addressUrl(r), 'data-link': true, class: 'add-address' }, 'Add your address'));
+      }
       buy.disabled = cart.disabled = false;
     }
   });

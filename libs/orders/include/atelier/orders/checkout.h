@@ -60,6 +60,11 @@ struct CheckoutRequest {
   // Who and where it is delivered to, as CheckShippingAddress returned it;
   // empty: none (the order ships by region).
   ShippingAddress shipping;
+  // Also make `shipping` the account's saved address (addresses.h), in the
+  // order's transaction, when the order is placed (not on a retry that
+  // returns the first attempt's order). Ignored without a structured
+  // address. Not part of the request for idempotency.
+  bool save_address = false;
   // Delivery quotes the shopper accepted, by cart item id (build-to-order
   // items). Checkout books exactly that plant and day or fails with
   // kConflict and a fresh quote in CheckoutFailure::new_quotes.

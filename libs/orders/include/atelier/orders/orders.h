@@ -74,22 +74,34 @@ struct ShippingAddress {
   std::string city;
   std::string postal_code;
   std::string country;      // ISO 3166-1 alpha-2, upper case ("US")
+  // State, province or territory: a postal code, upper case ("NY", "QC",
+  // "NSW"), required for US, CA and AU; free text elsewhere, optional.
+  // Last, so that older brace-initialised addresses stay valid.
+  std::string state;
 
   bool empty() const { return name.empty() && line1.empty(); }
   friend bool operator==(const ShippingAddress&, const ShippingAddress&) = default;
 };
 
-// How a checkout sent its address: in fields (line1, line2, city,
+// How a checkout sent its address: in fields (line1, line2, city, state,
 // postal_code, country), or as one free text (the storefront's single
 // address box, kept in `line1`).
 enum class AddressForm { kStructured, kOneText };
 
 inline constexpr size_t kMaxAddressLineBytes = 200;
 inline constexpr size_t kMaxOneTextAddressBytes = 500;
+inline constexpr size_t kMaxStateBytes = 100;
+
+// Whether addresses in `country` (ISO alpha-2, upper case) need a state,
+// province or territory: US, CA and AU.
+bool CountryNeedsState(std::string_view country);
 
 // `address` trimmed and checked: name and line1 always; with kStructured
-// also city, postal_code (2 to 12 letters, digits, spaces or hyphens) and
-// country (two letters, returned upper-cased); no control characters
+// also city, postal_code (2 to 12 letters, digits, spaces or hyphens),
+// country (two letters, returned upper-cased) and state: for US, CA and AU
+// required and one of the country's postal codes for its states, provinces
+// and territories (2 or 3 letters: "NY", "QC", "NSW"; returned upper-cased),
+// elsewhere optional and at most kMaxStateBytes; no control characters
 // (newlines only in a one-text address); each line at most
 // kMaxAddressLineBytes (a one-text address kMaxOneTextAddressBytes).
 // Errors: kInvalidArgument naming the field as "shipping.<member>".

@@ -28,10 +28,12 @@
 // prices the picks again, like carts do.
 //
 // One-click buy places an order for the pick alone (Checkout::PlaceItems,
-// one of it, with the shopper's Idempotency-Key) and leaves the shopper's
-// cart as it is: whatever the cart holds is neither bought nor removed. A
-// retry with the same key returns the same order; a key already used for
-// another pick or a cart checkout is kConflict.
+// one of it, with the shopper's Idempotency-Key), shipped to the shopper's
+// saved address (addresses.h), and leaves the shopper's cart as it is:
+// whatever the cart holds is neither bought nor removed. Without a saved
+// address it is kConflict (field "shipping"). A retry with the same key
+// returns the same order (also when the saved address changed meanwhile); a
+// key already used for another pick or a cart checkout is kConflict.
 //
 // Thread-safety: safe to call concurrently; state lives in the store. A
 // StylingDesk holds references only and is cheap to construct per request.
@@ -187,7 +189,8 @@ class StylingDesk {
   // One-click buy (see the file comment). Errors: kNotFound (field "id" or
   // "pick_id") unless the request is the shopper's and the pick is on it;
   // kConflict (field "idempotency_key") for a key used for another pick or
-  // checkout; those of Checkout::PlaceItems (the key is freed again when it
+  // checkout; kConflict (field "shipping") when the shopper has no saved
+  // address, the message saying to add one; those of Checkout::PlaceItems (the key is freed again when it
   // fails).
   Result<Order> BuyPick(const StylingCaller& shopper, int64_t request_id, int64_t pick_id,
                         std::string_view idempotency_key, CheckoutFailure* failure = nullptr);

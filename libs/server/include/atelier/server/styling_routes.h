@@ -21,7 +21,10 @@
 //   POST /api/v1/stylist-requests/{id}/close             either side -> request
 //   POST /api/v1/stylist-requests/{id}/picks/{pick_id}/cart  shopper: into the cart -> 201
 //   POST /api/v1/stylist-requests/{id}/picks/{pick_id}/buy   shopper, Idempotency-Key:
-//        one-click buy -> 201 {"order": {"id", "status", "total", "expected_delivery_date"}}
+//        one-click buy, shipped to the shopper's saved address (GET/PUT
+//        /api/v1/account/address) -> 201 {"order": {"id", "status", "total",
+//        "expected_delivery_date", "shipping"}}; 409 field "shipping" when the
+//        shopper has no saved address (the message says to add one)
 //
 // A request that is not the caller's is 404 (never 403). Merchants get 403.
 // The stylist searches with POST /api/v1/shopper/find.
