@@ -40,13 +40,14 @@ test: build
 
 # The whole suite (browser and PostgreSQL tests included) under AddressSanitizer
 # + UndefinedBehaviorSanitizer, in its own build directory: -O1 with asserts on,
-# no benchmarks. Any memory error, undefined behaviour or leak aborts the process
+# line tables only (-g1: reports name function, file and line; full debug info
+# would double the build's time), no benchmarks. Any memory error, undefined behaviour or leak aborts the process
 # it happens in, and so fails its test. Processes the tests start (the atelier
 # binary, servers) inherit these settings. scripts/lsan.supp lists the only leaks
 # tolerated: third-party ones, each with its reason.
 $(SAN_BUILD_DIR)/build.ninja:
 	cmake -S . -B $(SAN_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DATELIER_SANITIZE=ON -DATELIER_BUILD_BENCH=OFF
+	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DATELIER_SANITIZE=ON -DATELIER_BUILD_BENCH=OFF
 
 build-sanitize test-sanitize: export ASAN_OPTIONS = detect_leaks=1:halt_on_error=1:abort_on_error=0:check_initialization_order=1:strict_init_order=1:detect_stack_use_after_return=1
 build-sanitize test-sanitize: export UBSAN_OPTIONS = print_stacktrace=1:halt_on_error=1
@@ -75,7 +76,7 @@ fuzz-deps: deps
 
 $(FUZZ_BUILD_DIR)/build.ninja: | fuzz-deps
 	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DATELIER_FUZZ=ON -DATELIER_BUILD_TESTS=OFF -DATELIER_BUILD_BENCH=OFF
+	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" -DATELIER_FUZZ=ON -DATELIER_BUILD_TESTS=OFF -DATELIER_BUILD_BENCH=OFF
 
 fuzz: fuzz-deps $(FUZZ_BUILD_DIR)/build.ninja
 	cmake --build $(FUZZ_BUILD_DIR) -j $(JOBS) --target fuzzers
