@@ -82,6 +82,8 @@ test('analytics draw the sales, pairs, options and fulfilment charts', async () 
   await page.waitForSelector('#sales-title');
   await page.waitForSelector('canvas.chart[data-rendered=true]');
   await page.waitForFunction(() => document.querySelectorAll('canvas.chart[data-rendered=true]').length >= 3);
+  // Each panel loads on its own; the sales one reads the whole history and may come last.
+  await page.waitForSelector('#sales-title ~ .chart-box canvas[data-rendered=true]', { timeout: 30000 });
   // The sales chart has pixels on it, not just a canvas.
   const painted = await page.$eval('#sales-title ~ .chart-box canvas', (c) => {
     const ctx = c.getContext('2d');
@@ -127,7 +129,7 @@ test('an order placed by a shopper moves through the production board', async ()
   await page.click('#admin-nav a:has-text("Production board")');
   const card = `.column[data-status=placed] [data-order="${order.id}"]`;
   await page.waitForSelector(card);
-  assert.match(await page.textContent(card), /To Ada Lovelace · Boston 02108, US/);
+  assert.match(await page.textContent(card), /To Ada Lovelace · Boston, MA 02108, US/);
   await page.screenshot({ path: join(screenshotDir, 'admin-board.png'), fullPage: true });
   await page.click(`${card} button:has-text("Ship")`);
   await page.waitForSelector(`.column[data-status=shipped] [data-order="${order.id}"]`);

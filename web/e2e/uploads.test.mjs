@@ -177,7 +177,7 @@ test('a picture is uploaded, checked, printed on the candy in the preview, and k
   await admin.click('#admin-nav a:has-text("Production board")');
   const card = `.column[data-status=placed] [data-order="${orderId}"]`;
   await admin.waitForSelector(card);
-  assert.match(await admin.textContent(card), /To Ada Lovelace · New York 10001, US/);
+  assert.match(await admin.textContent(card), /To Ada Lovelace · New York, NY 10001, US/);
   await admin.waitForFunction((sel) => { const i = document.querySelector(sel); return i && i.complete && i.naturalWidth === 480; }, `${card} .order-pictures img`);
   await admin.screenshot({ path: join(screenshotDir, 'admin-board-picture.png'), fullPage: true });
   await admin.close();

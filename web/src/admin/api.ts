@@ -81,7 +81,7 @@ export interface ValidationResult {
 }
 
 export interface OrderLine { line_no: number; kind: string; sku: string; quantity: number; line_total: Money; fulfilment: string; ships_from: string; build_date: string | null; delivery_date: string | null; configured: { model_id?: string; selections?: Record<string, string>; personalization?: Record<string, string> } | null }
-export interface ShippingAddress { name: string; line1: string; line2: string; city: string; postal_code: string; region: string; country: string }
+export interface ShippingAddress { name: string; line1: string; line2: string; city: string; state?: string; postal_code: string; region: string; country: string }
 export interface Order { id: number; status: string; fulfilment: string; region: string; shipping?: ShippingAddress | null; total: Money; expected_delivery_date: string | null; created_at: number; lines: OrderLine[] }
 export interface OrderPage { items: Order[]; total: number; page: number; per_page: number }
 

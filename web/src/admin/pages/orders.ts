@@ -34,11 +34,13 @@ function lineSummary(order: Order): string {
   return order.lines.map((l) => `${l.quantity} × ${l.configured?.model_id ? `${l.configured.model_id} (configured)` : l.sku}`).join(', ');
 }
 
-// "Ada Lovelace · Austin 78701, US" for a card.
+// "Ada Lovelace · Austin, TX 78701, US" for a card: the state is what a
+// packer needs beside the city in the US, Canada and Australia.
 function shipsTo(order: Order): string {
   const a = order.shipping;
   if (!a) return '';
-  return [a.name, [a.city, a.postal_code].filter(Boolean).join(' ') || a.line1].filter(Boolean).join(' · ') + (a.country ? `, ${a.country}` : '');
+  const place = [[a.city, a.state].filter(Boolean).join(', '), a.postal_code].filter(Boolean).join(' ');
+  return [a.name, place || a.line1].filter(Boolean).join(' · ') + (a.country ? `, ${a.country}` : '');
 }
 
 // The uploads named by an order's picture fields: their values are
