@@ -352,13 +352,7 @@ Result<std::shared_ptr<SearchIndex>> SearchIndex::BuildWhole(
       // Search maps docid d back to products()[d - 1] (DocumentTables).
       if (did != i + 1) return Error::Internal("search index: unexpected document id");
     }
-    db.set_metadata("atelier.catalog_version", std::to_string(index->catalog_->version()));
-    db.commit();
-    db.close();
-    index->readers_ =
-        std::make_shared<ReaderPool>(index->directory_, static_cast<size_t>(opts.max_idle_readers));
-    // Open one handle now so that an unreadable index fails here, not on the first search.
-    auto lease = index->readers_->Acquire();
+    index->CommitAndOpenReaders(db);
   } catch (const Xapian::Error& e) {
     return Error::Unavailable("search index at '" + index->directory_ + "': " + e.get_description());
   }
@@ -366,6 +360,14 @@ Result<std::shared_ptr<SearchIndex>> SearchIndex::BuildWhole(
   std::iota(documents.begin(), documents.end(), 0);
   index->Finish(std::move(documents));
   return index;
+}
+
+void SearchIndex::CommitAndOpenReaders(Xapian::WritableDatabase& db) {
+  db.set_metadata("atelier.catalog_version", std::to_string(catalog_->version()));
+  db.commit();
+  db.close();
+  readers_ = std::make_shared<ReaderPool>(directory_, static_cast<size_t>(options_.max_idle_readers));
+  auto lease = readers_->Acquire();
 }
 
 Result<std::shared_ptr<const SearchIndex>> SearchIndex::Build(
@@ -538,12 +540,7 @@ Result<std::shared_ptr<const SearchIndex>> SearchIndex::Update(
         return Error::Internal("search index update: unexpected document id");
       }
     }
-    db.set_metadata("atelier.catalog_version", std::to_string(index->catalog_->version()));
-    db.commit();
-    db.close();
-    index->readers_ =
-        std::make_shared<ReaderPool>(index->directory_, static_cast<size_t>(opts.max_idle_readers));
-    auto lease = index->readers_->Acquire();
+    index->CommitAndOpenReaders(db);
   } catch (const Xapian::Error& e) {
     return Error::Unavailable("search index at '" + index->directory_ + "': " + e.get_description());
   }

@@ -58,6 +58,10 @@
 #include "atelier/core/result.h"
 #include "atelier/search/types.h"
 
+namespace Xapian {
+class WritableDatabase;
+}
+
 namespace atelier::search {
 namespace internal {
 class DocumentTables;
@@ -227,6 +231,11 @@ class SearchIndex {
   // A search without words or filters: every product, from tables_.
   void BrowseCatalog(const SearchRequest& request, SearchResult& out) const;
 
+  // Ends a build or an update: stamps the catalog version into `db`,
+  // commits and closes it, then opens readers_ with one handle taken at once
+  // so that an unreadable index fails here, not on the first search.
+  // Xapian errors propagate to the caller.
+  void CommitAndOpenReaders(Xapian::WritableDatabase& db);
   // Makes tables_, catalog_facets_ and, when null, postings_ (the database
   // is written and readers_ set). `documents` as DocumentTables takes it;
   // with `base`, the tables are carried over from base's but for the
