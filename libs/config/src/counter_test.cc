@@ -28,6 +28,15 @@ OptionValue Value(std::string id) {
   return v;
 }
 
+// Option "o<index>" with the values "v0" ... "v<count - 1>", as the grid
+// models of these tests are made of.
+Option GridOption(int index, int count) {
+  Option opt;
+  opt.id = "o" + std::to_string(index);
+  for (int v = 0; v < count; ++v) opt.values.push_back(Value("v" + std::to_string(v)));
+  return opt;
+}
+
 // Random models with several shapes of rules: expressions, allowed and
 // forbidden tables with wildcards (also a column named twice), unary rules.
 class RandomModels {
@@ -40,11 +49,7 @@ class RandomModels {
     m.id = "random";
     const int n = Uniform(1, 8);
     for (int o = 0; o < n; ++o) {
-      Option opt;
-      opt.id = "o" + std::to_string(o);
-      const int d = Uniform(1, 4);
-      for (int v = 0; v < d; ++v) opt.values.push_back(Value("v" + std::to_string(v)));
-      m.options.push_back(std::move(opt));
+      m.options.push_back(GridOption(o, Uniform(1, 4)));
     }
     const int rules = Uniform(0, 8);
     for (int r = 0; r < rules; ++r) {
@@ -184,11 +189,7 @@ TEST(CounterTest, ValidDomainsEqualBruteForceOnTreesOfTables) {
     m.id = "tree";
     const int n = uniform(6, 10);
     for (int o = 0; o < n; ++o) {
-      Option opt;
-      opt.id = "o" + std::to_string(o);
-      const int d = uniform(2, 4);
-      for (int v = 0; v < d; ++v) opt.values.push_back(Value("v" + std::to_string(v)));
-      m.options.push_back(std::move(opt));
+      m.options.push_back(GridOption(o, uniform(2, 4)));
     }
     // Each option after the first is tied to an earlier one, plus a few
     // extra ternary tables (cycles).
@@ -303,11 +304,7 @@ TEST(CounterTest, LargeTablesSplitAndPickedEqualBruteForce) {
     m.id = "large-tables";
     const int n = 8;
     for (int o = 0; o < n; ++o) {
-      Option opt;
-      opt.id = "o" + std::to_string(o);
-      const int d = o == 0 ? 6 : uniform(2, 4);
-      for (int v = 0; v < d; ++v) opt.values.push_back(Value("v" + std::to_string(v)));
-      m.options.push_back(std::move(opt));
+      m.options.push_back(GridOption(o, o == 0 ? 6 : uniform(2, 4)));
     }
     for (int t = 0; t < 3; ++t) {
       Rule rule;
@@ -380,10 +377,7 @@ TEST(CounterTest, CountsBeyond128Bits) {
   ProductModel m;
   m.id = "wide";
   for (int o = 0; o < 80; ++o) {
-    Option opt;
-    opt.id = "o" + std::to_string(o);
-    for (int v = 0; v < 4; ++v) opt.values.push_back(Value("v" + std::to_string(v)));
-    m.options.push_back(std::move(opt));
+    m.options.push_back(GridOption(o, 4));
   }
   for (int o = 0; o < 80; o += 2) {
     Rule r;
@@ -612,10 +606,7 @@ TEST(CounterTest, ModelsOfTablesAreCountedByEliminationFirst) {
   ProductModel m;
   m.id = "tables";
   for (int o = 0; o < 6; ++o) {
-    Option opt;
-    opt.id = "o" + std::to_string(o);
-    for (int v = 0; v < 3; ++v) opt.values.push_back(Value("v" + std::to_string(v)));
-    m.options.push_back(std::move(opt));
+    m.options.push_back(GridOption(o, 3));
   }
   for (int o = 0; o + 1 < 6; ++o) {
     Rule r;
