@@ -19,6 +19,10 @@ test('a misspelt controller search finds PlayStation controllers, suggests the s
   await page.goto(shop.url + '/');
   await page.waitForSelector('.category-tile');
   await page.screenshot({ path: join(screenshotDir, 'home.png'), fullPage: false });
+  // New arrivals: twelve different product lines, not twelve colours of one.
+  const arrivals = await page.$$eval('section[aria-label="New arrivals"] .card .title', (els) => els.map((e) => e.textContent));
+  assert.equal(arrivals.length, 12, `new arrivals: ${arrivals}`);
+  assert.equal(new Set(arrivals.map((t) => t.split(' – ')[0])).size, 12, `new arrivals: ${arrivals}`);
   await page.fill('#q', 'playstaton controler');
   await page.press('#q', 'Enter');
   await page.waitForSelector('.result-list .card');
@@ -45,12 +49,20 @@ test('a category page filters by brand through its facets and opens a product', 
   await page.close();
 });
 
-test('the storefront fits a phone screen', async () => {
+test('the storefront fits a phone screen: home, search and a product page', async () => {
   const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  await page.goto(shop.url + '/');
+  await page.waitForSelector('.category-tile');
+  assert.ok(await overflow() <= 1, `home is ${await overflow()}px wider than the phone`);
+  await page.screenshot({ path: join(screenshotDir, 'phone-home.png'), fullPage: true });
   await page.goto(shop.url + '/search?q=dog%20food');
   await page.waitForSelector('.result-list .card');
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  assert.ok(overflow <= 1, `page is ${overflow}px wider than the phone`);
+  assert.ok(await overflow() <= 1, `search is ${await overflow()}px wider than the phone`);
   await page.screenshot({ path: join(screenshotDir, 'phone-search.png'), fullPage: false });
+  await page.click('.result-list .card a >> nth=0');
+  await page.waitForSelector('.buybox h1');
+  assert.ok(await overflow() <= 1, `product page is ${await overflow()}px wider than the phone`);
+  await page.screenshot({ path: join(screenshotDir, 'phone-product.png'), fullPage: true });
   await page.close();
 });

@@ -153,7 +153,7 @@ class BatchWriter {
                   "updated_at = excluded.updated_at RETURNING id",
                   {std::string(Trim(p.sku)), p.title, p.description, brand_id, category_id, p.price.amount,
                    p.price.currency, internal::AttributesToJson(p.attributes),
-                   internal::ImagesToJson(p.images), model_id, now_, now_}));
+                   internal::ImagesToJson(p.images), model_id, p.created_at > 0 ? p.created_at : now_, now_}));
     products_[std::string(Trim(p.sku))] = rows.at(0).Int(0);
     return Ok();
   }

@@ -68,6 +68,29 @@ TEST(CatalogStoreTest, UpsertsProductsBySku) {
   EXPECT_EQ(p->price.amount, 19999);
 }
 
+TEST(CatalogStoreTest, KeepsAGivenCreationTimeAndNeverChangesItOnUpdate) {
+  auto db = MemoryStore();
+  CatalogStore store(*db);
+  CatalogBatch first;
+  first.products = {MakeProduct("OLD-1", "Old line", {"Books"}), MakeProduct("NOW-1", "New line", {"Books"})};
+  first.products[0].product.created_at = 1700000000;
+  ASSERT_TRUE(store.Apply(first).ok());
+  auto snap = store.Load().value();
+  EXPECT_EQ(snap->FindProductBySku("OLD-1")->created_at, 1700000000);
+  const int64_t now_created = snap->FindProductBySku("NOW-1")->created_at;
+  EXPECT_GT(now_created, 1700000000);  // 0 means "now"
+
+  CatalogBatch again;
+  again.products = {MakeProduct("OLD-1", "Old line, new title", {"Books"}),
+                    MakeProduct("NOW-1", "New line", {"Books"})};
+  again.products[1].product.created_at = 1600000000;
+  ASSERT_TRUE(store.Apply(again).ok());
+  snap = store.Load().value();
+  EXPECT_EQ(snap->FindProductBySku("OLD-1")->title, "Old line, new title");
+  EXPECT_EQ(snap->FindProductBySku("OLD-1")->created_at, 1700000000);
+  EXPECT_EQ(snap->FindProductBySku("NOW-1")->created_at, now_created);
+}
+
 TEST(CatalogStoreTest, CreatesEachCategoryOfAPathOnce) {
   auto db = MemoryStore();
   CatalogStore store(*db);

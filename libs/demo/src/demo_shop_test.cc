@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <boost/json.hpp>
 #include <ctime>
 #include <map>
@@ -209,6 +210,32 @@ TEST_F(DemoShopTest, HasTheConfigurableProducts) {
   EXPECT_EQ(shop().CategoryPath(by_model[kSuvModelId]->category_id)[0]->name, "Automotive");
   EXPECT_EQ(shop().CategoryPath(by_model[kShoeModelId]->category_id)[0]->name, "Shoes");
   EXPECT_EQ(shop().CategoryPath(by_model[kTabletModelId]->category_id)[0]->name, "Phones & Tablets");
+}
+
+TEST_F(DemoShopTest, ProductLinesJoinedOverTwoYearsSoTheNewestSpanTheShop) {
+  std::vector<const Product*> products;
+  for (const Product& p : shop().products()) products.push_back(&p);
+  int64_t lo = INT64_MAX, hi = 0;
+  for (const Product* p : products) {
+    lo = std::min(lo, p->created_at);
+    hi = std::max(hi, p->created_at);
+  }
+  EXPECT_LE(hi, DemoOptions{}.history_end);
+  EXPECT_GE(hi - lo, 700 * 86400);
+  // The 60 newest come from at least 5 top-level categories.
+  std::sort(products.begin(), products.end(),
+            [](const Product* a, const Product* b) { return a->created_at > b->created_at; });
+  std::set<std::string> tops;
+  for (size_t i = 0; i < 60; ++i) tops.insert(shop().CategoryPath(products[i]->category_id)[0]->name);
+  EXPECT_GE(tops.size(), 5u);
+  // Variants of one line (" – " and a colour or size) joined together.
+  std::map<std::string, std::set<int64_t>> by_line;
+  for (const Product* p : products) {
+    const size_t dash = p->title.find(" \u2013 ");
+    if (dash != std::string::npos) by_line[p->brand + "|" + p->title.substr(0, dash)].insert(p->created_at);
+  }
+  ASSERT_GT(by_line.size(), 50u);
+  for (const auto& [line, days] : by_line) EXPECT_EQ(days.size(), 1u) << line;
 }
 
 TEST_F(DemoShopTest, HasDistributionCentresDealersStoresAndPlants) {

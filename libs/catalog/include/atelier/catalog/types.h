@@ -45,7 +45,7 @@ struct Product {
   std::vector<std::string> images;  // URLs or paths under /static
   // Id of the product model (config module) when the product is configurable.
   std::string model_id;
-  int64_t created_at = 0;  // unix seconds
+  int64_t created_at = 0;  // unix seconds; an import stores 0 as "now" and never changes it later
   int64_t updated_at = 0;
 
   // The attribute with `key`, or nullptr.
