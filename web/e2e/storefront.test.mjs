@@ -45,6 +45,11 @@ test('a category page filters by brand through its facets and opens a product', 
   await page.waitForFunction((b) => document.querySelector('.total')?.textContent !== b, before);
   await page.click('.result-list .card a >> nth=0');
   await page.waitForSelector('.buybox h1');
+  // The product's picture is served and decodes: an <img>, not the initials tile.
+  await page.waitForFunction(() => {
+    const img = document.querySelector('.gallery img.hero-img');
+    return img instanceof HTMLImageElement && img.complete && img.naturalWidth > 0;
+  });
   await page.screenshot({ path: join(screenshotDir, 'product.png'), fullPage: true });
   await page.close();
 });

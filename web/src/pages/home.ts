@@ -1,4 +1,4 @@
-import { api, ModelSummary, SearchResponse, formatMoney } from '../api';
+import { api, CategoryNode, ModelSummary, SearchResponse, formatMoney } from '../api';
 import { h, clear, tileColour } from '../dom';
 import { productGrid } from '../components';
 import { currentAccount, loadSession } from '../session';
@@ -8,7 +8,7 @@ import type { PageContext } from '../main';
 export async function renderHome(ctx: PageContext): Promise<void> {
   const [newest, models, forYou] = await Promise.all([
     // The home page still opens when one of its strips cannot load.
-    api<SearchResponse>('/api/v1/search?q=&sort=newest&per_page=60').catch(() => null),
+    api<SearchResponse>('/api/v1/search?q=&sort=newest&per_page=100').catch(() => null),
     api<{ items: ModelSummary[] }>('/api/v1/models').catch(() => ({ items: [] as ModelSummary[] })),
     // The signed-in shopper's own list (the shop answers from the session);
     // trending for everyone else.
@@ -36,31 +36,56 @@ export async function renderHome(ctx: PageContext): Promise<void> {
         h('a', { href: `/c/${c.slug}`, 'data-link': true, class: 'category-tile', style: `background:${tileColour(c.slug)}` },
           h('span', { class: 'name' }, c.name),
           c.product_count !== undefined ? h('span', { class: 'count' }, `${c.product_count.toLocaleString()} products`) : null)))),
-    newest?.items.length ? h('section', { 'aria-label': 'New arrivals' }, h('h2', {}, 'New arrivals'), productGrid(varied(newest.items, 12))) : '',
+    newest?.items.length ? h('section', { 'aria-label': 'New arrivals' }, h('h2', {}, 'New arrivals'), productGrid(varied(newest.items, 12, departments(ctx.categories)))) : '',
   );
+}
+
+// Each category's top-level department, by slug.
+function departments(tree: CategoryNode[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (node: CategoryNode, top: string) => {
+    out.set(node.slug, top);
+    for (const child of node.children ?? []) walk(child, top);
+  };
+  for (const top of tree) walk(top, top.slug);
+  return out;
+}
+
+// A product's line: brand and title before its variant ("… – Red, 12-inch").
+function lineOf(item: { title: string; brand: string }): string {
+  return `${item.brand}|${item.title.split(/ [–-] |, /)[0].toLowerCase()}`;
 }
 
 // Up to `n` of `items` (newest first) with one product per product line
 // (the title before its variant, "Sony DualSense Wireless Controller – Red"
-// and "– Blue" being one) and at most two per category, so that a batch of
-// colour variants added together does not fill the whole shelf.
-export function varied<T extends { title: string; brand: string; category?: { slug: string } }>(items: T[], n: number): T[] {
+// and "– Blue" being one) and at most two per department, so that a batch
+// of colour variants, or one department's many new lines, do not fill the
+// whole shelf.
+export function varied<T extends { title: string; brand: string; category?: { slug: string } }>(
+  items: T[], n: number, department: Map<string, string>): T[] {
   const lines = new Set<string>();
   const perCategory = new Map<string, number>();
   const out: T[] = [];
   for (const item of items) {
-    const line = `${item.brand}|${item.title.split(/ [–-] |, /)[0].toLowerCase()}`;
-    const category = item.category?.slug ?? '';
+    const line = lineOf(item);
+    const slug = item.category?.slug ?? '';
+    const category = department.get(slug) ?? slug;
     if (lines.has(line) || (perCategory.get(category) ?? 0) >= 2) continue;
     lines.add(line);
     perCategory.set(category, (perCategory.get(category) ?? 0) + 1);
     out.push(item);
     if (out.length === n) return out;
   }
-  // Too few distinct lines: fill up with the rest, newest first.
-  for (const item of items) {
-    if (out.length === n) break;
-    if (!out.includes(item)) out.push(item);
+  // Too few departments: more lines of the same ones, then, with too few
+  // lines, the rest, newest first.
+  for (const distinct of [true, false]) {
+    for (const item of items) {
+      if (out.length === n) return out;
+      const line = lineOf(item);
+      if (out.includes(item) || (distinct && lines.has(line))) continue;
+      lines.add(line);
+      out.push(item);
+    }
   }
   return out;
 }
