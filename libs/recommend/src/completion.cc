@@ -13,8 +13,14 @@
 // the optimiser is Adagrad over `epochs` shuffled passes (a seeded
 // generator, so a fit is deterministic), and the model kept is the average of
 // the parameters after each epoch of the second half (iterate averaging, which
-// smooths the last steps' noise); with seeds > 1, the mean of that many fits
-// over differently shuffled passes. b starts at log(popularity), W and s at 0.
+// smooths the last steps' noise). b starts at log(popularity), W and s at 0.
+// With seeds = S > 1 the model is an ensemble of S members fitted
+// independently: member k draws its hidden-weight initialisation and then its
+// shuffles from a generator seeded 42 + k (member 0 is exactly the seeds = 1
+// fit), and P(i | Q) is the mean over the members of their own probabilities.
+// Predictions, not parameters, are averaged: with a hidden layer the members'
+// units need not correspond, and even without one the mean of softmaxes is
+// not the softmax of mean logits.
 // s (with size_feature = 1) lets the prior depend on the basket's size.
 // The hidden layer (U, c, V with `hidden` > 0 units; none by default) lets a
 // combination of context items move an item's odds by more or less than the
@@ -31,11 +37,17 @@
 // query items; 0 for items outside the training set and for context items.
 //
 // Params: l2 >= 0, learning_rate > 0, epochs >= 1, context_exponent in
-// [0, 1], size_feature 0 or 1, seeds >= 1, hidden in [0, 256],
-// example_weight in [0, 1]. Memory: one dense float matrix of the
-// training item count squared to serve, three while fitting; more than
-// kMaxItems training items is kTooLarge. Each epoch visits at most
-// kMaxWorkPerEpoch (example x item) terms; larger logs are sampled.
+// [0, 1], size_feature 0 or 1, seeds in [1, 64], hidden in [0, 256],
+// example_weight in [0, 1]. Memory: `seeds` dense float matrices of the
+// training item count squared to serve (one per member), seeds + 2 while
+// fitting; more than kMaxItems training items is kTooLarge. Fitting and
+// scoring take `seeds` times as long as one member. Each member's epoch
+// visits at most kMaxWorkPerEpoch (example x item) terms; larger logs are
+// sampled.
+//
+// Artifact state: the members one after another, each as b, s, W and, with
+// a hidden layer, U, c, V (so seeds = 1 is the single-fit format); Load
+// takes the member count from `seeds` as it takes `hidden` from its param.
 
 #include <algorithm>
 #include <cmath>
@@ -50,6 +62,7 @@ namespace {
 constexpr uint32_t kMaxItems = 6000;
 constexpr uint64_t kMaxWorkPerEpoch = 400'000'000;
 constexpr uint32_t kMaxHidden = 256;
+constexpr int kMaxSeeds = 64;
 
 class Completion : public ModelBase {
  public:
@@ -63,7 +76,9 @@ class Completion : public ModelBase {
     if (!(l2 >= 0)) return Error::InvalidArgument("l2 must be >= 0", "l2");
     if (!(rate > 0)) return Error::InvalidArgument("learning_rate must be > 0", "learning_rate");
     if (epochs < 1) return Error::InvalidArgument("epochs must be >= 1", "epochs");
-    if (P("seeds") < 1) return Error::InvalidArgument("seeds must be >= 1", "seeds");
+    if (!(P("seeds") >= 1 && P("seeds") <= kMaxSeeds)) {
+      return Error::InvalidArgument("seeds must be in [1, " + std::to_string(kMaxSeeds) + "]", "seeds");
+    }
     if (!(exponent >= 0 && exponent <= 1)) {
       return Error::InvalidArgument("context_exponent must be in [0, 1]", "context_exponent");
     }
@@ -121,15 +136,13 @@ class Completion : public ModelBase {
     const float sexp = static_cast<float>(exponent);
     const bool use_size = P("size_feature") != 0;
     const auto seeds = static_cast<int>(P("seeds"));
-    // Per seed: iterate averages of the second half of the epochs; the model
-    // is the mean over seeds (without a hidden layer the loss is convex, so
-    // means of fits are fits; with one, every seed starts from the same
-    // hidden weights).
-    std::vector<float> w_avg(static_cast<size_t>(n) * n, 0.0f), bias_avg(n, 0.0f), size_avg(n, 0.0f);
-    std::vector<float> u_avg(static_cast<size_t>(n) * hidden, 0.0f), v_avg(static_cast<size_t>(hidden) * n, 0.0f),
-        c_avg(hidden, 0.0f);
     const int first_averaged = epochs / 2;
-    std::vector<float> w_acc, bias_acc, size_acc, u_acc, v_acc, c_acc, u_init, v_init;
+    const float inv_count = 1.0f / static_cast<float>(epochs - first_averaged);
+    // `it` is a member's current iterate; members_[m] accumulates the
+    // iterates of its second half of the epochs, then holds their mean.
+    Member it;
+    std::vector<Example> order;
+    std::vector<float> w_acc, bias_acc, size_acc, u_acc, v_acc, c_acc;
     std::vector<float> act(hidden), dpre(hidden);
     std::vector<float> z(n), g(n);
     std::vector<uint8_t> in_query(n, 0);
@@ -139,38 +152,44 @@ class Completion : public ModelBase {
     // Share of the examples visited per epoch, so an epoch stays within budget.
     const double share = work > kMaxWorkPerEpoch ? static_cast<double>(kMaxWorkPerEpoch) / work : 1.0;
 
-    for (int seed = 0; seed < seeds; ++seed) {
-      std::mt19937_64 gen(42 + static_cast<uint64_t>(seed));
-      bias_.assign(n, 0.0f);
+    members_.assign(static_cast<size_t>(seeds), Member{});
+    for (int m = 0; m < seeds; ++m) {
+      // Every member starts from the examples in their original order, so
+      // member m depends on m alone.
+      order = examples;
+      std::mt19937_64 gen(42 + static_cast<uint64_t>(m));
+      it.bias.assign(n, 0.0f);
       for (uint32_t c = 0; c < n; ++c) {
-        bias_[c] = static_cast<float>(std::log(static_cast<double>(history_->popularity[items_[c]])));
+        it.bias[c] = static_cast<float>(std::log(static_cast<double>(history_->popularity[items_[c]])));
       }
-      w_.assign(static_cast<size_t>(n) * n, 0.0f);
-      size_.assign(n, 0.0f);
-      w_acc.assign(w_.size(), 0.0f);
+      it.w.assign(static_cast<size_t>(n) * n, 0.0f);
+      it.size.assign(n, 0.0f);
+      w_acc.assign(it.w.size(), 0.0f);
       bias_acc.assign(n, 0.0f);
       size_acc.assign(n, 0.0f);
       // Small random hidden weights (zero would leave every unit identical),
-      // drawn once: every seed starts from them, so its units match the
-      // other seeds' units and averaging the fits is meaningful.
-      if (seed == 0) {
-        std::normal_distribution<float> init_u(0.0f, 0.1f), init_v(0.0f, 0.01f);
-        u_init.resize(static_cast<size_t>(n) * hidden);
-        v_init.resize(static_cast<size_t>(hidden) * n);
-        for (float& x : u_init) x = init_u(gen);
-        for (float& x : v_init) x = init_v(gen);
-      }
-      u_ = u_init;
-      v_ = v_init;
-      c_.assign(hidden, 0.0f);
-      u_acc.assign(u_.size(), 0.0f);
-      v_acc.assign(v_.size(), 0.0f);
+      // drawn from the member's generator before its first shuffle.
+      std::normal_distribution<float> init_u(0.0f, 0.1f), init_v(0.0f, 0.01f);
+      it.u.resize(static_cast<size_t>(n) * hidden);
+      it.v.resize(static_cast<size_t>(hidden) * n);
+      for (float& x : it.u) x = init_u(gen);
+      for (float& x : it.v) x = init_v(gen);
+      it.c.assign(hidden, 0.0f);
+      u_acc.assign(it.u.size(), 0.0f);
+      v_acc.assign(it.v.size(), 0.0f);
       c_acc.assign(hidden, 0.0f);
+      Member& avg = members_[static_cast<size_t>(m)];
+      avg.w.assign(it.w.size(), 0.0f);
+      avg.bias.assign(n, 0.0f);
+      avg.size.assign(n, 0.0f);
+      avg.u.assign(it.u.size(), 0.0f);
+      avg.v.assign(it.v.size(), 0.0f);
+      avg.c.assign(hidden, 0.0f);
       for (int epoch = 0; epoch < epochs; ++epoch) {
-        for (size_t i = examples.size(); i > 1; --i) std::swap(examples[i - 1], examples[gen() % i]);
-        const auto visit = static_cast<size_t>(std::ceil(share * static_cast<double>(examples.size())));
+        for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[gen() % i]);
+        const auto visit = static_cast<size_t>(std::ceil(share * static_cast<double>(order.size())));
         for (size_t e = 0; e < visit; ++e) {
-          const Example& ex = examples[e];
+          const Example& ex = order[e];
           const uint32_t* row = row_cols.data() + row_begin[ex.row];
           const uint32_t len = static_cast<uint32_t>(row_begin[ex.row + 1] - row_begin[ex.row]);
           const uint32_t target = row[ex.held];
@@ -180,13 +199,13 @@ class Completion : public ModelBase {
           }
           const float scale = std::pow(static_cast<float>(query.size()), -sexp);
           const float log_size = std::log(static_cast<float>(query.size()));
-          for (uint32_t i = 0; i < n; ++i) z[i] = bias_[i] + log_size * size_[i];
+          for (uint32_t i = 0; i < n; ++i) z[i] = it.bias[i] + log_size * it.size[i];
           for (uint32_t j : query) {
-            const float* wj = w_.data() + static_cast<size_t>(j) * n;
+            const float* wj = it.w.data() + static_cast<size_t>(j) * n;
             for (uint32_t i = 0; i < n; ++i) z[i] += scale * wj[i];
             in_query[j] = 1;
           }
-          if (hidden > 0) HiddenForward(query, scale, act, z);
+          if (hidden > 0) HiddenForward(it, query, scale, act, z);
           float top = -INFINITY;
           for (uint32_t i = 0; i < n; ++i) {
             if (!in_query[i]) top = std::max(top, z[i]);
@@ -205,7 +224,7 @@ class Completion : public ModelBase {
             for (uint32_t h = 0; h < hidden; ++h) {
               dpre[h] = 0.0f;
               if (act[h] <= 0.0f) continue;
-              float* vh = v_.data() + static_cast<size_t>(h) * n;
+              float* vh = it.v.data() + static_cast<size_t>(h) * n;
               float* ah = v_acc.data() + static_cast<size_t>(h) * n;
               float back = 0.0f;
               for (uint32_t i = 0; i < n; ++i) {
@@ -216,10 +235,10 @@ class Completion : public ModelBase {
               }
               dpre[h] = back;
               c_acc[h] += back * back;
-              c_[h] -= lr * back / (std::sqrt(c_acc[h]) + kEps);
+              it.c[h] -= lr * back / (std::sqrt(c_acc[h]) + kEps);
             }
             for (uint32_t j : query) {
-              float* uj = u_.data() + static_cast<size_t>(j) * hidden;
+              float* uj = it.u.data() + static_cast<size_t>(j) * hidden;
               float* aj = u_acc.data() + static_cast<size_t>(j) * hidden;
               for (uint32_t h = 0; h < hidden; ++h) {
                 const float grad = scale * dpre[h] + reg * uj[h];
@@ -230,17 +249,17 @@ class Completion : public ModelBase {
           }
           for (uint32_t i = 0; i < n; ++i) {
             bias_acc[i] += g[i] * g[i];
-            bias_[i] -= lr * g[i] / (std::sqrt(bias_acc[i]) + kEps);
+            it.bias[i] -= lr * g[i] / (std::sqrt(bias_acc[i]) + kEps);
           }
           if (use_size && log_size > 0) {
             for (uint32_t i = 0; i < n; ++i) {
-              const float grad = log_size * g[i] + reg * size_[i];
+              const float grad = log_size * g[i] + reg * it.size[i];
               size_acc[i] += grad * grad;
-              size_[i] -= lr * grad / (std::sqrt(size_acc[i]) + kEps);
+              it.size[i] -= lr * grad / (std::sqrt(size_acc[i]) + kEps);
             }
           }
           for (uint32_t j : query) {
-            float* wj = w_.data() + static_cast<size_t>(j) * n;
+            float* wj = it.w.data() + static_cast<size_t>(j) * n;
             float* aj = w_acc.data() + static_cast<size_t>(j) * n;
             for (uint32_t i = 0; i < n; ++i) {
               const float grad = scale * g[i] + reg * wj[i];
@@ -251,125 +270,144 @@ class Completion : public ModelBase {
           }
         }
         if (epoch >= first_averaged) {
-          for (size_t i = 0; i < w_.size(); ++i) w_avg[i] += w_[i];
+          for (size_t i = 0; i < it.w.size(); ++i) avg.w[i] += it.w[i];
           for (uint32_t i = 0; i < n; ++i) {
-            bias_avg[i] += bias_[i];
-            size_avg[i] += size_[i];
+            avg.bias[i] += it.bias[i];
+            avg.size[i] += it.size[i];
           }
-          for (size_t i = 0; i < u_.size(); ++i) u_avg[i] += u_[i];
-          for (size_t i = 0; i < v_.size(); ++i) v_avg[i] += v_[i];
-          for (uint32_t h = 0; h < hidden; ++h) c_avg[h] += c_[h];
+          for (size_t i = 0; i < it.u.size(); ++i) avg.u[i] += it.u[i];
+          for (size_t i = 0; i < it.v.size(); ++i) avg.v[i] += it.v[i];
+          for (uint32_t h = 0; h < hidden; ++h) avg.c[h] += it.c[h];
         }
       }
+      for (float& x : avg.w) x *= inv_count;
+      for (float& x : avg.bias) x *= inv_count;
+      for (float& x : avg.size) x *= inv_count;
+      for (float& x : avg.u) x *= inv_count;
+      for (float& x : avg.v) x *= inv_count;
+      for (float& x : avg.c) x *= inv_count;
     }
-    const float inv_count = 1.0f / static_cast<float>((epochs - first_averaged) * seeds);
-    for (size_t i = 0; i < w_.size(); ++i) w_[i] = w_avg[i] * inv_count;
-    for (uint32_t i = 0; i < n; ++i) {
-      bias_[i] = bias_avg[i] * inv_count;
-      size_[i] = size_avg[i] * inv_count;
-    }
-    for (size_t i = 0; i < u_.size(); ++i) u_[i] = u_avg[i] * inv_count;
-    for (size_t i = 0; i < v_.size(); ++i) v_[i] = v_avg[i] * inv_count;
-    for (uint32_t h = 0; h < hidden; ++h) c_[h] = c_avg[h] * inv_count;
     return Ok();
   }
 
   void Score(const Query& q, std::span<float> scores) const override {
     std::fill(scores.begin(), scores.end(), 0.0f);
     thread_local std::vector<uint32_t> context, cols;
-    thread_local std::vector<float> z, act;
+    thread_local std::vector<float> z, act, sum;
     ContextItems(*history_, q, context);
     const size_t n = items_.size();
     cols.clear();
     for (uint32_t j : context) {
       if (j < col_.size() && col_[j] != kNone) cols.push_back(col_[j]);
     }
-    z.assign(bias_.begin(), bias_.end());
-    if (cols.size() > 1) {
-      const float log_size = std::log(static_cast<float>(cols.size()));
-      for (size_t i = 0; i < n; ++i) z[i] += log_size * size_[i];
-    }
-    if (!cols.empty()) {
-      const float scale = std::pow(static_cast<float>(cols.size()), -static_cast<float>(P("context_exponent")));
-      for (uint32_t j : cols) {
-        const float* wj = w_.data() + static_cast<size_t>(j) * n;
-        for (size_t i = 0; i < n; ++i) z[i] += scale * wj[i];
+    const float scale = std::pow(static_cast<float>(cols.size()), -static_cast<float>(P("context_exponent")));
+    const float log_size = std::log(static_cast<float>(cols.size()));
+    const bool ensemble = members_.size() > 1;
+    if (ensemble) sum.assign(n, 0.0f);
+    for (const Member& m : members_) {
+      z.assign(m.bias.begin(), m.bias.end());
+      if (cols.size() > 1) {
+        for (size_t i = 0; i < n; ++i) z[i] += log_size * m.size[i];
       }
-      if (!c_.empty()) {
-        act.resize(c_.size());
-        HiddenForward(cols, scale, act, z);
+      if (!cols.empty()) {
+        for (uint32_t j : cols) {
+          const float* wj = m.w.data() + static_cast<size_t>(j) * n;
+          for (size_t i = 0; i < n; ++i) z[i] += scale * wj[i];
+        }
+        if (!m.c.empty()) {
+          act.resize(m.c.size());
+          HiddenForward(m, cols, scale, act, z);
+        }
       }
+      for (uint32_t j : cols) z[j] = -INFINITY;
+      float top = -INFINITY;
+      for (float v : z) top = std::max(top, v);
+      if (top == -INFINITY) return;  // every training item is in the context
+      double total = 0;
+      for (float& v : z) {
+        v = std::exp(v - top);
+        total += v;
+      }
+      const float inv = static_cast<float>(1.0 / total);
+      if (!ensemble) {
+        for (size_t i = 0; i < n; ++i) scores[items_[i]] = z[i] * inv;
+        return;
+      }
+      for (size_t i = 0; i < n; ++i) sum[i] += z[i] * inv;
     }
-    for (uint32_t j : cols) z[j] = -INFINITY;
-    float top = -INFINITY;
-    for (float v : z) top = std::max(top, v);
-    if (top == -INFINITY) return;
-    double total = 0;
-    for (float& v : z) {
-      v = std::exp(v - top);
-      total += v;
-    }
-    const float inv = static_cast<float>(1.0 / total);
-    for (size_t i = 0; i < n; ++i) scores[items_[i]] = z[i] * inv;
+    const float members = static_cast<float>(members_.size());
+    for (size_t i = 0; i < n; ++i) scores[items_[i]] = sum[i] / members;
   }
 
   Status Save(std::ostream& out) const override {
-    WriteVector(out, bias_);
-    WriteVector(out, size_);
-    WriteVector(out, w_);
-    if (!c_.empty()) {
-      WriteVector(out, u_);
-      WriteVector(out, c_);
-      WriteVector(out, v_);
+    for (const Member& m : members_) {
+      WriteVector(out, m.bias);
+      WriteVector(out, m.size);
+      WriteVector(out, m.w);
+      if (!m.c.empty()) {
+        WriteVector(out, m.u);
+        WriteVector(out, m.c);
+        WriteVector(out, m.v);
+      }
     }
     return Ok();
   }
   Status Load(std::istream& in, std::shared_ptr<const History> history) override {
     history_ = std::move(history);
     BuildColumns();
-    if (!ReadVector(in, bias_) || !ReadVector(in, size_) || !ReadVector(in, w_) || bias_.size() != items_.size() ||
-        size_.size() != items_.size() || w_.size() != items_.size() * items_.size()) {
-      return Error::InvalidArgument("corrupt completion model state", "artifact");
-    }
+    const auto corrupt = [] { return Error::InvalidArgument("corrupt completion model state", "artifact"); };
+    if (!(P("seeds") >= 1 && P("seeds") <= kMaxSeeds)) return corrupt();
+    const auto seeds = static_cast<size_t>(P("seeds"));
     const auto hidden = static_cast<size_t>(P("hidden"));
-    u_.clear();
-    c_.clear();
-    v_.clear();
-    if (hidden > 0 && (!ReadVector(in, u_) || !ReadVector(in, c_) || !ReadVector(in, v_) ||
-                       u_.size() != items_.size() * hidden || c_.size() != hidden ||
-                       v_.size() != hidden * items_.size())) {
-      return Error::InvalidArgument("corrupt completion model state", "artifact");
+    const size_t n = items_.size();
+    members_.assign(seeds, Member{});
+    for (Member& m : members_) {
+      if (!ReadVector(in, m.bias) || !ReadVector(in, m.size) || !ReadVector(in, m.w) || m.bias.size() != n ||
+          m.size.size() != n || m.w.size() != n * n) {
+        members_.clear();
+        return corrupt();
+      }
+      if (hidden > 0 && (!ReadVector(in, m.u) || !ReadVector(in, m.c) || !ReadVector(in, m.v) ||
+                         m.u.size() != n * hidden || m.c.size() != hidden || m.v.size() != hidden * n)) {
+        members_.clear();
+        return corrupt();
+      }
     }
     return Ok();
   }
 
  private:
+  // One fitted model; the ensemble's probability is the mean of its members'.
+  struct Member {
+    std::vector<float> bias;  // per column
+    std::vector<float> size;  // per column: slope on log(query size)
+    std::vector<float> w;     // row-major n x n: row j is what context item j adds
+    std::vector<float> u;     // row-major n x hidden: row j is context item j's input to the units
+    std::vector<float> c;     // per hidden unit: its bias (empty without a hidden layer)
+    std::vector<float> v;     // row-major hidden x n: row h is what unit h adds per unit of activation
+  };
+
   void BuildColumns() { TrainedItemColumns(*history_, col_, items_); }
-  // Adds the hidden layer's output to z for the context columns `query`
+  // Adds member m's hidden layer output to z for the context columns `query`
   // scaled by `scale`, leaving the units' activations in `act`.
-  void HiddenForward(std::span<const uint32_t> query, float scale, std::vector<float>& act,
+  void HiddenForward(const Member& m, std::span<const uint32_t> query, float scale, std::vector<float>& act,
                      std::vector<float>& z) const {
-    const size_t n = items_.size(), hidden = c_.size();
-    for (size_t h = 0; h < hidden; ++h) act[h] = c_[h];
+    const size_t n = items_.size(), hidden = m.c.size();
+    for (size_t h = 0; h < hidden; ++h) act[h] = m.c[h];
     for (uint32_t j : query) {
-      const float* uj = u_.data() + static_cast<size_t>(j) * hidden;
+      const float* uj = m.u.data() + static_cast<size_t>(j) * hidden;
       for (size_t h = 0; h < hidden; ++h) act[h] += scale * uj[h];
     }
     for (size_t h = 0; h < hidden; ++h) {
       act[h] = std::max(act[h], 0.0f);
       if (act[h] == 0.0f) continue;
-      const float* vh = v_.data() + h * n;
+      const float* vh = m.v.data() + h * n;
       for (size_t i = 0; i < n; ++i) z[i] += act[h] * vh[i];
     }
   }
   std::vector<uint32_t> col_;    // item -> column, kNone outside the training set
   std::vector<uint32_t> items_;  // column -> item
-  std::vector<float> bias_;      // per column
-  std::vector<float> size_;      // per column: slope on log(query size)
-  std::vector<float> w_;         // row-major n x n: row j is what context item j adds
-  std::vector<float> u_;         // row-major n x hidden: row j is context item j's input to the units
-  std::vector<float> c_;         // per hidden unit: its bias (empty without a hidden layer)
-  std::vector<float> v_;         // row-major hidden x n: row h is what unit h adds per unit of activation
+  std::vector<Member> members_;  // `seeds` of them once fitted or loaded
 };
 
 }  // namespace

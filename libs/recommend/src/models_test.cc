@@ -197,6 +197,86 @@ TEST_F(ModelsTest, CompletionHiddenLayerLearnsWhatPairsCannot) {
   EXPECT_FALSE(CreateModel("completion", hidden).value()->Load(truncated, h).ok());
 }
 
+// The XOR baskets again, fitted with a hidden layer (so differently seeded
+// fits differ in more than noise). With seeds = 3 the model is three members,
+// saved one after another in the single-fit format: each loads on its own as
+// a seeds = 1 model, member 0 is the seeds = 1 fit, and the ensemble's
+// probabilities are the mean of the members' (a parameter average would
+// save one member, and its softmax is not the mean of the members').
+TEST_F(ModelsTest, CompletionSeedsAverageTheMembersPredictions) {
+  EventLogBuilder b;
+  int basket = 0;
+  for (int t = 0; t < 30; ++t) {
+    for (auto items : {std::vector<const char*>{"a", "b", "x"}, {"c", "d", "x"}, {"a", "d", "y"}, {"c", "b", "y"}}) {
+      for (const char* item : items) b.Add("", item, "o" + std::to_string(basket), basket, 1, EventType::kPurchase);
+      ++basket;
+    }
+  }
+  EventLog log = std::move(b).Finish();
+  auto h = History::Build(BuildInteractions(log));
+  const size_t n = log.item_ids.size(), hidden = 8;
+  const Params one = {{"epochs", 10}, {"l2", 0}, {"hidden", static_cast<double>(hidden)}, {"seeds", 1}};
+  Params three = one;
+  three["seeds"] = 3;
+  auto single = CreateModel("completion", one).value();
+  ASSERT_TRUE(single->Fit(h).ok());
+  auto ensemble = CreateModel("completion", three).value();
+  ASSERT_TRUE(ensemble->Fit(h).ok());
+
+  std::stringstream single_state, state;
+  ASSERT_TRUE(single->Save(single_state).ok());
+  ASSERT_TRUE(ensemble->Save(state).ok());
+  // Per member: b, s, W, U, c, V, each a 64-bit length and its floats.
+  const size_t member_bytes = 6 * 8 + 4 * (2 * n + n * n + 2 * n * hidden + hidden);
+  EXPECT_EQ(single_state.str().size(), member_bytes);
+  EXPECT_EQ(state.str().size(), 3 * member_bytes);
+
+  std::stringstream members_state(state.str());
+  std::vector<std::unique_ptr<Model>> members;
+  for (int k = 0; k < 3; ++k) {
+    members.push_back(CreateModel("completion", one).value());
+    ASSERT_TRUE(members.back()->Load(members_state, h).ok()) << "member " << k;
+  }
+  EXPECT_EQ(members_state.peek(), std::char_traits<char>::eof());
+
+  const std::vector<std::vector<uint32_t>> queries = {{}, {0, 1}, {0, 3}, {2}};  // -, ab, ad, c
+  std::vector<float> p(n), p0(n), p1(n), p2(n), expected(n);
+  bool members_differ = false;
+  for (const auto& items : queries) {
+    const Query q{kNone, items};
+    single->Score(q, p);
+    members[0]->Score(q, p0);
+    EXPECT_EQ(p0, p) << "member 0 is the seeds = 1 fit";
+    members[1]->Score(q, p1);
+    members[2]->Score(q, p2);
+    members_differ |= p1 != p0 || p2 != p0;
+    ensemble->Score(q, p);
+    float total = 0;
+    for (size_t i = 0; i < n; ++i) {
+      EXPECT_FLOAT_EQ(p[i], (p0[i] + p1[i] + p2[i]) / 3.0f) << "item " << i;
+      total += p[i];
+    }
+    EXPECT_NEAR(total, 1.0f, 1e-5);
+    for (uint32_t j : items) EXPECT_EQ(p[j], 0.0f);
+  }
+  EXPECT_TRUE(members_differ);
+
+  // An artifact round trip of the ensemble keeps its scores; a truncated
+  // state (the last member cut short) is rejected.
+  auto loaded = CreateModel("completion", three).value();
+  std::stringstream reread(state.str());
+  ASSERT_TRUE(loaded->Load(reread, h).ok());
+  for (const auto& items : queries) {
+    ensemble->Score(Query{kNone, items}, p);
+    loaded->Score(Query{kNone, items}, p1);
+    EXPECT_EQ(p1, p);
+  }
+  std::stringstream truncated(state.str().substr(0, state.str().size() - 8));
+  EXPECT_FALSE(CreateModel("completion", three).value()->Load(truncated, h).ok());
+  EXPECT_FALSE(CreateModel("completion", {{"seeds", 0}}).value()->Fit(h).ok());
+  EXPECT_FALSE(CreateModel("completion", {{"seeds", 65}}).value()->Fit(h).ok());
+}
+
 // {a, b} x 20 and {a, c, d1, ..., d7} x 20. Given only a, the missing item is
 // b (a one-item query comes only from a two-item basket), but the large
 // baskets give 8 of every 9 examples in which a is context. Weighting each
