@@ -263,6 +263,35 @@ TEST_F(RecommendHttpTest, BoughtTogetherForAPlayStationControllerIncludesACharge
   EXPECT_TRUE(AnyTitleHas(items, {"charg", "camera"})) << json::serialize(v);
 }
 
+// Past its associations, a product's bought-together list holds what sells
+// in its own department (never coffee on a dog food's page), outside its own
+// category; associated items keep their reasons.
+TEST_F(RecommendHttpTest, BoughtTogetherFillsFromTheProductsDepartment) {
+  UseModel();
+  json::value page = Get("/api/v1/search?per_page=40&q=dog%20food");
+  int filled = 0;
+  for (const json::value& hit : page.at("items").as_array()) {
+    const int64_t id = hit.at("id").as_int64();
+    json::value product = Get("/api/v1/products/" + std::to_string(id));
+    const int64_t top = product.at("category_path").as_array().front().at("id").as_int64();
+    const int64_t leaf = product.at("category").at("id").as_int64();
+    const std::string department(product.at("category_path").as_array().front().at("name").as_string());
+    json::value v = Get("/api/v1/products/" + std::to_string(id) + "/recommendations?kind=bought-together&k=10");
+    for (const json::value& item : Items(v, {id})) {
+      const std::string reason(item.at("reason").as_string());
+      EXPECT_NE(reason, "popular now") << json::serialize(v);
+      EXPECT_NE(reason, "trending") << json::serialize(v);
+      if (reason.rfind("popular in ", 0) != 0) continue;
+      ++filled;
+      EXPECT_EQ(reason, "popular in " + department);
+      EXPECT_NE(item.at("category").at("id").as_int64(), leaf) << json::serialize(item);
+      json::value full = Get("/api/v1/products/" + std::to_string(item.at("id").as_int64()));
+      EXPECT_EQ(full.at("category_path").as_array().front().at("id").as_int64(), top) << json::serialize(item);
+    }
+  }
+  EXPECT_GT(filled, 0) << "no product of the page needed the department's fill";
+}
+
 TEST_F(RecommendHttpTest, SimilarItemsLeaveOutTheProductItself) {
   UseModel();
   const auto [id, sku] = FirstHit("DualSense%20Wireless%20Controller");

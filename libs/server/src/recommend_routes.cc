@@ -390,6 +390,40 @@ Response ForUser(Services& services, const Request& request) {
   return ItemsResponse(*catalog, ranked, "popularity", "for_you");
 }
 
+// A product's bought-together list past its associations: the recommender
+// fills with what sells everywhere ("popular now"), which on a dog food's
+// page is coffee and crackers. Those fill items give way to what sells in
+// the product's own department, outside its own category and product
+// family (its substitutes are "similar items"): "popular in Pet Food &
+// Supplies". Associated items keep their places.
+std::vector<Ranked> WithDepartmentFill(const catalog::CatalogSnapshot& catalog, const recommend::Recommender& rec,
+                                       const catalog::Product& product, std::vector<Ranked> ranked, size_t k) {
+  const int64_t top = TopCategoryOf(catalog, product.category_id);
+  const catalog::Category* department = catalog.FindCategory(top);
+  if (department == nullptr) return ranked;
+  std::erase_if(ranked, [](const Ranked& r) { return r.reason == "popular now" || r.reason == "trending"; });
+  if (ranked.size() >= k) return ranked;
+  std::unordered_set<int64_t> seen = {product.id};
+  std::unordered_set<std::string_view> families = {ProductFamily(product.title)};
+  for (const Ranked& r : ranked) {
+    seen.insert(r.product->id);
+    families.insert(ProductFamily(r.product->title));
+  }
+  const std::string reason = "popular in " + department->name;
+  // The trending list, best first; the department's share of it is what
+  // fills, so look far enough down it for small departments.
+  for (const recommend::Recommendation& r : rec.BoughtTogether({}, std::min<size_t>(rec.num_items(), 4000))) {
+    const catalog::Product* p = RecommendableProduct(catalog, r.item);
+    if (p == nullptr || p->category_id == product.category_id || TopCategoryOf(catalog, p->category_id) != top ||
+        !seen.insert(p->id).second || !families.insert(ProductFamily(p->title)).second) {
+      continue;
+    }
+    ranked.push_back({p, 0.0, reason});
+    if (ranked.size() == k) break;
+  }
+  return ranked;
+}
+
 Response ForProduct(Services& services, const Request& request) {
   auto id = PathIdParam(request, "id");
   if (!id.ok()) return ErrorResponse(id.error());
@@ -418,7 +452,8 @@ Response ForProduct(Services& services, const Request& request) {
   if (rec) {
     auto ranked = Collect(*catalog, exclude, want, rec->num_items(),
                           [&](size_t n) { return rec->BoughtTogether(std::span(&product->sku, 1), n); });
-    return ItemsResponse(*catalog, ranked, "recommender", "bought_together");
+    return ItemsResponse(*catalog, WithDepartmentFill(*catalog, *rec, *product, std::move(ranked), want),
+                         "recommender", "bought_together");
   }
   auto ranked = Collect(*catalog, exclude, want, catalog->products().size(),
                         [&](size_t n) { return FromTable(services, *catalog, {product->id}, n); });
