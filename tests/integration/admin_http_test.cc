@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "atelier/orders/accounts.h"
+#include "atelier/orders/types.h"
 #include "atelier/server/services.h"
 #include "http_client.h"
 #include "shop_api.h"
@@ -445,6 +447,34 @@ TEST_F(AdminHttpTest, SalesBreakDownByCategoryAndSource) {
   EXPECT_EQ(body.at("sources").as_array().size(), 2u);
   EXPECT_EQ(Send("GET", "/api/v1/admin/analytics/sales?days=0", {}, Bearer(ApiScope::kAnalytics)).status,
             400);
+}
+
+// The events source's units are every purchase event of the window (at
+// least 1 each), counted here row by row; the window ends on the day of the
+// latest sale.
+TEST_F(AdminHttpTest, SalesFromEventsCountEveryPurchaseOfTheWindow) {
+  HttpReply reply = Send("GET", "/api/v1/admin/analytics/sales?days=45", {}, Bearer(ApiScope::kAnalytics));
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  json::value body = Json(reply);
+  const std::string from(body.at("from").as_string()), to(body.at("to").as_string());
+  int64_t shown = 0;
+  for (const auto& s : body.at("series").as_array()) {
+    if (s.at("source") != "events") continue;
+    for (const auto& v : s.at("units").as_array()) shown += v.as_int64();
+  }
+  auto rows = shop_->services().db->Query("SELECT ts, quantity FROM events WHERE type = 'purchase'");
+  ASSERT_TRUE(rows.ok()) << rows.error().ToString();
+  int64_t expected = 0;
+  std::string latest;
+  for (const auto& r : *rows) {
+    const std::string day = orders::FormatDay(r.Int(0) / 86400);
+    latest = std::max(latest, day);
+    if (day >= from && day <= to) expected += std::max<int64_t>(1, r.Int(1));
+  }
+  ASSERT_GT(expected, 0);
+  EXPECT_EQ(shown, expected);
+  EXPECT_GE(to, latest);
+  EXPECT_EQ(body.at("dates").as_array().size(), 45u);
 }
 
 TEST_F(AdminHttpTest, TopBoughtTogetherPairsComeFromBaskets) {
