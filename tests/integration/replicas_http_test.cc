@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/json.hpp>
 #include <chrono>
@@ -28,6 +29,7 @@
 #include "atelier/catalog/catalog_store.h"
 #include "atelier/demo/demo_shop.h"
 #include "atelier/orders/accounts.h"
+#include "atelier/orders/types.h"
 #include "atelier/store/database.h"
 #include "http_client.h"
 #include "shop_api.h"
@@ -159,7 +161,7 @@ class ReplicasHttpTest : public ::testing::Test {
       failure_ = seeded.error().ToString();
       return;
     }
-    api_key_ = RunAtelier("admin create-key --name replicas --scopes catalog,orders,models --store " + url_);
+    api_key_ = RunAtelier("admin create-key --name replicas --scopes catalog,orders,models,analytics --store " + url_);
     if (api_key_.rfind("atk_", 0) != 0) {
       failure_ = "atelier admin create-key --store printed '" + api_key_ + "'";
       return;
@@ -324,6 +326,34 @@ TEST_F(ReplicasHttpTest, OrderPlacedOnOneIsServedByTheOtherWithTheSameSession) {
   HttpReply again = Send(1, "POST", "/api/v1/checkout", "{}", checkout);
   EXPECT_EQ(again.status, 201) << again.body;
   EXPECT_EQ(Json(again).at("id").as_int64(), order_id);
+}
+
+// The dashboard's analytics run their SQL on PostgreSQL too; the sales
+// panel's purchase events are every one of the window, at least 1 unit each.
+TEST_F(ReplicasHttpTest, DashboardAnalyticsAnswerOnPostgreSQL) {
+  const Headers key = {{"Authorization", "Bearer " + api_key_}};
+  for (const char* route : {"sales?days=30", "bought-together", "options", "fulfilment", "recommendations"}) {
+    HttpReply reply = Send(1, "GET", std::string("/api/v1/admin/analytics/") + route, {}, key);
+    EXPECT_EQ(reply.status, 200) << route << ": " << reply.body;
+  }
+  HttpReply sales = Send(0, "GET", "/api/v1/admin/analytics/sales?days=30", {}, key);
+  ASSERT_EQ(sales.status, 200) << sales.body;
+  json::value body = Json(sales);
+  int64_t shown = 0;
+  for (const auto& s : body.at("series").as_array()) {
+    if (s.at("source") != "events") continue;
+    for (const auto& v : s.at("units").as_array()) shown += v.as_int64();
+  }
+  auto rows = db_->Query("SELECT ts, quantity FROM events WHERE type = 'purchase'");
+  ASSERT_TRUE(rows.ok()) << rows.error().ToString();
+  const std::string from(body.at("from").as_string()), to(body.at("to").as_string());
+  int64_t expected = 0;
+  for (const auto& r : *rows) {
+    const std::string day = orders::FormatDay(r.Int(0) / 86400);
+    if (day >= from && day <= to) expected += std::max<int64_t>(1, r.Int(1));
+  }
+  EXPECT_GT(expected, 0);
+  EXPECT_EQ(shown, expected);
 }
 
 TEST_F(ReplicasHttpTest, StockSoldOnOneReachesTheOtherWithinASecond) {
