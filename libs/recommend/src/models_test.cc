@@ -157,10 +157,8 @@ TEST_F(ModelsTest, CompletionPredictsTheMissingItemOfABasket) {
   EXPECT_EQ(p1, p2);
 }
 
-// An exclusive-or of pairs: {a, b, x}, {c, d, x}, {a, d, y}, {c, b, y}, 30
-// times each. Every context item is as often with x as with y, so the sum of
-// pairwise effects cannot tell which completes {a, b}; the hidden layer can.
-TEST_F(ModelsTest, CompletionHiddenLayerLearnsWhatPairsCannot) {
+// The baskets {a, b, x}, {c, d, x}, {a, d, y}, {c, b, y}, 30 times each.
+EventLog XorBaskets() {
   EventLogBuilder b;
   int basket = 0;
   for (int t = 0; t < 30; ++t) {
@@ -169,7 +167,14 @@ TEST_F(ModelsTest, CompletionHiddenLayerLearnsWhatPairsCannot) {
       ++basket;
     }
   }
-  EventLog log = std::move(b).Finish();
+  return std::move(b).Finish();
+}
+
+// An exclusive-or of pairs: {a, b, x}, {c, d, x}, {a, d, y}, {c, b, y}, 30
+// times each. Every context item is as often with x as with y, so the sum of
+// pairwise effects cannot tell which completes {a, b}; the hidden layer can.
+TEST_F(ModelsTest, CompletionHiddenLayerLearnsWhatPairsCannot) {
+  EventLog log = XorBaskets();
   ASSERT_EQ(log.item_ids, (std::vector<std::string>{"a", "b", "c", "d", "x", "y"}));
   auto h = History::Build(BuildInteractions(log));
   const uint32_t ab[2] = {0, 1}, ad[2] = {0, 3};
@@ -204,15 +209,7 @@ TEST_F(ModelsTest, CompletionHiddenLayerLearnsWhatPairsCannot) {
 // probabilities are the mean of the members' (a parameter average would
 // save one member, and its softmax is not the mean of the members').
 TEST_F(ModelsTest, CompletionSeedsAverageTheMembersPredictions) {
-  EventLogBuilder b;
-  int basket = 0;
-  for (int t = 0; t < 30; ++t) {
-    for (auto items : {std::vector<const char*>{"a", "b", "x"}, {"c", "d", "x"}, {"a", "d", "y"}, {"c", "b", "y"}}) {
-      for (const char* item : items) b.Add("", item, "o" + std::to_string(basket), basket, 1, EventType::kPurchase);
-      ++basket;
-    }
-  }
-  EventLog log = std::move(b).Finish();
+  EventLog log = XorBaskets();
   auto h = History::Build(BuildInteractions(log));
   const size_t n = log.item_ids.size(), hidden = 8;
   const Params one = {{"epochs", 10}, {"l2", 0}, {"hidden", static_cast<double>(hidden)}, {"seeds", 1}};
