@@ -30,6 +30,17 @@ CatalogData SmallCatalog() {
   return d;
 }
 
+TEST(ProductFamilyTest, IsTheTitleBeforeItsLastVariantDash) {
+  EXPECT_EQ(ProductFamily("Sony DualSense Wireless Controller for PS5 \u2013 Midnight Black"),
+            "Sony DualSense Wireless Controller for PS5");
+  EXPECT_EQ(ProductFamily("Kettle \u2014 Red"), "Kettle");
+  EXPECT_EQ(ProductFamily("Mug - Blue, 12 oz"), "Mug");
+  EXPECT_EQ(ProductFamily("Stand \u2013 Pro \u2013 White"), "Stand \u2013 Pro");
+  EXPECT_EQ(ProductFamily("The Woman in Cabin 10 (Paperback)"), "The Woman in Cabin 10 (Paperback)");
+  EXPECT_EQ(ProductFamily(" - starts with a dash"), " - starts with a dash");
+  EXPECT_EQ(ProductFamily(""), "");
+}
+
 TEST(CatalogSnapshotTest, FindsProductsByIdAndSku) {
   auto s = CatalogSnapshot::Build(SmallCatalog(), 3);
   EXPECT_EQ(s->version(), 3);

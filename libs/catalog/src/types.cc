@@ -41,4 +41,11 @@ bool ParseLocationType(const std::string& text, LocationType& out) {
   return true;
 }
 
+std::string_view ProductFamily(std::string_view title) {
+  for (std::string_view dash : {" \u2013 ", " \u2014 ", " - "}) {
+    if (size_t at = title.rfind(dash); at != std::string_view::npos && at > 0) return title.substr(0, at);
+  }
+  return title;
+}
+
 }  // namespace atelier::catalog

@@ -246,13 +246,12 @@ Result<DemoSummary> SeedDemoShop(store::Database& db, const DemoOptions& options
   batch.products.reserve(generated.products.size());
   for (const auto& p : generated.products) batch.products.push_back(p.input);
   // When each product line joined the shop: a day in the two years up to the
-  // end of the history, the same for every variant of a line (its title
-  // before " – colour/size"), from a hash of the line so the generator's
+  // end of the history, the same for every variant of a line (its brand and
+  // catalog::ProductFamily), from a hash of the line so the generator's
   // random stream is untouched. "Newest" then shows lines from across the
   // shop, not the products that happened to be written last.
   for (catalog::ProductInput& p : batch.products) {
-    const std::string& title = p.product.title;
-    const std::string line = p.product.brand + "|" + title.substr(0, title.find(" \u2013 "));
+    const std::string line = p.product.brand + "|" + std::string(catalog::ProductFamily(p.product.title));
     uint64_t h = 1469598103934665603ull;  // FNV-1a
     for (unsigned char c : line) h = (h ^ c) * 1099511628211ull;
     p.product.created_at = options.history_end - static_cast<int64_t>(h % 730) * 86400 - 86400 +

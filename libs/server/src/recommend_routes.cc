@@ -28,6 +28,7 @@
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -159,16 +160,7 @@ int64_t TopCategoryOf(const catalog::CatalogSnapshot& catalog, int64_t category_
 // products, nearest in price first (a different brand counts as a small
 // step), so a product without history still gets alternatives; then the
 // collaborative candidates of the same top-level category.
-// A product's family: its title without a variant suffix after a dash
-// ("Sony DualSense Wireless Controller for PS5 – Midnight Black" -> "Sony
-// DualSense Wireless Controller for PS5"), so that colour variants of one
-// product count once among similar items.
-std::string_view ProductFamily(std::string_view title) {
-  for (std::string_view dash : {" \u2013 ", " \u2014 ", " - "}) {
-    if (size_t at = title.rfind(dash); at != std::string_view::npos && at > 0) return title.substr(0, at);
-  }
-  return title;
-}
+using catalog::ProductFamily;
 
 std::vector<Ranked> SimilarProducts(const catalog::CatalogSnapshot& catalog, const catalog::Product& product,
                                     const std::vector<recommend::Recommendation>& collaborative, size_t k) {
@@ -410,18 +402,24 @@ std::vector<Ranked> WithDepartmentFill(const catalog::CatalogSnapshot& catalog, 
     families.insert(ProductFamily(r.product->title));
   }
   const std::string reason = "popular in " + department->name;
-  // The trending list, best first; the department's share of it is what
-  // fills, so look far enough down it for small departments.
-  for (const recommend::Recommendation& r : rec.BoughtTogether({}, std::min<size_t>(rec.num_items(), 4000))) {
-    const catalog::Product* p = RecommendableProduct(catalog, r.item);
-    if (p == nullptr || p->category_id == product.category_id || TopCategoryOf(catalog, p->category_id) != top ||
-        !seen.insert(p->id).second || !families.insert(ProductFamily(p->title)).second) {
-      continue;
+  // The trending list, best first, read in growing slices: a large
+  // department fills from its first few dozen items; a small one reads
+  // further down (each slice ranks anew; only its new part is looked at).
+  std::unordered_map<int64_t, bool> in_department;  // by category id
+  size_t looked = 0;
+  for (size_t n = 16 * k;; n *= 2) {
+    const std::vector<recommend::Recommendation> trending = rec.BoughtTogether({}, std::min(n, rec.num_items()));
+    for (; looked < trending.size(); ++looked) {
+      const catalog::Product* p = RecommendableProduct(catalog, trending[looked].item);
+      if (p == nullptr || p->category_id == product.category_id) continue;
+      auto [at, added] = in_department.try_emplace(p->category_id, false);
+      if (added) at->second = TopCategoryOf(catalog, p->category_id) == top;
+      if (!at->second || !seen.insert(p->id).second || !families.insert(ProductFamily(p->title)).second) continue;
+      ranked.push_back({p, 0.0, reason});
+      if (ranked.size() == k) return ranked;
     }
-    ranked.push_back({p, 0.0, reason});
-    if (ranked.size() == k) break;
+    if (trending.size() < n || n >= rec.num_items()) return ranked;
   }
-  return ranked;
 }
 
 Response ForProduct(Services& services, const Request& request) {

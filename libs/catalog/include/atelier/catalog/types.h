@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -57,6 +58,13 @@ enum class LocationType { kDistributionCentre, kDealer, kPlant, kStore };
 // "distribution_centre", "dealer", "plant", "store".
 const char* LocationTypeName(LocationType type);
 bool ParseLocationType(const std::string& text, LocationType& out);
+
+// A product's family: its title without the variant after its last dash
+// ("Sony DualSense Wireless Controller for PS5 – Midnight Black" -> "Sony
+// DualSense Wireless Controller for PS5"; en dash, em dash or " - "), so
+// that colour and size variants of one product count as one. A title
+// without such a dash is its own family.
+std::string_view ProductFamily(std::string_view title);
 
 struct Location {
   int64_t id = 0;
